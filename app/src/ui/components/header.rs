@@ -1,0 +1,48 @@
+//! The page header: navigation and the user menu (name, role, sign out).
+
+use crate::api::auth::Logout;
+use crate::api::reads::current_user;
+use crate::domain::Role;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Site header with navigation; admin links only for admins.
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Greenlight"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => {
+                            let admin = user.role == Role::Admin;
+                            view! {
+                                <nav aria-label="Main">
+                                    <A href="/">"Overview"</A>
+                                    <A href="/builds">"Builds"</A>
+                                    <A href="/history">"History"</A>
+                                    {admin.then(|| view! {
+                                        <A href="/admin/users">"Users"</A>
+                                        <A href="/admin/tokens">"Tokens"</A>
+                                    })}
+                                </nav>
+                                <div class="user-menu">
+                                    <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
+                                    <span class="role">{user.role.as_str()}</span>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="link-button">"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                            }
+                            .into_any()
+                        }
+                        _ => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </header>
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per page.
+
+pub mod admin_tokens;
+pub mod admin_users;
+pub mod build_detail;
+pub mod builds;
+pub mod history;
+pub mod login;
+pub mod overview;

@@ -1,0 +1,172 @@
+//! Request middleware: who is asking (bearer token or session), sign-in required for pages,
+//! and no mutation from another origin.
+
+use crate::db;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use app::api::backend::Identity;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+/// Session key of the signed-in user's id.
+pub const USER_ID: &str = "user_id";
+/// Session key of the sign-in time (epoch ms), for the absolute timeout.
+pub const LOGIN_AT: &str = "login_at";
+
+/// Attaches an [`Identity`]. A bearer token that is malformed, unknown or revoked is
+/// refused with 401 at once rather than treated as anonymous.
+pub async fn identify(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("").to_owned());
+    let principal = match bearer {
+        Some(value) => {
+            let Some(secret) = value.strip_prefix("Bearer ").map(str::trim) else {
+                return ApiError::Unauthenticated(
+                    "Authorization must be \"Bearer <token>\"".into(),
+                )
+                .into_response();
+            };
+            match db::tokens::owner(&state.db, &crate::auth::token::digest(secret)).await {
+                Ok(Some((token_id, principal))) => {
+                    if let Err(e) = db::tokens::touch(&state.db, token_id, db::now_ms()).await {
+                        tracing::warn!(error = %e, "could not record token use");
+                    }
+                    Some(principal)
+                }
+                Ok(None) => {
+                    return ApiError::Unauthenticated("invalid or revoked token".into())
+                        .into_response()
+                }
+                Err(e) => return ApiError::internal(e).into_response(),
+            }
+        }
+        None => match session_principal(&state, &session).await {
+            Ok(principal) => principal,
+            Err(response) => return response,
+        },
+    };
+    request
+        .extensions_mut()
+        .insert(Identity { principal, address });
+    next.run(request).await
+}
+
+async fn session_principal(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<app::domain::views::Principal>, Response> {
+    let user_id = session
+        .get::<i64>(USER_ID)
+        .await
+        .map_err(|e| ApiError::internal(e).into_response())?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let login_at = session
+        .get::<i64>(LOGIN_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    let absolute = state.settings.absolute_timeout_secs() as i64 * 1000;
+    if db::now_ms() - login_at > absolute {
+        let _ = session.flush().await;
+        return Ok(None);
+    }
+    db::users::by_id(&state.db, user_id)
+        .await
+        .map_err(|e| ApiError::internal(e).into_response())
+}
+
+/// Paths anyone may fetch without signing in.
+fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == "/healthz"
+        || path == "/readyz"
+        || path.starts_with("/pkg/")
+        || path.starts_with("/fn/")
+        || path.starts_with("/api/")
+        || path == "/favicon.svg"
+        || path == "/favicon.ico"
+}
+
+/// Sends anonymous page requests to the sign-in page (APIs answer 401 themselves).
+pub async fn require_sign_in(request: Request, next: Next) -> Response {
+    let signed_in = request
+        .extensions()
+        .get::<Identity>()
+        .is_some_and(|i| i.principal.is_some());
+    let path = request.uri().path();
+    if signed_in || is_public(path) || !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let next_param: String = url_encode(target);
+    Redirect::to(&format!("/login?next={next_param}")).into_response()
+}
+
+fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Refuses state-changing requests sent by a browser from another site: checks
+/// `Sec-Fetch-Site`, then `Origin` against the public URL or the request's own host.
+/// Clients that send neither (CI with a bearer token) pass.
+pub async fn refuse_cross_origin(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site != "same-origin" && site != "none" {
+            return ApiError::Forbidden("cross-origin request refused".into()).into_response();
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let own_host = origin.split_once("://").map(|(_, authority)| authority) == Some(host);
+        let configured = state.settings.public_origin().as_deref() == Some(origin);
+        if !(own_host || configured) {
+            return ApiError::Forbidden("cross-origin request refused".into()).into_response();
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,8 @@
+//! Identity: password hashing, API token secrets, the session store, and the middleware
+//! that attaches an [`app::api::backend::Identity`] to every request and guards pages and
+//! mutations.
+
+pub mod middleware;
+pub mod password;
+pub mod session_store;
+pub mod token;

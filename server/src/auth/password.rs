@@ -1,0 +1,84 @@
+//! Argon2id password hashing with the OWASP-recommended parameters (19 MiB, 2 passes, 1 lane),
+//! run off the async threads.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+/// Shortest password accepted.
+pub const MIN_LENGTH: usize = 12;
+
+fn hasher() -> Argon2<'static> {
+    // OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Checks the password policy: length only, as NIST 800-63B advises.
+pub fn check_policy(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_LENGTH {
+        return Err(format!("must be at least {MIN_LENGTH} characters"));
+    }
+    if password.len() > 1024 {
+        return Err("must be at most 1024 bytes".into());
+    }
+    Ok(())
+}
+
+/// Hashes a password into a PHC string.
+pub async fn hash(password: String) -> Result<String, String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Verifies a password against a PHC string. With no hash (unknown user) a dummy hash is
+/// checked anyway, so that timing does not reveal which names exist.
+pub async fn verify(password: String, phc: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4uB1jBKxJ0Jl0bQ3VdJZqfN8dGqQk0m8cJ2oB0nQm2E";
+        let known = phc.is_some();
+        let phc = phc.unwrap_or_else(|| dummy.to_owned());
+        let Ok(parsed) = PasswordHash::new(&phc) else { return false };
+        hasher().verify_password(password.as_bytes(), &parsed).is_ok() && known
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A random password for the first admin: 24 characters from an unambiguous alphabet.
+pub fn generate() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..24)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_only_its_own_password() {
+        let phc = hash("correct horse battery".into()).await.expect("hash");
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify("correct horse battery".into(), Some(phc.clone())).await);
+        assert!(!verify("wrong horse battery".into(), Some(phc)).await);
+        assert!(!verify("anything at all".into(), None).await);
+    }
+
+    #[test]
+    fn short_passwords_are_refused_and_generated_ones_pass() {
+        assert!(check_policy("short").is_err());
+        assert!(check_policy(&generate()).is_ok());
+        assert_ne!(generate(), generate());
+    }
+}

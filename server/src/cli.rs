@@ -1,0 +1,187 @@
+//! The command line: `serve` (default), `migrate`, `user add|list`, `token create|list|revoke`,
+//! and `seed-history` for benchmarks.
+
+use crate::config::Settings;
+use crate::{db, service, startup};
+use app::domain::Role;
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Greenlight: a release dashboard for applications on AWS EC2.
+#[derive(Debug, Parser)]
+#[command(name = "greenlight", version, about)]
+pub struct Cli {
+    /// Config file (default: ./greenlight.toml when present).
+    #[arg(long, global = true, env = "GREENLIGHT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard and the API (migrates and seeds first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Write COUNT synthetic deployment records (marked demo) for benchmarks.
+    #[command(hide = true)]
+    SeedHistory {
+        /// How many deployment records.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Over how many builds.
+        #[arg(long, default_value_t = 500)]
+        builds: usize,
+    },
+}
+
+/// `greenlight user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from stdin.
+    Add {
+        /// Login name.
+        name: String,
+        /// viewer, qa, engineer or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from stdin (the only way; kept for scripts' clarity).
+        #[arg(long, default_value_t = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+/// `greenlight token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for a user and print it once.
+    Create {
+        /// The user the token acts as.
+        user: String,
+        /// A label, e.g. "ci".
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id.
+    Revoke {
+        /// Token id, from `token list`.
+        id: i64,
+    },
+}
+
+/// Parses arguments, runs, and maps failure to a non-zero exit.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    // Configuration first: a bad config exits before the database is touched.
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("greenlight: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("greenlight: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("greenlight: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    let pool = startup::database(&settings).await?;
+    match command {
+        Command::Serve => {
+            startup::first_admin(&pool).await?;
+            let running = startup::start(settings, pool).await?;
+            tracing::info!("serving on http://{}", running.address);
+            tokio::select! {
+                result = running.task => result??,
+                _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
+            }
+        }
+        Command::Migrate => println!("migrations applied"),
+        Command::User(UserCommand::Add { name, role, .. }) => {
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let user =
+                service::accounts::add_user(&pool, "cli", "local", &name, role, password).await?;
+            println!("added {} ({})", user.name, user.role);
+        }
+        Command::User(UserCommand::List) => {
+            for user in db::users::list(&pool).await? {
+                println!(
+                    "{}\t{}\t{}",
+                    user.name,
+                    user.role,
+                    user.created_at.to_rfc3339()
+                );
+            }
+        }
+        Command::Token(TokenCommand::Create { user, name }) => {
+            let token =
+                service::accounts::create_token(&pool, "cli", "local", &user, &name).await?;
+            eprintln!(
+                "token {} for {} (id {}); shown once:",
+                token.row.name, token.row.user, token.row.id
+            );
+            println!("{}", token.secret);
+        }
+        Command::Token(TokenCommand::List) => {
+            for t in db::tokens::list(&pool).await? {
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}\t{}\t{}", t.id, t.user, t.name, state);
+            }
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            service::accounts::revoke_token(&pool, "cli", "local", id).await?;
+            println!("revoked token {id}");
+        }
+        Command::SeedHistory { count, builds } => {
+            let names: Vec<String> = settings
+                .environments
+                .iter()
+                .map(|e| e.name.clone())
+                .collect();
+            db::seed::history(&pool, &names, count, builds, db::now_ms()).await?;
+            println!("wrote {count} deployment records over {builds} builds");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! The permanent release history. Rows are written by deployments (and the demo seed) and
+//! read with keyset pagination over `(started_at, id)`, which every index ends with.
+
+use app::domain::history::HistoryCursor;
+use app::domain::{DeploymentKind, DeploymentRecord, HistoryFilter, Outcome, Timestamp};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, Arguments, Executor, Row};
+
+const SELECT: &str = "SELECT d.id, d.environment, b.version, b.revision, d.kind, d.outcome, d.started_by, \
+     d.started_at, d.finished_at, d.notes, d.demo FROM deployments d JOIN builds b ON b.id = d.build_id";
+
+/// A deployment to record.
+#[derive(Debug, Clone)]
+pub struct NewDeployment<'a> {
+    /// Environment name.
+    pub environment: &'a str,
+    /// Build id.
+    pub build_id: i64,
+    /// What it does.
+    pub kind: DeploymentKind,
+    /// How it ended (or in progress).
+    pub outcome: Outcome,
+    /// Who started it.
+    pub started_by: &'a str,
+    /// Start, epoch ms.
+    pub started_at: i64,
+    /// End, epoch ms.
+    pub finished_at: Option<i64>,
+    /// Notes.
+    pub notes: &'a str,
+    /// Written by the demo seed.
+    pub demo: bool,
+}
+
+/// Records a deployment.
+pub async fn insert<'c>(
+    db: impl Executor<'c, Database = Any>,
+    new: &NewDeployment<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO deployments (environment, build_id, kind, outcome, started_by, started_at, finished_at, notes, demo) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(new.environment)
+    .bind(new.build_id)
+    .bind(new.kind.as_str())
+    .bind(new.outcome.as_str())
+    .bind(new.started_by)
+    .bind(new.started_at)
+    .bind(new.finished_at)
+    .bind(new.notes)
+    .bind(i64::from(new.demo))
+    .fetch_one(db)
+    .await?
+    .try_get("id")
+}
+
+fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let outcome: String = row.try_get("outcome")?;
+    Ok(DeploymentRecord {
+        id: row.try_get("id")?,
+        environment: row.try_get("environment")?,
+        build_version: row.try_get("version")?,
+        build_revision: row.try_get("revision")?,
+        kind: DeploymentKind::parse(&kind).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        outcome: Outcome::parse(&outcome).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        started_by: row.try_get("started_by")?,
+        started_at: Timestamp(row.try_get("started_at")?),
+        finished_at: super::opt_i64(row, "finished_at")?.map(Timestamp),
+        notes: row.try_get("notes")?,
+        demo: row.try_get::<i64, _>("demo")? != 0,
+    })
+}
+
+/// The WHERE clause of a filter, with its arguments in placeholder order.
+fn conditions(
+    filter: &HistoryFilter,
+    cursor: Option<HistoryCursor>,
+) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut args = AnyArguments::default();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let encode = |e| sqlx::Error::Encode(e);
+    if let Some(env) = &filter.environment {
+        sql += &format!(" AND d.environment = ${}", next());
+        args.add(env.clone()).map_err(encode)?;
+    }
+    if let Some(build) = &filter.build {
+        sql += &format!(
+            " AND d.build_id = (SELECT id FROM builds WHERE version = ${})",
+            next()
+        );
+        args.add(build.clone()).map_err(encode)?;
+    }
+    if let Some(user) = &filter.user {
+        sql += &format!(" AND d.started_by = ${}", next());
+        args.add(user.clone()).map_err(encode)?;
+    }
+    if let Some(outcome) = filter.outcome {
+        sql += &format!(" AND d.outcome = ${}", next());
+        args.add(outcome.as_str().to_owned()).map_err(encode)?;
+    }
+    if let Some(from) = filter.from {
+        sql += &format!(" AND d.started_at >= ${}", next());
+        args.add(from.0).map_err(encode)?;
+    }
+    if let Some(to) = filter.to {
+        sql += &format!(" AND d.started_at < ${}", next());
+        args.add(to.0).map_err(encode)?;
+    }
+    if let Some(cursor) = cursor {
+        // Each placeholder is used once, in order, so SQLite and PostgreSQL bind alike.
+        let (a, b, c) = (next(), next(), next());
+        sql += &format!(" AND (d.started_at < ${a} OR (d.started_at = ${b} AND d.id < ${c}))");
+        args.add(cursor.started_at).map_err(encode)?;
+        args.add(cursor.started_at).map_err(encode)?;
+        args.add(cursor.id).map_err(encode)?;
+    }
+    Ok((sql, args))
+}
+
+/// A page of history, newest first, strictly after `cursor`.
+pub async fn page<'c>(
+    db: impl Executor<'c, Database = Any>,
+    filter: &HistoryFilter,
+    cursor: Option<HistoryCursor>,
+    limit: i64,
+) -> Result<Vec<DeploymentRecord>, sqlx::Error> {
+    let (conditions, mut args) = conditions(filter, cursor)?;
+    let placeholder = args.len() + 1;
+    args.add(limit).map_err(sqlx::Error::Encode)?;
+    let sql =
+        format!("{SELECT}{conditions} ORDER BY d.started_at DESC, d.id DESC LIMIT ${placeholder}");
+    let rows = sqlx::query_with(&sql, args).fetch_all(db).await?;
+    rows.iter().map(record).collect()
+}
+
+/// How many rows match a filter.
+pub async fn count<'c>(
+    db: impl Executor<'c, Database = Any>,
+    filter: &HistoryFilter,
+) -> Result<i64, sqlx::Error> {
+    let (conditions, args) = conditions(filter, None)?;
+    let sql = format!("SELECT COUNT(*) AS n FROM deployments d{conditions}");
+    sqlx::query_with(&sql, args)
+        .fetch_one(db)
+        .await?
+        .try_get("n")
+}
+
+/// The release an environment runs: its newest successful deploy, promote or rollback.
+pub async fn current<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+) -> Result<Option<DeploymentRecord>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE d.environment = $1 AND d.outcome = 'succeeded' AND d.kind <> 'scale' \
+         ORDER BY d.started_at DESC, d.id DESC LIMIT 1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(environment)
+        .fetch_optional(db)
+        .await?;
+    row.map(|row| record(&row)).transpose()
+}
+
+/// An environment's newest deployment of any outcome.
+pub async fn latest<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+) -> Result<Option<DeploymentRecord>, sqlx::Error> {
+    let sql =
+        format!("{SELECT} WHERE d.environment = $1 ORDER BY d.started_at DESC, d.id DESC LIMIT 1");
+    let row = sqlx::query(&sql)
+        .bind(environment)
+        .fetch_optional(db)
+        .await?;
+    row.map(|row| record(&row)).transpose()
+}
+
+/// Every deployment of one build, newest first.
+pub async fn for_build<'c>(
+    db: impl Executor<'c, Database = Any>,
+    build_id: i64,
+) -> Result<Vec<DeploymentRecord>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE d.build_id = $1 ORDER BY d.started_at DESC, d.id DESC");
+    let rows = sqlx::query(&sql).bind(build_id).fetch_all(db).await?;
+    rows.iter().map(record).collect()
+}
+
+/// Whether any row came from the demo seed.
+pub async fn has_demo<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT id FROM deployments WHERE demo = 1 LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
+}

@@ -1,0 +1,51 @@
+//! Sign-in attempts: every success and failure, used to throttle guessing.
+
+use sqlx::{Any, Executor, Row};
+
+/// Records one attempt.
+pub async fn record<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_name: &str,
+    address: &str,
+    succeeded: bool,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO login_attempts (user_name, address, succeeded, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user_name)
+    .bind(address)
+    .bind(i64::from(succeeded))
+    .bind(at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Failed attempts for an account since `since`.
+pub async fn failures_for_user<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_name: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM login_attempts WHERE user_name = $1 AND at >= $2 AND succeeded = 0")
+        .bind(user_name)
+        .bind(since)
+        .fetch_one(db)
+        .await?
+        .try_get("n")
+}
+
+/// Failed attempts from an address since `since`.
+pub async fn failures_for_address<'c>(
+    db: impl Executor<'c, Database = Any>,
+    address: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM login_attempts WHERE address = $1 AND at >= $2 AND succeeded = 0")
+        .bind(address)
+        .bind(since)
+        .fetch_one(db)
+        .await?
+        .try_get("n")
+}

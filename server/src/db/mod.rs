@@ -1,0 +1,96 @@
+//! The database: one `sqlx::AnyPool` over SQLite or PostgreSQL, migrations per backend, and
+//! plain query functions per table. Times are stored as epoch milliseconds.
+
+pub mod audit;
+pub mod builds;
+pub mod deployments;
+pub mod logins;
+pub mod seed;
+pub mod tokens;
+pub mod users;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Row};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The engine of `url`.
+    pub fn of(url: &str) -> Self {
+        if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
+    /// This backend's migrations.
+    pub fn migrator(self) -> &'static Migrator {
+        static SQLITE: Migrator = sqlx::migrate!("../migrations/sqlite");
+        static POSTGRES: Migrator = sqlx::migrate!("../migrations/postgres");
+        match self {
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
+        }
+    }
+}
+
+/// A SQLite URL with `mode=rwc` so that the file is created when missing.
+pub fn normalise_url(url: &str) -> String {
+    if Backend::of(url) == Backend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+        let joiner = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{joiner}mode=rwc")
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Opens a pool on `url`.
+pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    AnyPoolOptions::new()
+        .max_connections(if Backend::of(url) == Backend::Sqlite {
+            8
+        } else {
+            16
+        })
+        .connect(&normalise_url(url))
+        .await
+}
+
+/// Applies pending migrations.
+pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), sqlx::migrate::MigrateError> {
+    Backend::of(url).migrator().run(pool).await
+}
+
+/// True when the database answers and every migration is applied.
+pub async fn ready(pool: &AnyPool, url: &str) -> bool {
+    let expected = Backend::of(url).migrator().iter().count() as i64;
+    let applied = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success = TRUE")
+        .fetch_one(pool)
+        .await
+        .and_then(|row| row.try_get::<i64, _>("n"));
+    matches!(applied, Ok(n) if n >= expected)
+}
+
+/// Now, in epoch milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Reads an optional BIGINT column.
+pub(crate) fn opt_i64(row: &AnyRow, column: &str) -> Result<Option<i64>, sqlx::Error> {
+    row.try_get::<Option<i64>, _>(column)
+}

@@ -1,0 +1,115 @@
+//! The one error type at the HTTP edge: a status and `{"error", "fields"}`, nothing internal.
+
+use app::api::backend::BackendError;
+use app::domain::FieldErrors;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// An API failure.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400 or 422 with the refused fields.
+    Invalid(StatusCode, String, FieldErrors),
+    /// 401.
+    Unauthenticated(String),
+    /// 403.
+    Forbidden(String),
+    /// 404.
+    NotFound(String),
+    /// 409.
+    Conflict(String),
+    /// 413.
+    TooLarge(String),
+    /// 415.
+    UnsupportedMediaType(String),
+    /// 429.
+    Throttled(String),
+    /// 500; the cause is logged, never returned.
+    Internal,
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for people.
+    pub error: String,
+    /// Reason per refused field (empty when no field is to blame).
+    pub fields: BTreeMap<String, String>,
+}
+
+impl ApiError {
+    /// Logs `cause` and returns an opaque 500.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::Internal
+    }
+
+    /// 422 for refused fields.
+    pub fn invalid(fields: FieldErrors) -> Self {
+        ApiError::Invalid(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid input".into(),
+            fields,
+        )
+    }
+
+    /// 400 blaming one field.
+    pub fn bad_request(field: &str, reason: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        let reason = reason.into();
+        fields.add(field, reason.clone());
+        ApiError::Invalid(
+            StatusCode::BAD_REQUEST,
+            format!("{field}: {reason}"),
+            fields,
+        )
+    }
+}
+
+impl From<BackendError> for ApiError {
+    fn from(error: BackendError) -> Self {
+        match error {
+            BackendError::Unauthenticated => ApiError::Unauthenticated(error.to_string()),
+            BackendError::Forbidden => ApiError::Forbidden(error.to_string()),
+            BackendError::Invalid(fields) => ApiError::invalid(fields),
+            BackendError::NotFound(_) => ApiError::NotFound(error.to_string()),
+            BackendError::Conflict(message) => ApiError::Conflict(message),
+            BackendError::Throttled(message) => ApiError::Throttled(message),
+            BackendError::BadCredentials => ApiError::Unauthenticated(error.to_string()),
+            BackendError::Internal => ApiError::Internal,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, fields) = match self {
+            ApiError::Invalid(status, message, fields) => (status, message, fields.0),
+            ApiError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m, BTreeMap::new()),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m, BTreeMap::new()),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m, BTreeMap::new()),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m, BTreeMap::new()),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m, BTreeMap::new()),
+            ApiError::UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, m, BTreeMap::new())
+            }
+            ApiError::Throttled(m) => (StatusCode::TOO_MANY_REQUESTS, m, BTreeMap::new()),
+            ApiError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error".into(),
+                BTreeMap::new(),
+            ),
+        };
+        let mut response = (status, Json(ErrorBody { error, fields })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}

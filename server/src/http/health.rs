@@ -1,0 +1,19 @@
+//! Liveness and readiness probes.
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+/// `GET /healthz`: the process answers.
+pub async fn alive() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: the database answers and every migration is applied.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if crate::db::ready(&state.db, &state.settings.database_url).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database not ready")
+    }
+}

@@ -1,0 +1,77 @@
+//! The HTTP surface: REST API v1, health probes, static site files, the Leptos pages and
+//! server functions, and the middleware stack around them.
+
+pub mod api_builds;
+pub mod api_deployments;
+pub mod error;
+pub mod health;
+pub mod openapi;
+
+use crate::auth::middleware;
+use crate::auth::session_store::Store;
+use crate::state::AppState;
+use app::api::backend::{Identity, SharedBackend};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// The whole application router.
+pub fn router(state: AppState, store: Store) -> Router {
+    let routes = generate_route_list(app::ui::App);
+    let backend: SharedBackend = Arc::new(state.clone());
+    let assets = state.site.links();
+    let api = Router::new()
+        .route(
+            "/api/v1/builds",
+            get(api_builds::list).post(api_builds::register),
+        )
+        .route("/api/v1/builds/{version}", get(api_builds::show))
+        .route("/api/v1/deployments", get(api_deployments::list))
+        .route("/api/v1/deployments/export", get(api_deployments::export))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready));
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("greenlight_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(state.settings.https())
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::seconds(
+                state.settings.idle_timeout_secs() as i64
+            ),
+        ));
+    api.leptos_routes_with_context(
+        &state,
+        routes,
+        move || provide_context(backend.clone()),
+        move || app::ui::shell(assets.clone()),
+    )
+    .fallback(crate::site::serve)
+    .layer(axum::middleware::from_fn(middleware::require_sign_in))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::identify,
+    ))
+    .layer(sessions)
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::refuse_cross_origin,
+    ))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .with_state(state)
+}
+
+/// The identity a handler runs as; the middleware always attaches one.
+pub fn identity(extension: Option<axum::Extension<Identity>>) -> Identity {
+    extension
+        .map(|axum::Extension(identity)| identity)
+        .unwrap_or(Identity {
+            principal: None,
+            address: "unknown".into(),
+        })
+}

@@ -1,0 +1,54 @@
+//! The OpenAPI 3 document of API v1, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// API v1.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Greenlight API", version = "1", description = "Register builds from CI and read the release history."),
+    paths(
+        super::api_builds::register,
+        super::api_builds::list,
+        super::api_builds::show,
+        super::api_deployments::list,
+        super::api_deployments::export,
+    ),
+    components(schemas(
+        super::api_builds::BuildRegistration,
+        super::api_builds::BuildList,
+        super::api_deployments::DeploymentList,
+        super::error::ErrorBody,
+        app::domain::Build,
+        app::domain::Artifact,
+        app::domain::BuildChange,
+        app::domain::DeploymentRecord,
+        app::domain::DeploymentKind,
+        app::domain::Outcome,
+    )),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("glt_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

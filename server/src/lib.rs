@@ -1,0 +1,13 @@
+//! Greenlight's server: configuration, database, identity, REST API, the site and the
+//! Leptos pages, put together by [`startup`] and driven by the [`cli`].
+
+pub mod auth;
+pub mod cli;
+pub mod cloud;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod service;
+pub mod site;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,5 @@
+//! The `greenlight` binary.
+
+fn main() -> std::process::ExitCode {
+    greenlight::cli::main()
+}

@@ -1,0 +1,253 @@
+//! Sign-in (throttled, recorded), sign-out, users and API tokens.
+
+use super::internal;
+use crate::auth::middleware::{LOGIN_AT, USER_ID};
+use crate::auth::{password, token};
+use crate::db::{self, audit};
+use crate::state::AppState;
+use app::api::backend::{BackendError, Identity};
+use app::domain::views::{CreatedToken, Principal, TokenRow, UserRow};
+use app::domain::{FieldErrors, Role, Timestamp, UserName};
+use sqlx::AnyPool;
+
+/// Failed sign-ins allowed per account within [`WINDOW_MS`].
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed sign-ins allowed per client address within [`WINDOW_MS`].
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// The throttling window: 15 minutes.
+pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+
+fn entry<'a>(
+    actor: &'a str,
+    action: &'a str,
+    target: &'a str,
+    details: String,
+    address: &'a str,
+) -> audit::Entry<'a> {
+    audit::Entry {
+        actor,
+        action,
+        target,
+        details,
+        address,
+    }
+}
+
+/// Checks a password; on success rotates the session id and stores the user in it.
+pub async fn login(
+    state: &AppState,
+    session: tower_sessions::Session,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> Result<Principal, BackendError> {
+    let now = db::now_ms();
+    let since = now - WINDOW_MS;
+    let by_account = db::logins::failures_for_user(&state.db, name, since)
+        .await
+        .map_err(internal)?;
+    let by_address = db::logins::failures_for_address(&state.db, address, since)
+        .await
+        .map_err(internal)?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        db::logins::record(&state.db, name, address, false, now)
+            .await
+            .map_err(internal)?;
+        return Err(BackendError::Throttled(
+            "too many failed sign-ins; try again in 15 minutes".into(),
+        ));
+    }
+    let user = db::users::by_name(&state.db, name)
+        .await
+        .map_err(internal)?;
+    let phc = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = password::verify(password.to_owned(), phc).await;
+    let Some(user) = user.filter(|_| ok) else {
+        let mut tx = state.db.begin().await.map_err(internal)?;
+        db::logins::record(&mut *tx, name, address, false, now)
+            .await
+            .map_err(internal)?;
+        audit::append(
+            &mut *tx,
+            entry(name, "session.login_failed", name, "{}".into(), address),
+            now,
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        return Err(BackendError::BadCredentials);
+    };
+    // A fresh id at sign-in defeats session fixation.
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(USER_ID, user.principal.id)
+        .await
+        .map_err(internal)?;
+    session.insert(LOGIN_AT, now).await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    db::logins::record(&mut *tx, name, address, true, now)
+        .await
+        .map_err(internal)?;
+    audit::append(
+        &mut *tx,
+        entry(name, "session.login", name, "{}".into(), address),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(user.principal)
+}
+
+/// Ends the session.
+pub async fn logout(
+    state: &AppState,
+    session: tower_sessions::Session,
+    identity: &Identity,
+) -> Result<(), BackendError> {
+    session.flush().await.map_err(internal)?;
+    if let Some(principal) = &identity.principal {
+        let e = entry(
+            &principal.name,
+            "session.logout",
+            &principal.name,
+            "{}".into(),
+            &identity.address,
+        );
+        audit::append(&state.db, e, db::now_ms())
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Adds a user; `actor` is who asked (an admin, or `cli`).
+pub async fn add_user(
+    db: &AnyPool,
+    actor: &str,
+    address: &str,
+    name: &str,
+    role: Role,
+    password_text: &str,
+) -> Result<UserRow, BackendError> {
+    let mut errors = FieldErrors::new();
+    let name = UserName::parse(name)
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    if let Err(e) = password::check_policy(password_text) {
+        errors.add("password", e);
+    }
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(BackendError::Invalid(errors));
+    };
+    let hash = password::hash(password_text.to_owned())
+        .await
+        .map_err(internal)?;
+    let now = db::now_ms();
+    let mut tx = db.begin().await.map_err(internal)?;
+    if db::users::by_name(&mut *tx, name.as_str())
+        .await
+        .map_err(internal)?
+        .is_some()
+    {
+        return Err(BackendError::Conflict(format!(
+            "user {name} already exists"
+        )));
+    }
+    let id = db::users::insert(&mut *tx, name.as_str(), role, &hash, now)
+        .await
+        .map_err(internal)?;
+    let details = serde_json::json!({ "role": role.as_str() }).to_string();
+    audit::append(
+        &mut *tx,
+        entry(actor, "user.add", name.as_str(), details, address),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(UserRow {
+        id,
+        name: name.to_string(),
+        role,
+        created_at: Timestamp(now),
+    })
+}
+
+/// Creates an API token for `user`; the secret is returned once and only its hash stored.
+pub async fn create_token(
+    db: &AnyPool,
+    actor: &str,
+    address: &str,
+    user: &str,
+    label: &str,
+) -> Result<CreatedToken, BackendError> {
+    let mut errors = FieldErrors::new();
+    if label.is_empty() || label.chars().count() > 100 {
+        errors.add("name", "must be 1 to 100 characters");
+    }
+    let owner = db::users::by_name(db, user).await.map_err(internal)?;
+    if owner.is_none() {
+        errors.add("user", "no such user");
+    }
+    let Some(owner) = owner.filter(|_| errors.is_empty()) else {
+        return Err(BackendError::Invalid(errors));
+    };
+    let secret = token::generate();
+    let now = db::now_ms();
+    let mut tx = db.begin().await.map_err(internal)?;
+    let id = db::tokens::insert(
+        &mut *tx,
+        owner.principal.id,
+        label,
+        &token::digest(&secret),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    let details = serde_json::json!({ "token_id": id, "name": label }).to_string();
+    audit::append(
+        &mut *tx,
+        entry(actor, "token.create", user, details, address),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    let row = TokenRow {
+        id,
+        user: owner.principal.name,
+        name: label.to_owned(),
+        created_at: Timestamp(now),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    Ok(CreatedToken { row, secret })
+}
+
+/// Revokes a token by id.
+pub async fn revoke_token(
+    db: &AnyPool,
+    actor: &str,
+    address: &str,
+    id: i64,
+) -> Result<(), BackendError> {
+    let now = db::now_ms();
+    let mut tx = db.begin().await.map_err(internal)?;
+    if !db::tokens::revoke(&mut *tx, id, now)
+        .await
+        .map_err(internal)?
+    {
+        return Err(BackendError::NotFound(format!("active token {id}")));
+    }
+    let details = serde_json::json!({ "token_id": id }).to_string();
+    audit::append(
+        &mut *tx,
+        entry(actor, "token.revoke", &id.to_string(), details, address),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
