@@ -79,7 +79,7 @@ mod tests {
     fn formats_and_parses_rfc3339_round_trip() {
         let at = Timestamp(1_795_303_409_123);
         let text = at.to_rfc3339();
-        assert_eq!(text, "2026-11-21T21:23:29.123Z");
+        assert_eq!(text, "2026-11-21T23:23:29.123Z");
         assert_eq!(Timestamp::parse_rfc3339(&text), Ok(at));
     }
 

@@ -1,0 +1,200 @@
+//! Release history: filters, keyset pagination and exports.
+
+use crate::helpers::{now, spawn_app, TestApp};
+use app::domain::{Artifact, DeploymentKind, NewBuild, Outcome, Role};
+use greenlight::db::{builds, deployments};
+use serde_json::Value;
+use std::collections::HashSet;
+
+async fn seed(app: &TestApp, rows: usize) {
+    let mut ids = Vec::new();
+    for v in 0..3 {
+        let new = NewBuild {
+            version: app::domain::Version::parse(&format!("1.0.{v}")).expect("version"),
+            revision: app::domain::Revision::parse("abcdef1").expect("rev"),
+            artifact: Artifact::Image {
+                ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
+            },
+            changes: vec![],
+            ci_url: None,
+        };
+        ids.push(
+            builds::insert(&app.pool, &new, &format!("h{v}"), "ci", now())
+                .await
+                .expect("build")
+                .id,
+        );
+    }
+    let base = 1_700_000_000_000_i64;
+    for row in 0..rows {
+        let new = deployments::NewDeployment {
+            environment: ["test", "staging", "prod"][row % 3],
+            build_id: ids[row % 3],
+            kind: DeploymentKind::Promote,
+            outcome: if row % 5 == 0 {
+                Outcome::Failed
+            } else {
+                Outcome::Succeeded
+            },
+            started_by: if row % 2 == 0 { "dana" } else { "lee" },
+            // Pairs share a timestamp so that the id tie-break is exercised.
+            started_at: base + (row as i64 / 2) * 3_600_000,
+            finished_at: None,
+            notes: "",
+            demo: false,
+        };
+        deployments::insert(&app.pool, &new)
+            .await
+            .expect("deployment");
+    }
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get")
+}
+
+#[tokio::test]
+async fn paging_with_the_cursor_visits_every_row_once_newest_first() {
+    let app = spawn_app().await;
+    let token = app.token("boss", Role::Viewer).await;
+    seed(&app, 45).await;
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/deployments?limit=10".to_owned();
+    loop {
+        let page: Value = get(&app, &token, &path).await.json().await.expect("json");
+        assert_eq!(page["total"], 45);
+        for item in page["items"].as_array().expect("items") {
+            seen.push((
+                item["started_at"].as_str().expect("at").to_owned(),
+                item["id"].as_i64().expect("id"),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/deployments?limit=10&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 45);
+    assert_eq!(seen.iter().map(|s| s.1).collect::<HashSet<_>>().len(), 45);
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, sorted, "newest first, ties broken by id");
+}
+
+#[tokio::test]
+async fn filters_combine_and_bad_values_are_named() {
+    let app = spawn_app().await;
+    let token = app.token("boss", Role::Viewer).await;
+    seed(&app, 30).await;
+    let page: Value = get(
+        &app,
+        &token,
+        "/api/v1/deployments?environment=prod&user=lee&limit=100",
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let items = page["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(items
+        .iter()
+        .all(|i| i["environment"] == "prod" && i["started_by"] == "lee"));
+    assert_eq!(page["total"].as_u64(), Some(items.len() as u64));
+    let failed: Value = get(
+        &app,
+        &token,
+        "/api/v1/deployments?outcome=failed&build=1.0.0",
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert!(failed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .all(|i| i["outcome"] == "failed" && i["build_version"] == "1.0.0"));
+    assert_eq!(failed["total"], 2);
+    let dated: Value = get(
+        &app,
+        &token,
+        "/api/v1/deployments?from=2023-11-14&to=2023-11-14",
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert!(dated["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .all(|i| i["started_at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2023-11-14"))));
+    assert!(dated["total"].as_i64().is_some_and(|n| n > 0 && n < 30));
+    let bad = get(
+        &app,
+        &token,
+        "/api/v1/deployments?outcome=exploded&from=yesterday",
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let error: Value = bad.json().await.expect("json");
+    assert!(error["fields"]["outcome"].is_string() && error["fields"]["from"].is_string());
+}
+
+#[tokio::test]
+async fn exports_carry_every_matching_row_as_csv_or_json() {
+    let app = spawn_app().await;
+    let token = app.token("boss", Role::Viewer).await;
+    seed(&app, 12).await;
+    let csv = get(
+        &app,
+        &token,
+        "/api/v1/deployments/export?format=csv&environment=test",
+    )
+    .await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .expect("ct")
+        .starts_with("text/csv"));
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .expect("cd")
+        .contains("attachment"));
+    let text = csv.text().await.expect("csv");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("id,environment,build"));
+    assert_eq!(lines.len(), 1 + 4);
+    assert!(lines[1..]
+        .iter()
+        .all(|l| l.split(',').nth(1) == Some("test")));
+    let json: Value = get(&app, &token, "/api/v1/deployments/export?format=json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(json.as_array().map(Vec::len), Some(12));
+    assert_eq!(
+        get(&app, &token, "/api/v1/deployments/export?format=xml")
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/deployments/export"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        401
+    );
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random port with a fresh database — SQLite by
+//! default, PostgreSQL when `GREENLIGHT_TEST_POSTGRES` names a cluster (the test command runs
+//! the suite once each way).
+
+mod audit;
+mod auth;
+mod builds;
+mod helpers;
+mod history;
+mod pages;

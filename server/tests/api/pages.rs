@@ -1,0 +1,128 @@
+//! Server-rendered pages: complete HTML without JavaScript, and the health probes.
+
+use crate::helpers::{spawn_app, spawn_app_with};
+use app::domain::Role;
+
+async fn signed_in(app: &crate::helpers::TestApp, role: Role) -> reqwest::Client {
+    let password = app.user("reader", role).await;
+    let client = app.new_client();
+    assert!(app
+        .login(&client, "reader", &password)
+        .await
+        .status()
+        .is_success());
+    client
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.expect("body"), "ready");
+}
+
+#[tokio::test]
+async fn the_overview_shows_the_environments_in_pipeline_order_with_demo_data_labelled() {
+    let app = spawn_app_with(|s| s.demo = true).await;
+    let client = signed_in(&app, Role::Viewer).await;
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    let positions: Vec<usize> = ["<h2>TEST</h2>", "<h2>STAGING</h2>", "<h2>PROD</h2>"]
+        .iter()
+        .map(|h| html.find(h).unwrap_or_else(|| panic!("{h} missing")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "pipeline order");
+    assert!(html.contains("Demo data."), "demo data is labelled");
+    assert!(html.contains("New builds, not deployed yet"));
+    assert!(
+        html.contains("href=\"/builds/1.4.2\""),
+        "the undeployed demo build is listed"
+    );
+}
+
+#[tokio::test]
+async fn without_demo_data_there_is_no_demo_label() {
+    let app = spawn_app().await;
+    let client = signed_in(&app, Role::Viewer).await;
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(!html.contains("Demo data."));
+    assert!(html.contains("Nothing deployed yet."));
+}
+
+#[tokio::test]
+async fn builds_build_and_history_pages_render_on_the_server() {
+    let app = spawn_app_with(|s| s.demo = true).await;
+    let client = signed_in(&app, Role::Viewer).await;
+    let builds = client
+        .get(app.url("/builds"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(builds.contains(">1.4.2</a>") && builds.contains(">1.0.0</a>"));
+    let build = client
+        .get(app.url("/builds/1.2.1"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(build.contains("Build 1.2.1") && build.contains("Rolled back"));
+    let history = client
+        .get(app.url("/history?environment=prod&outcome=rolled_back"))
+        .send()
+        .await
+        .expect("get");
+    let history = history.text().await.expect("html");
+    assert!(
+        history.contains("data-testid=\"history-total\">1<"),
+        "one rolled-back prod deployment in the demo"
+    );
+    assert!(history.contains(
+        "/api/v1/deployments/export?format=csv&amp;environment=prod&amp;outcome=rolled_back"
+    ));
+    let viewer_admin = client
+        .get(app.url("/admin/users"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(viewer_admin.contains("your role does not allow this"));
+    assert!(
+        !viewer_admin.contains("href=\"/admin/users\""),
+        "viewers get no admin links"
+    );
+}
