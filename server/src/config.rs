@@ -266,6 +266,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail's signature, not ours
     fn environment_variables_override_the_file() {
         let f = file("listen = \"127.0.0.1:4000\"\ndemo = true\n");
         let env = Env::prefixed("GLTEST_A_").split("__");
@@ -308,6 +309,14 @@ mod tests {
             .expect_err("no region")
             .to_string();
         assert!(error.contains("cloud.region"), "{error}");
+    }
+
+    #[test]
+    fn the_example_config_in_the_repository_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlight.example.toml");
+        let settings = Settings::load_from(Some(&path), no_env()).expect("example config");
+        assert_eq!(settings.environments.len(), 3);
+        assert_eq!(settings.cloud.provider, CloudProvider::Sandbox);
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub async fn demo(pool: &AnyPool, environments: &[String], now: i64) -> Result<b
     let count = versions.len() as i64;
     for (index, version) in versions.iter().enumerate() {
         let index = index as i64;
-        let new = demo_build(&mut dice, version).map_err(|e| sqlx::Error::Protocol(e))?;
+        let new = demo_build(&mut dice, version).map_err(sqlx::Error::Protocol)?;
         let registered = now - (count - index) * 70 * hour;
         let hash = format!("demo-{version}");
         let build = builds::insert(&mut *tx, &new, &hash, "ci", registered).await?;
@@ -149,7 +149,7 @@ pub async fn history(
     let mut tx = pool.begin().await?;
     for index in 0..builds_wanted {
         let version = format!("9.{}.{}", index / 100, index % 100);
-        let new = demo_build(&mut dice, &version).map_err(|e| sqlx::Error::Protocol(e))?;
+        let new = demo_build(&mut dice, &version).map_err(sqlx::Error::Protocol)?;
         let at = now - (builds_wanted - index) as i64 * 3_600_000;
         build_ids.push(builds::insert(&mut *tx, &new, "bench", "ci", at).await?.id);
     }

@@ -62,6 +62,9 @@ pub fn router(state: AppState, store: Store) -> Router {
         state.clone(),
         middleware::refuse_cross_origin,
     ))
+    // Pages and API answers are compressed on the fly; site files arrive pre-compressed and
+    // already carry Content-Encoding, which this layer leaves alone.
+    .layer(tower_http::compression::CompressionLayer::new())
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
 }

@@ -126,3 +126,27 @@ async fn builds_build_and_history_pages_render_on_the_server() {
         "viewers get no admin links"
     );
 }
+
+#[tokio::test]
+async fn the_suite_runs_on_the_database_it_was_asked_for() {
+    use sqlx::Row;
+    let app = spawn_app().await;
+    let want_postgres = !crate::helpers::backend_url().is_empty();
+    let probe = if want_postgres {
+        "SELECT version() AS v"
+    } else {
+        "SELECT 'SQLite ' || sqlite_version() AS v"
+    };
+    let version: String = sqlx::query(probe)
+        .fetch_one(&app.pool)
+        .await
+        .expect("probe")
+        .try_get("v")
+        .expect("v");
+    let expected = if want_postgres {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    assert!(version.starts_with(expected), "{version}");
+}

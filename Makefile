@@ -1,0 +1,24 @@
+# The two commands: `make run` and `make test`. Everything else is what they call.
+.PHONY: run test build tools bench
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/greenlight/target
+TOOLS_PATH := $(HOME)/.cache/greenlight/tools/bin:$(HOME)/.cache/greenlight/tools/node_modules/.bin
+
+## run: install what is missing, build in release mode, serve http://127.0.0.1:3000
+run: build
+	$(CARGO_TARGET_DIR)/release/greenlight serve
+
+## build: the release binary with its site embedded
+build: tools
+	PATH="$(TOOLS_PATH):$$PATH" cargo leptos build --release --precompress
+
+tools:
+	scripts/tools.sh
+
+## test: everything CI runs
+test:
+	scripts/test.sh
+
+## bench: seeds 100,000 deployments and prints page timings and the first-load weight
+bench: build
+	scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Everything CI runs: fmt, clippy, unit + integration tests on SQLite and on PostgreSQL (a
+# throwaway cluster), the release build, and the browser end-to-end tests.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+# A stable target dir outside the clone keeps reruns on one machine warm.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/greenlight/target}"
+step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
+
+step "tools"
+scripts/tools.sh
+eval "$(scripts/tools.sh --env)"
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+# Per package: app is built once for the server (ssr) and once for the browser (hydrate).
+cargo clippy -p server -p app --all-targets -- -D warnings
+cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "tests on SQLite"
+cargo test -p server -p app
+
+step "tests on PostgreSQL"
+pgdir="$(mktemp -d)/pg"
+pg_url="$(scripts/pg.sh start "$pgdir")"
+trap 'scripts/pg.sh stop "$pgdir"' EXIT
+GREENLIGHT_TEST_POSTGRES="$pg_url" cargo test -p server --test api
+scripts/pg.sh stop "$pgdir"
+trap - EXIT
+
+step "release build"
+cargo leptos build --release --precompress
+
+step "browser end-to-end"
+scripts/e2e.sh "$CARGO_TARGET_DIR/release/greenlight"
+
+step "all green"
