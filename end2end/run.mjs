@@ -43,7 +43,7 @@ const page = await context.newPage();
 const errors = [];
 page.on('pageerror', (error) => errors.push(error.message));
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-const hydrated = () => page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')));
+const hydrated = () => page.waitForSelector('html[data-hydrated=true]');
 
 await test('an anonymous visitor is sent to the sign-in page', async () => {
   await page.goto(`${base}/`);

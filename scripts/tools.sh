@@ -34,12 +34,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb_version\$"; then
   cargo install wasm-bindgen-cli --version "$wb_version" --root "$tools" --force >&2
 fi
 
-if [[ ! -x "$tools/node_modules/.bin/sass" || ! -x "$tools/node_modules/.bin/wasm-opt" \
-      || ! -d "$tools/node_modules/playwright-core" ]]; then
-  log "installing sass, binaryen (wasm-opt) and playwright-core from npm"
+if [[ ! -x "$tools/node_modules/.bin/sass" || ! -x "$tools/node_modules/.bin/wasm-opt" ]]; then
+  log "installing sass and binaryen (wasm-opt) from npm"
   (cd "$tools" && [[ -f package.json ]] || echo '{"private":true}' > "$tools/package.json")
   (cd "$tools" && npm install --no-audit --no-fund --loglevel=error \
-      sass@1 binaryen@132 playwright-core@1 >&2)
+      sass@1.108.2 binaryen@132.0.0 >&2)
 fi
 
 if [[ ! -x /usr/bin/chromium ]]; then

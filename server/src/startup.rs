@@ -55,8 +55,20 @@ pub struct Running {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Builds the state, binds and serves in the background.
+/// Builds the state, binds and serves in the background, with the embedded site or the one
+/// under `LEPTOS_SITE_ROOT` (default `target/site`).
 pub async fn start(settings: Settings, pool: AnyPool) -> anyhow::Result<Running> {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let site = Site::load(&PathBuf::from(site_root));
+    start_with_site(settings, pool, site).await
+}
+
+/// As [`start`], serving the given site files.
+pub async fn start_with_site(
+    settings: Settings,
+    pool: AnyPool,
+    site: Site,
+) -> anyhow::Result<Running> {
     if settings.demo {
         let names: Vec<String> = settings
             .environments
@@ -88,13 +100,11 @@ pub async fn start(settings: Settings, pool: AnyPool) -> anyhow::Result<Running>
             tracing::warn!(error = %e, "session clean-up stopped");
         }
     });
-    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
     let leptos = LeptosOptions::builder()
         .output_name("greenlight")
-        .site_root(site_root.clone())
         .site_pkg_dir("pkg")
         .build();
-    let site = Arc::new(Site::load(&PathBuf::from(site_root)));
+    let site = Arc::new(site);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;

@@ -29,7 +29,7 @@ pub fn shell(assets: AssetLinks) -> impl IntoView {
     let hydration = match (assets.js.clone(), assets.wasm.clone()) {
         (Some(js), Some(wasm)) => {
             let script = format!(
-                "import('{js}').then(m => m.default({{module_or_path: '{wasm}'}}).then(() => m.hydrate()));"
+                "import('{js}').then(m => m.default({{module_or_path: '{wasm}'}}).then(() => {{ m.hydrate(); document.documentElement.dataset.hydrated = 'true'; }}));"
             );
             Some(view! {
                 <link rel="modulepreload" href=js/>

@@ -364,3 +364,20 @@ async fn a_weak_password_or_bad_name_is_refused_with_the_field() {
     );
     assert_eq!(app.count("users").await, 0);
 }
+
+#[tokio::test]
+async fn a_session_ends_at_the_absolute_timeout_whatever_the_activity() {
+    let app = crate::helpers::spawn_app_with(|s| s.session_absolute_timeout = "2s".into()).await;
+    let password = app.user("ana", Role::Viewer).await;
+    let client = app.new_client();
+    app.login(&client, "ana", &password).await;
+    assert_eq!(
+        client.get(app.url("/")).send().await.expect("get").status(),
+        200
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    assert_eq!(
+        client.get(app.url("/")).send().await.expect("get").status(),
+        303
+    );
+}

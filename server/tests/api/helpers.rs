@@ -43,10 +43,21 @@ async fn fresh_database() -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(|_| {}).await
+    spawn(|_| {}, None).await
+}
+
+pub async fn spawn_app_with_site(site: greenlight::site::Site) -> TestApp {
+    spawn(|_| {}, Some(site)).await
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(configure, None).await
+}
+
+async fn spawn(
+    configure: impl FnOnce(&mut Settings),
+    site: Option<greenlight::site::Site>,
+) -> TestApp {
     let mut settings = Settings {
         listen: "127.0.0.1:0".parse().expect("addr"),
         database_url: fresh_database().await,
@@ -55,7 +66,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     };
     configure(&mut settings);
     let pool = startup::database(&settings).await.expect("database");
-    let running = startup::start(settings, pool.clone())
+    let site = site.unwrap_or_else(|| greenlight::site::Site::from_files(Vec::new()));
+    let running = startup::start_with_site(settings, pool.clone(), site)
         .await
         .expect("server");
     let client = reqwest::Client::builder()

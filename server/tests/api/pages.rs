@@ -150,3 +150,68 @@ async fn the_suite_runs_on_the_database_it_was_asked_for() {
     };
     assert!(version.starts_with(expected), "{version}");
 }
+
+#[tokio::test]
+async fn site_files_are_served_pre_compressed_with_long_caching_for_hashed_names() {
+    use greenlight::site::Site;
+    let app = crate::helpers::spawn_app_with_site(Site::from_files(vec![
+        ("pkg/greenlight.abc123.wasm".into(), b"raw wasm".to_vec()),
+        (
+            "pkg/greenlight.abc123.wasm.br".into(),
+            b"brotli wasm".to_vec(),
+        ),
+        (
+            "pkg/greenlight.abc123.wasm.gz".into(),
+            b"gzip wasm".to_vec(),
+        ),
+        ("pkg/greenlight.def456.js".into(), b"js".to_vec()),
+        ("favicon.svg".into(), b"<svg/>".to_vec()),
+    ]))
+    .await;
+    let fetch = |path: &'static str, encoding: &'static str| {
+        let client = app.client.clone();
+        let url = app.url(path);
+        async move {
+            client
+                .get(url)
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .expect("get")
+        }
+    };
+    let br = fetch("/pkg/greenlight.abc123.wasm", "gzip, br").await;
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.bytes().await.expect("body").as_ref(), b"brotli wasm");
+    let gz = fetch("/pkg/greenlight.abc123.wasm", "gzip").await;
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.bytes().await.expect("body").as_ref(), b"gzip wasm");
+    let raw = fetch("/pkg/greenlight.abc123.wasm", "identity").await;
+    assert!(raw.headers().get("content-encoding").is_none());
+    assert_eq!(raw.bytes().await.expect("body").as_ref(), b"raw wasm");
+    let icon = fetch("/favicon.svg", "br").await;
+    assert_eq!(icon.headers()["cache-control"], "public, max-age=3600");
+    assert_eq!(fetch("/pkg/missing.js", "br").await.status(), 404);
+
+    let password = app.user("reader", Role::Viewer).await;
+    let client = app.new_client();
+    app.login(&client, "reader", &password).await;
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("import('/pkg/greenlight.def456.js')"),
+        "the page loads the hashed bundle"
+    );
+    assert!(html.contains("module_or_path: '/pkg/greenlight.abc123.wasm'"));
+}
