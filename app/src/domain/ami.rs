@@ -1,7 +1,6 @@
 //! An Amazon Machine Image id: `ami-` followed by 8 or 17 lower-case hex digits.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A validated AMI id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,30 +22,9 @@ impl AmiId {
         Ok(Self(input.to_owned()))
     }
 
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for AmiId {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<AmiId> for String {
-    fn from(value: AmiId) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for AmiId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::newtype::string_newtype!(AmiId);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ pub mod deployment;
 pub mod duration;
 pub mod field_errors;
 pub mod history;
+mod newtype;
 pub mod revision;
 pub mod role;
 pub mod timestamp;

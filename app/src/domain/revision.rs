@@ -1,7 +1,6 @@
 //! A git revision: 7 to 40 hexadecimal digits, kept in lower case.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A validated git commit id (abbreviated or full).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,10 +19,6 @@ impl Revision {
         Ok(Self(input.to_ascii_lowercase()))
     }
 
-    /// The revision as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 
     /// The first seven digits, as people quote them.
     pub fn short(&self) -> &str {
@@ -31,24 +26,7 @@ impl Revision {
     }
 }
 
-impl TryFrom<String> for Revision {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Revision> for String {
-    fn from(value: Revision) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for Revision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::newtype::string_newtype!(Revision);
 
 #[cfg(test)]
 mod tests {

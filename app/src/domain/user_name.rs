@@ -1,7 +1,6 @@
 //! A user's login name.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A validated login name: 1–64 of `a-z 0-9 . _ -`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -24,30 +23,9 @@ impl UserName {
         Ok(Self(input.to_owned()))
     }
 
-    /// The name as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for UserName {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<UserName> for String {
-    fn from(value: UserName) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for UserName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::newtype::string_newtype!(UserName);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! A build's version: semantic-version shaped, `1.4.2`, `2.0.0-rc.1`, `1.4.2+build.7`.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A validated build version. Unique per build; what people type and read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -57,30 +56,9 @@ impl Version {
         Ok(Self(input.to_owned()))
     }
 
-    /// The version as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Version {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Version> for String {
-    fn from(value: Version) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::newtype::string_newtype!(Version);
 
 #[cfg(test)]
 mod tests {
