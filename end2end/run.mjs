@@ -3,8 +3,7 @@
 // through history, sign out. One screenshot per page lands in $ARTIFACTS.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -21,8 +20,8 @@ const browser = await chromium.launch({
   args: [
     '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-quic',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'greenlight-chromium-'))}`,
   ],
+  // launch() gives Chromium a fresh, throwaway profile directory of its own.
 });
 
 const results = [];

@@ -11,7 +11,11 @@ use std::process::ExitCode;
 
 /// Greenlight: a release dashboard for applications on AWS EC2.
 #[derive(Debug, Parser)]
-#[command(name = "greenlight", version, about)]
+#[command(
+    name = "greenlight",
+    version,
+    about = "Greenlight: a release dashboard for applications on AWS EC2."
+)]
 pub struct Cli {
     /// Config file (default: ./greenlight.toml when present).
     #[arg(long, global = true, env = "GREENLIGHT_CONFIG")]

@@ -21,7 +21,6 @@ impl AmiId {
         }
         Ok(Self(input.to_owned()))
     }
-
 }
 
 super::newtype::string_newtype!(AmiId);

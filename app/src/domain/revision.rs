@@ -19,7 +19,6 @@ impl Revision {
         Ok(Self(input.to_ascii_lowercase()))
     }
 
-
     /// The first seven digits, as people quote them.
     pub fn short(&self) -> &str {
         &self.0[..7]

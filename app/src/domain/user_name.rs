@@ -22,7 +22,6 @@ impl UserName {
         }
         Ok(Self(input.to_owned()))
     }
-
 }
 
 super::newtype::string_newtype!(UserName);

@@ -55,7 +55,6 @@ impl Version {
         }
         Ok(Self(input.to_owned()))
     }
-
 }
 
 super::newtype::string_newtype!(Version);

@@ -79,8 +79,10 @@ pub struct HistoryPage {
     pub filter: HistoryFilter,
     /// Rows, newest first.
     pub items: Vec<DeploymentRecord>,
-    /// How many rows match the filter in all.
+    /// How many rows match the filter, counted up to a cap.
     pub total: i64,
+    /// True when more than `total` rows match (counting stopped at the cap).
+    pub total_capped: bool,
     /// Cursor of the next (older) page.
     pub next_cursor: Option<String>,
     /// Environments, for the filter's choices.

@@ -140,13 +140,19 @@ pub async fn page<'c>(
     rows.iter().map(record).collect()
 }
 
-/// How many rows match a filter.
-pub async fn count<'c>(
+/// Counting stops here: beyond it pages say "10,000+", so that a broad filter over a long
+/// history never costs more than this many index entries.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many rows match a filter, up to [`COUNT_CAP`] + 1.
+pub async fn count_capped<'c>(
     db: impl Executor<'c, Database = Any>,
     filter: &HistoryFilter,
 ) -> Result<i64, sqlx::Error> {
-    let (conditions, args) = conditions(filter, None)?;
-    let sql = format!("SELECT COUNT(*) AS n FROM deployments d{conditions}");
+    let (conditions, mut args) = conditions(filter, None)?;
+    let placeholder = args.len() + 1;
+    args.add(COUNT_CAP + 1).map_err(sqlx::Error::Encode)?;
+    let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM deployments d{conditions} LIMIT ${placeholder}) AS capped");
     sqlx::query_with(&sql, args)
         .fetch_one(db)
         .await?

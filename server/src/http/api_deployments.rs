@@ -20,8 +20,10 @@ use std::collections::HashMap;
 pub struct DeploymentList {
     /// Newest first.
     pub items: Vec<DeploymentRecord>,
-    /// Rows matching the filter in all.
+    /// Rows matching the filter, counted up to 10,000.
     pub total: i64,
+    /// True when more than `total` rows match.
+    pub total_capped: bool,
     /// Pass as `cursor` for the next (older) page.
     pub next_cursor: Option<String>,
 }
@@ -86,6 +88,7 @@ pub async fn list(
     Ok(Json(DeploymentList {
         items: page.items,
         total: page.total,
+        total_capped: page.total_capped,
         next_cursor: page.next_cursor,
     }))
 }

@@ -149,13 +149,14 @@ pub async fn history(
     } else {
         None
     };
-    let total = db::deployments::count(&state.db, &filter)
+    let counted = db::deployments::count_capped(&state.db, &filter)
         .await
         .map_err(internal)?;
     Ok(HistoryPage {
         filter,
         items,
-        total,
+        total: counted.min(db::deployments::COUNT_CAP),
+        total_capped: counted > db::deployments::COUNT_CAP,
         next_cursor,
         environments: environments(state),
     })

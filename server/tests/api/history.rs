@@ -198,3 +198,27 @@ async fn exports_carry_every_matching_row_as_csv_or_json() {
         401
     );
 }
+
+#[tokio::test]
+async fn counting_stops_at_ten_thousand_and_says_so() {
+    let app = spawn_app().await;
+    let token = app.token("boss", Role::Viewer).await;
+    let envs = vec!["test".to_owned(), "staging".to_owned(), "prod".to_owned()];
+    greenlight::db::seed::history(&app.pool, &envs, 10_050, 5, now())
+        .await
+        .expect("seed");
+    let page: Value = get(&app, &token, "/api/v1/deployments?limit=5")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 10_000);
+    assert_eq!(page["total_capped"], true);
+    let narrow: Value = get(&app, &token, "/api/v1/deployments?environment=prod&limit=5")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(narrow["total"], 3350);
+    assert_eq!(narrow["total_capped"], false);
+}

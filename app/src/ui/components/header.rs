@@ -5,11 +5,14 @@ use crate::api::reads::current_user;
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 /// Site header with navigation; admin links only for admins.
 #[component]
 pub fn Header() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    // Keyed on the path so that signing in or out (a navigation) refreshes the menu.
+    let location = use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">

@@ -77,7 +77,7 @@ fn HistoryBody(page: Page) -> impl IntoView {
     view! {
         <FilterForm filter=page.filter.clone() environments=page.environments.iter().map(|e| e.name.clone()).collect()/>
         <p class="summary">
-            <span data-testid="history-total">{page.total}</span> " deployments match. "
+            <span data-testid="history-total">{page.total}</span>{page.total_capped.then_some("+")} " deployments match. "
             "Export: " <a href=csv download="">"CSV"</a> " · " <a href=json download="">"JSON"</a>
         </p>
         <DeploymentTable rows=page.items/>
