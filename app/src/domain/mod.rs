@@ -10,6 +10,7 @@ pub mod history;
 mod newtype;
 pub mod revision;
 pub mod role;
+pub mod rollout;
 pub mod timestamp;
 pub mod user_name;
 pub mod version;

@@ -1,0 +1,288 @@
+//! The blue/green rollout of one deployment as a pure state machine: where a deployment is,
+//! and which events may move it on. The engine persists the phase after every step and feeds
+//! it the events it observes in the cloud; nothing here does I/O or reads a clock.
+
+use super::Outcome;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a deployment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Accepted; nothing done in the cloud yet.
+    Pending,
+    /// Creating an image from a healthy instance of the source environment.
+    Baking,
+    /// Launching the new fleet beside the old one.
+    Launching,
+    /// New fleet launched; waiting until every instance is healthy, up to the deadline.
+    AwaitingHealth,
+    /// Switching traffic from the old fleet to the new one.
+    CuttingOver,
+    /// Traffic on the new fleet; target health and alarms watched for the verify window.
+    Verifying,
+    /// Verified; the old fleet is kept warm so that rollback is a traffic switch.
+    Warm,
+    /// The warm window is over; terminating the old fleet.
+    Retiring,
+    /// Old fleet back in service (seen healthy first), then the new fleet taken out.
+    RollingBack,
+    /// Terminal: the new release runs and the old fleet is gone.
+    Succeeded,
+    /// Terminal: traffic is on the old fleet and the new fleet is gone.
+    RolledBack,
+    /// Terminal: stopped with an error; an operator should look.
+    Failed,
+}
+
+/// Something the engine did or observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// Start, baking an image first when the environment asks for it.
+    Begin {
+        /// Bake an image from the source environment before launching.
+        bake: bool,
+    },
+    /// The baked image is available.
+    ImageReady,
+    /// Every new instance was launched (and tagged).
+    FleetLaunched,
+    /// Every new instance is running and healthy.
+    FleetHealthy,
+    /// The health deadline passed before the new fleet was healthy.
+    HealthDeadlinePassed,
+    /// Traffic now goes to the new fleet.
+    TrafficSwitched,
+    /// The verify window passed with healthy targets and quiet alarms.
+    VerifyPassed,
+    /// An alarm fired or target health dropped during the verify window.
+    VerifyFailed,
+    /// A person asked to roll back.
+    RollbackRequested,
+    /// The warm window ended.
+    WarmWindowEnded,
+    /// The old fleet is terminated.
+    OldFleetRetired,
+    /// Rollback finished: old fleet serving, new fleet terminated.
+    RollbackDone,
+    /// A step failed for good (retries exhausted, or an error retrying cannot fix).
+    StepFailed,
+}
+
+/// An event that does not apply in a phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{event:?} cannot happen while the deployment is {from}")]
+pub struct IllegalTransition {
+    /// The phase the deployment was in.
+    pub from: Phase,
+    /// The event refused.
+    pub event: Event,
+}
+
+impl Phase {
+    /// Every phase.
+    pub const ALL: [Phase; 12] = [
+        Phase::Pending,
+        Phase::Baking,
+        Phase::Launching,
+        Phase::AwaitingHealth,
+        Phase::CuttingOver,
+        Phase::Verifying,
+        Phase::Warm,
+        Phase::Retiring,
+        Phase::RollingBack,
+        Phase::Succeeded,
+        Phase::RolledBack,
+        Phase::Failed,
+    ];
+
+    /// Whether nothing more can happen.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Phase::Succeeded | Phase::RolledBack | Phase::Failed)
+    }
+
+    /// Whether traffic may be on the new fleet, so that a failure must roll back rather
+    /// than simply stop.
+    pub fn traffic_may_be_on_new_fleet(self) -> bool {
+        matches!(self, Phase::CuttingOver | Phase::Verifying | Phase::Warm)
+    }
+
+    /// How the release history shows a deployment in this phase. A warm deployment has
+    /// succeeded as far as users are concerned; only its clean-up is pending.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Phase::Warm | Phase::Retiring | Phase::Succeeded => Outcome::Succeeded,
+            Phase::RolledBack => Outcome::RolledBack,
+            Phase::Failed => Outcome::Failed,
+            _ => Outcome::InProgress,
+        }
+    }
+
+    /// The phase's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pending => "pending",
+            Phase::Baking => "baking",
+            Phase::Launching => "launching",
+            Phase::AwaitingHealth => "awaiting_health",
+            Phase::CuttingOver => "cutting_over",
+            Phase::Verifying => "verifying",
+            Phase::Warm => "warm",
+            Phase::Retiring => "retiring",
+            Phase::RollingBack => "rolling_back",
+            Phase::Succeeded => "succeeded",
+            Phase::RolledBack => "rolled_back",
+            Phase::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The transition function: the phase after `event`, or why it cannot happen.
+pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
+    use Event as E;
+    use Phase as P;
+    let next = match (from, event) {
+        (P::Pending, E::Begin { bake: true }) => P::Baking,
+        (P::Pending, E::Begin { bake: false }) => P::Launching,
+        (P::Baking, E::ImageReady) => P::Launching,
+        (P::Launching, E::FleetLaunched) => P::AwaitingHealth,
+        (P::AwaitingHealth, E::FleetHealthy) => P::CuttingOver,
+        // Traffic never left the old fleet: rolling back only takes the new fleet out.
+        (P::AwaitingHealth, E::HealthDeadlinePassed) => P::RollingBack,
+        (P::CuttingOver, E::TrafficSwitched) => P::Verifying,
+        (P::Verifying, E::VerifyPassed) => P::Warm,
+        (P::Verifying, E::VerifyFailed) => P::RollingBack,
+        (P::Verifying | P::Warm, E::RollbackRequested) => P::RollingBack,
+        (P::Warm, E::WarmWindowEnded) => P::Retiring,
+        (P::Retiring, E::OldFleetRetired) => P::Succeeded,
+        (P::RollingBack, E::RollbackDone) => P::RolledBack,
+        // Before traffic moves, a failure stops (the engine cleans up new instances); once
+        // traffic may be on the new fleet, it goes back to the old one.
+        (P::Pending | P::Baking | P::Launching, E::StepFailed) => P::Failed,
+        (P::AwaitingHealth, E::StepFailed) => P::RollingBack,
+        (P::CuttingOver | P::Verifying | P::Warm, E::StepFailed) => P::RollingBack,
+        (P::Retiring | P::RollingBack, E::StepFailed) => P::Failed,
+        _ => return Err(IllegalTransition { from, event }),
+    };
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Event as E;
+    use Phase as P;
+
+    const EVENTS: [Event; 14] = [
+        E::Begin { bake: true },
+        E::Begin { bake: false },
+        E::ImageReady,
+        E::FleetLaunched,
+        E::FleetHealthy,
+        E::HealthDeadlinePassed,
+        E::TrafficSwitched,
+        E::VerifyPassed,
+        E::VerifyFailed,
+        E::RollbackRequested,
+        E::WarmWindowEnded,
+        E::OldFleetRetired,
+        E::RollbackDone,
+        E::StepFailed,
+    ];
+
+    const LEGAL: [(Phase, Event, Phase); 22] = [
+        (P::Pending, E::Begin { bake: true }, P::Baking),
+        (P::Pending, E::Begin { bake: false }, P::Launching),
+        (P::Pending, E::StepFailed, P::Failed),
+        (P::Baking, E::ImageReady, P::Launching),
+        (P::Baking, E::StepFailed, P::Failed),
+        (P::Launching, E::FleetLaunched, P::AwaitingHealth),
+        (P::Launching, E::StepFailed, P::Failed),
+        (P::AwaitingHealth, E::FleetHealthy, P::CuttingOver),
+        (P::AwaitingHealth, E::HealthDeadlinePassed, P::RollingBack),
+        (P::AwaitingHealth, E::StepFailed, P::RollingBack),
+        (P::CuttingOver, E::TrafficSwitched, P::Verifying),
+        (P::CuttingOver, E::StepFailed, P::RollingBack),
+        (P::Verifying, E::VerifyPassed, P::Warm),
+        (P::Verifying, E::VerifyFailed, P::RollingBack),
+        (P::Verifying, E::RollbackRequested, P::RollingBack),
+        (P::Verifying, E::StepFailed, P::RollingBack),
+        (P::Warm, E::RollbackRequested, P::RollingBack),
+        (P::Warm, E::WarmWindowEnded, P::Retiring),
+        (P::Warm, E::StepFailed, P::RollingBack),
+        (P::Retiring, E::OldFleetRetired, P::Succeeded),
+        (P::Retiring, E::StepFailed, P::Failed),
+        (P::RollingBack, E::RollbackDone, P::RolledBack),
+    ];
+
+    #[test]
+    fn every_legal_transition_leads_where_it_should() {
+        for (from, event, to) in LEGAL {
+            assert_eq!(apply(from, event), Ok(to), "{from} + {event:?}");
+        }
+        assert_eq!(apply(P::RollingBack, E::StepFailed), Ok(P::Failed));
+    }
+
+    #[test]
+    fn every_other_pair_is_refused_with_both_named() {
+        let mut legal: Vec<(Phase, Event)> = LEGAL.iter().map(|(f, e, _)| (*f, *e)).collect();
+        legal.push((P::RollingBack, E::StepFailed));
+        let mut refused = 0;
+        for from in Phase::ALL {
+            for event in EVENTS {
+                if legal.contains(&(from, event)) {
+                    continue;
+                }
+                assert_eq!(
+                    apply(from, event),
+                    Err(IllegalTransition { from, event }),
+                    "{from} + {event:?}"
+                );
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, Phase::ALL.len() * EVENTS.len() - legal.len());
+    }
+
+    #[test]
+    fn terminal_phases_accept_nothing() {
+        for from in Phase::ALL.into_iter().filter(|p| p.is_terminal()) {
+            assert!(EVENTS.iter().all(|e| apply(from, *e).is_err()), "{from}");
+        }
+    }
+
+    #[test]
+    fn the_happy_path_with_a_bake_ends_succeeded() {
+        let path = [
+            E::Begin { bake: true },
+            E::ImageReady,
+            E::FleetLaunched,
+            E::FleetHealthy,
+            E::TrafficSwitched,
+            E::VerifyPassed,
+            E::WarmWindowEnded,
+            E::OldFleetRetired,
+        ];
+        let end = path.into_iter().try_fold(P::Pending, apply);
+        assert_eq!(end, Ok(P::Succeeded));
+        assert_eq!(P::Warm.outcome(), Outcome::Succeeded);
+        assert_eq!(P::Verifying.outcome(), Outcome::InProgress);
+    }
+
+    #[test]
+    fn phases_after_cutover_know_traffic_may_be_on_the_new_fleet() {
+        let on_new: Vec<Phase> = Phase::ALL
+            .into_iter()
+            .filter(|p| p.traffic_may_be_on_new_fleet())
+            .collect();
+        assert_eq!(on_new, [P::CuttingOver, P::Verifying, P::Warm]);
+    }
+}
