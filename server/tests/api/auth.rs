@@ -381,3 +381,60 @@ async fn a_session_ends_at_the_absolute_timeout_whatever_the_activity() {
         303
     );
 }
+
+#[tokio::test]
+async fn signing_in_works_without_javascript_errors_included() {
+    let app = spawn_app().await;
+    let password = app.user("ana", Role::Viewer).await;
+    let client = app.new_client();
+    let post = |form: Vec<(&'static str, String)>| {
+        client
+            .post(app.url(crate::helpers::login_path()))
+            .header("Accept", "text/html")
+            .header("Referer", app.url("/login"))
+            .header("Origin", &app.base)
+            .form(&form)
+            .send()
+    };
+    let wrong = post(vec![
+        ("name", "ana".into()),
+        ("password", "nope-nope-nope".into()),
+    ])
+    .await
+    .expect("post");
+    assert!(wrong.status().is_redirection());
+    let back = wrong.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let page = client
+        .get(&back)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("wrong name or password"),
+        "the error is on the page"
+    );
+    let right = post(vec![
+        ("name", "ana".into()),
+        ("password", password),
+        ("next", "/history".into()),
+    ])
+    .await
+    .expect("post");
+    assert!(right.status().is_redirection());
+    assert_eq!(right.headers()["location"], "/history");
+    assert_eq!(
+        client
+            .get(app.url("/history"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
+}

@@ -3,6 +3,9 @@
 //! Every key has a default, so Greenlight runs with no file at all. Nested keys are reached
 //! from the environment with a double underscore: `GREENLIGHT_CLOUD__PROVIDER=aws`.
 
+pub mod environment;
+
+pub use environment::{ConfigValue, EnvironmentSettings, InstanceSettings, Strategy};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -57,22 +60,8 @@ pub enum CloudProvider {
     Aws,
 }
 
-/// One `[[environments]]` table.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnvironmentSettings {
-    /// `name`: short lower-case name used in URLs and the API, e.g. `prod`.
-    pub name: String,
-    /// `title`: what the pages show, e.g. `PROD`.
-    pub title: String,
-}
-
 impl Default for Settings {
     fn default() -> Self {
-        let env = |name: &str, title: &str| EnvironmentSettings {
-            name: name.into(),
-            title: title.into(),
-        };
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             public_url: None,
@@ -86,9 +75,9 @@ impl Default for Settings {
                 endpoint_url: None,
             },
             environments: vec![
-                env("test", "TEST"),
-                env("staging", "STAGING"),
-                env("prod", "PROD"),
+                EnvironmentSettings::named("test", "TEST"),
+                EnvironmentSettings::named("staging", "STAGING"),
+                EnvironmentSettings::named("prod", "PROD"),
             ],
         }
     }
@@ -157,6 +146,9 @@ impl Settings {
         {
             return Err("key `database_url`: must start with sqlite: or postgres://".into());
         }
+        if self.cloud.provider == CloudProvider::Aws && self.cloud.region.is_none() {
+            return Err("key `cloud.region`: required when cloud.provider is \"aws\"".into());
+        }
         if self.environments.is_empty() {
             return Err("key `environments`: at least one environment is required".into());
         }
@@ -184,9 +176,8 @@ impl Settings {
                     env.name
                 ));
             }
-        }
-        if self.cloud.provider == CloudProvider::Aws && self.cloud.region.is_none() {
-            return Err("key `cloud.region`: required when cloud.provider is \"aws\"".into());
+            let on_aws = self.cloud.provider == CloudProvider::Aws;
+            env.validate(&format!("environments[{index}]"), on_aws, index == 0)?;
         }
         Ok(())
     }
@@ -317,6 +308,18 @@ mod tests {
         let settings = Settings::load_from(Some(&path), no_env()).expect("example config");
         assert_eq!(settings.environments.len(), 3);
         assert_eq!(settings.cloud.provider, CloudProvider::Sandbox);
+    }
+
+    #[test]
+    fn an_environment_that_cannot_work_on_aws_is_refused_at_load() {
+        let f = file("[cloud]\nprovider = \"aws\"\nregion = \"eu-west-1\"\n\n[[environments]]\nname = \"prod\"\ntitle = \"PROD\"\nstrategy = \"elastic-ip\"\n");
+        let error = Settings::load_from(Some(&f.0), no_env())
+            .expect_err("no allocation id")
+            .to_string();
+        assert!(
+            error.contains("environments[0].elastic_ip_allocation_id"),
+            "{error}"
+        );
     }
 
     #[test]

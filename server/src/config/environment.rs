@@ -1,0 +1,372 @@
+//! One `[[environments]]` table: the environment's AWS binding, capacity, timings, gates,
+//! instance template and its config (the one place environments differ). Checked as a whole
+//! at start-up so that a config that cannot work for its strategy is refused with the key.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How traffic moves from the old fleet to the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    /// Two target groups; the listener's forward action is switched in one call.
+    AlbListener,
+    /// One target group; new targets registered, then old ones deregistered with draining.
+    TargetGroup,
+    /// A single box; the Elastic IP is re-associated to the new instance.
+    ElasticIp,
+}
+
+/// A value in `[environments.config]`: plain text, or a reference to a secret that is never
+/// stored or shown in plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConfigValue {
+    /// Plain text.
+    Plain(String),
+    /// `{ secret = "ssm:/app/prod/api_key" }`.
+    Secret {
+        /// Where the secret lives.
+        secret: String,
+    },
+}
+
+/// `[environments.instance]`: how new instances are launched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSettings {
+    /// `instance_type`, e.g. `t3.small`.
+    pub instance_type: String,
+    /// `subnet_ids`: at least one.
+    pub subnet_ids: Vec<String>,
+    /// `security_group_ids`.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    /// `key_name` (optional).
+    pub key_name: Option<String>,
+    /// `instance_profile` (optional).
+    pub instance_profile: Option<String>,
+    /// `user_data` template (optional).
+    pub user_data: Option<String>,
+}
+
+fn default_capacity() -> u32 {
+    1
+}
+fn default_health_deadline() -> String {
+    "10m".into()
+}
+fn default_verify_window() -> String {
+    "5m".into()
+}
+fn default_warm_retention() -> String {
+    "1h".into()
+}
+
+/// One `[[environments]]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSettings {
+    /// `name`: short lower-case name used in URLs and the API, e.g. `prod`.
+    pub name: String,
+    /// `title`: what the pages show, e.g. `PROD`.
+    pub title: String,
+    /// `strategy`: `alb-listener`, `target-group` or `elastic-ip` (default `target-group`).
+    #[serde(default)]
+    pub strategy: Option<Strategy>,
+    /// `listener_arn`: the ALB listener (alb-listener).
+    #[serde(default)]
+    pub listener_arn: Option<String>,
+    /// `target_group_arns`: two for alb-listener, one for target-group.
+    #[serde(default)]
+    pub target_group_arns: Vec<String>,
+    /// `elastic_ip_allocation_id` (elastic-ip).
+    #[serde(default)]
+    pub elastic_ip_allocation_id: Option<String>,
+    /// `desired_capacity`: instances per fleet (at most 1 for elastic-ip).
+    #[serde(default = "default_capacity")]
+    pub desired_capacity: u32,
+    /// `health_deadline`: the new fleet must be healthy by then.
+    #[serde(default = "default_health_deadline")]
+    pub health_deadline: String,
+    /// `verify_window`: after cutover, target health and alarms are watched this long.
+    #[serde(default = "default_verify_window")]
+    pub verify_window: String,
+    /// `warm_retention`: how long the old fleet is kept for instant rollback.
+    #[serde(default = "default_warm_retention")]
+    pub warm_retention: String,
+    /// `alarms`: CloudWatch alarm names that gate the cutover and trigger auto-rollback.
+    #[serde(default)]
+    pub alarms: Vec<String>,
+    /// `requires_signoff`: promotion into this environment needs an approved QA sign-off on
+    /// the previous one.
+    #[serde(default)]
+    pub requires_signoff: bool,
+    /// `four_eyes`: the promoter must not be the sign-off's approver.
+    #[serde(default)]
+    pub four_eyes: bool,
+    /// `bake_image`: launch from an image baked from a healthy instance of the previous
+    /// environment.
+    #[serde(default)]
+    pub bake_image: bool,
+    /// `[environments.instance]`: required with the aws provider.
+    #[serde(default)]
+    pub instance: Option<InstanceSettings>,
+    /// `[environments.config]`: the environment's configuration.
+    #[serde(default)]
+    pub config: BTreeMap<String, ConfigValue>,
+}
+
+impl EnvironmentSettings {
+    /// A plain environment with defaults for everything but its name and title.
+    pub fn named(name: &str, title: &str) -> Self {
+        Self {
+            name: name.into(),
+            title: title.into(),
+            strategy: None,
+            listener_arn: None,
+            target_group_arns: Vec::new(),
+            elastic_ip_allocation_id: None,
+            desired_capacity: default_capacity(),
+            health_deadline: default_health_deadline(),
+            verify_window: default_verify_window(),
+            warm_retention: default_warm_retention(),
+            alarms: Vec::new(),
+            requires_signoff: false,
+            four_eyes: false,
+            bake_image: false,
+            instance: None,
+            config: BTreeMap::new(),
+        }
+    }
+
+    /// The strategy, `target-group` when not given.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy.unwrap_or(Strategy::TargetGroup)
+    }
+
+    /// Checks this table; `key` is its path, e.g. `environments[2]`. `on_aws` demands the
+    /// AWS binding (the sandbox simulates whatever is missing).
+    pub fn validate(&self, key: &str, on_aws: bool, first: bool) -> Result<(), String> {
+        let field = |name: &str, reason: &str| Err(format!("key `{key}.{name}`: {reason}"));
+        for (name, value) in [
+            ("health_deadline", &self.health_deadline),
+            ("verify_window", &self.verify_window),
+            ("warm_retention", &self.warm_retention),
+        ] {
+            if let Err(reason) = app::domain::duration::parse_seconds(value) {
+                return field(name, &reason);
+            }
+        }
+        if self.desired_capacity == 0 || self.desired_capacity > 100 {
+            return field("desired_capacity", "must be between 1 and 100");
+        }
+        if self.bake_image && first {
+            return field(
+                "bake_image",
+                "the first environment has no previous one to bake from",
+            );
+        }
+        if self.requires_signoff && first {
+            return field(
+                "requires_signoff",
+                "the first environment has no previous one to sign off",
+            );
+        }
+        if self.four_eyes && !self.requires_signoff {
+            return field(
+                "four_eyes",
+                "needs requires_signoff = true (it compares promoter and approver)",
+            );
+        }
+        match self.strategy() {
+            Strategy::AlbListener => {
+                if on_aws && self.listener_arn.is_none() {
+                    return field("listener_arn", "required for strategy \"alb-listener\"");
+                }
+                if (on_aws || !self.target_group_arns.is_empty())
+                    && self.target_group_arns.len() != 2
+                {
+                    return field(
+                        "target_group_arns",
+                        "strategy \"alb-listener\" needs exactly two (blue and green)",
+                    );
+                }
+            }
+            Strategy::TargetGroup => {
+                if (on_aws || !self.target_group_arns.is_empty())
+                    && self.target_group_arns.len() != 1
+                {
+                    return field(
+                        "target_group_arns",
+                        "strategy \"target-group\" needs exactly one",
+                    );
+                }
+            }
+            Strategy::ElasticIp => {
+                if on_aws && self.elastic_ip_allocation_id.is_none() {
+                    return field(
+                        "elastic_ip_allocation_id",
+                        "required for strategy \"elastic-ip\"",
+                    );
+                }
+                if self.desired_capacity > 1 {
+                    return field(
+                        "desired_capacity",
+                        "strategy \"elastic-ip\" serves from one instance: at most 1",
+                    );
+                }
+            }
+        }
+        if on_aws {
+            let Some(instance) = &self.instance else {
+                return field("instance", "required when cloud.provider is \"aws\"");
+            };
+            if instance.instance_type.trim().is_empty() {
+                return field("instance.instance_type", "must not be empty");
+            }
+            if instance.subnet_ids.is_empty() {
+                return field("instance.subnet_ids", "at least one subnet is required");
+            }
+        }
+        for (name, value) in &self.config {
+            if let ConfigValue::Secret { secret } = value {
+                if secret.trim().is_empty() {
+                    return field(
+                        &format!("config.{name}.secret"),
+                        "must name where the secret lives",
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<EnvironmentSettings, String> {
+        toml_from_str(text)
+    }
+
+    fn toml_from_str(text: &str) -> Result<EnvironmentSettings, String> {
+        use figment::providers::{Format, Toml};
+        figment::Figment::from(Toml::string(text))
+            .extract()
+            .map_err(|e| e.to_string())
+    }
+
+    const PROD: &str = r#"
+        name = "prod"
+        title = "PROD"
+        strategy = "alb-listener"
+        listener_arn = "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x/y/z"
+        target_group_arns = ["arn:blue", "arn:green"]
+        desired_capacity = 2
+        health_deadline = "10m"
+        verify_window = "5m"
+        warm_retention = "1h"
+        alarms = ["prod-5xx", "prod-latency"]
+        requires_signoff = true
+        four_eyes = true
+        bake_image = true
+
+        [instance]
+        instance_type = "t3.small"
+        subnet_ids = ["subnet-1"]
+        security_group_ids = ["sg-1"]
+        key_name = "deploy"
+
+        [config]
+        DATABASE_URL = "postgres://prod-db/app"
+        API_KEY = { secret = "ssm:/app/prod/api_key" }
+    "#;
+
+    #[test]
+    fn the_documented_prod_example_parses_and_validates_on_aws() {
+        let env = parse(PROD).expect("parses");
+        assert_eq!(env.strategy(), Strategy::AlbListener);
+        assert_eq!(
+            env.config["API_KEY"],
+            ConfigValue::Secret {
+                secret: "ssm:/app/prod/api_key".into()
+            }
+        );
+        assert_eq!(env.validate("environments[2]", true, false), Ok(()));
+    }
+
+    #[test]
+    fn strategy_mismatches_are_named_by_key() {
+        let cases = [
+            (
+                PROD.replace(
+                    "target_group_arns = [\"arn:blue\", \"arn:green\"]",
+                    "target_group_arns = [\"arn:blue\"]",
+                ),
+                "target_group_arns",
+            ),
+            (
+                PROD.replace("listener_arn = ", "# listener_arn = "),
+                "listener_arn",
+            ),
+            (
+                PROD.replace(
+                    "strategy = \"alb-listener\"",
+                    "strategy = \"elastic-ip\"\nelastic_ip_allocation_id = \"eipalloc-1\"",
+                ),
+                "desired_capacity",
+            ),
+            (
+                PROD.replace("strategy = \"alb-listener\"", "strategy = \"elastic-ip\"")
+                    .replace("desired_capacity = 2", "desired_capacity = 1"),
+                "elastic_ip_allocation_id",
+            ),
+            (
+                PROD.replace("subnet_ids = [\"subnet-1\"]", "subnet_ids = []"),
+                "instance.subnet_ids",
+            ),
+            (
+                PROD.replace("verify_window = \"5m\"", "verify_window = \"soon\""),
+                "verify_window",
+            ),
+            (
+                PROD.replace("requires_signoff = true", "requires_signoff = false"),
+                "four_eyes",
+            ),
+        ];
+        for (text, key) in cases {
+            let env = parse(&text).expect("parses");
+            let error = env.validate("environments[2]", true, false).expect_err(key);
+            assert!(
+                error.contains(&format!("environments[2].{key}")),
+                "{key}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_keys_and_strategies_are_refused() {
+        assert!(parse(&format!("colour = \"blue\"\n{PROD}"))
+            .expect_err("unknown")
+            .contains("colour"));
+        assert!(parse(&PROD.replace("alb-listener", "dns")).is_err());
+    }
+
+    #[test]
+    fn the_first_environment_cannot_bake_or_require_a_sign_off() {
+        let env = parse(PROD).expect("parses");
+        assert!(env
+            .validate("environments[0]", true, true)
+            .expect_err("first")
+            .contains("bake_image"));
+    }
+
+    #[test]
+    fn the_sandbox_needs_no_aws_binding() {
+        let env = EnvironmentSettings::named("test", "TEST");
+        assert_eq!(env.validate("environments[0]", false, true), Ok(()));
+        assert!(env.validate("environments[0]", true, true).is_err());
+    }
+}
