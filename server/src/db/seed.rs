@@ -183,5 +183,8 @@ pub async fn history(
         }
         tx.commit().await?;
     }
+    // Fresh statistics, as autovacuum would gather later: without them PostgreSQL plans the
+    // history queries for an empty table.
+    sqlx::query("ANALYZE").execute(pool).await?;
     Ok(())
 }
