@@ -11,6 +11,7 @@ mod newtype;
 pub mod revision;
 pub mod role;
 pub mod rollout;
+pub mod signoff;
 pub mod timestamp;
 pub mod user_name;
 pub mod version;
