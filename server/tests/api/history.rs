@@ -222,3 +222,46 @@ async fn counting_stops_at_ten_thousand_and_says_so() {
     assert_eq!(narrow["total"], 3350);
     assert_eq!(narrow["total_capped"], false);
 }
+
+#[tokio::test]
+async fn the_database_allows_one_in_flight_deployment_per_environment() {
+    let app = spawn_app().await;
+    let new = NewBuild {
+        version: app::domain::Version::parse("5.0.0").expect("version"),
+        revision: app::domain::Revision::parse("abcdef1").expect("rev"),
+        artifact: Artifact::Image {
+            ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
+        },
+        changes: vec![],
+        ci_url: None,
+    };
+    let build = builds::insert(&app.pool, &new, "h", "ci", now())
+        .await
+        .expect("build")
+        .id;
+    let row = |environment: &'static str, outcome: Outcome| deployments::NewDeployment {
+        environment,
+        build_id: build,
+        kind: DeploymentKind::Promote,
+        outcome,
+        started_by: "dana",
+        started_at: now(),
+        finished_at: None,
+        notes: "",
+        demo: false,
+    };
+    deployments::insert(&app.pool, &row("prod", Outcome::InProgress))
+        .await
+        .expect("first in flight");
+    let second = deployments::insert(&app.pool, &row("prod", Outcome::InProgress)).await;
+    match second {
+        Err(sqlx::Error::Database(e)) => assert!(e.is_unique_violation(), "{e}"),
+        other => panic!("a second in-flight prod deployment must be refused, got {other:?}"),
+    }
+    deployments::insert(&app.pool, &row("staging", Outcome::InProgress))
+        .await
+        .expect("other environment");
+    deployments::insert(&app.pool, &row("prod", Outcome::Succeeded))
+        .await
+        .expect("finished rows never block");
+}
