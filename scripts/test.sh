@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/greenlight/target}"
 step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
 
 step "tools"
-scripts/tools.sh
+scripts/tools.sh --with-browser
 eval "$(scripts/tools.sh --env)"
 
 step "format"

@@ -41,7 +41,8 @@ if [[ ! -x "$tools/node_modules/.bin/sass" || ! -x "$tools/node_modules/.bin/was
       sass@1.108.2 binaryen@132.0.0 >&2)
 fi
 
-if [[ ! -x /usr/bin/chromium ]]; then
+# Chromium only for the browser tests (`scripts/tools.sh --with-browser`).
+if [[ " $* " == *" --with-browser "* && ! -x /usr/bin/chromium ]]; then
   log "installing chromium from Debian"
   if [[ "$(id -u)" == 0 ]]; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2

@@ -215,3 +215,31 @@ async fn site_files_are_served_pre_compressed_with_long_caching_for_hashed_names
     );
     assert!(html.contains("module_or_path: '/pkg/greenlight.abc123.wasm'"));
 }
+
+#[test]
+fn a_bad_config_exits_non_zero_naming_the_key_and_leaves_the_database_alone() {
+    let dir = std::env::temp_dir().join(format!("gl-bad-config-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("greenlight.toml");
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://DB\"\ndemo = \"maybe\"\n"
+            .replace("DB", &dir.join("g.db").display().to_string()),
+    )
+    .expect("write");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .args(["--config", &config.display().to_string(), "migrate"])
+        .output()
+        .expect("run greenlight");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("demo") && stderr.contains("greenlight.toml"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.join("g.db").exists(),
+        "the database must not be created"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
