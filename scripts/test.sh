@@ -7,6 +7,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 # A stable target dir outside the clone keeps reruns on one machine warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/greenlight/target}"
+# Incremental state only pays off while editing; in a shared cache it just piles up.
+export CARGO_INCREMENTAL=0
+# Each clone's workspace crates are built afresh next to the cached dependencies; keep the
+# cache from growing without bound by dropping it when it passes 25 GB.
+if [[ -d "$CARGO_TARGET_DIR" ]] && (( $(du -sk "$CARGO_TARGET_DIR" | cut -f1) > 25 * 1024 * 1024 )); then
+  echo "[test] target cache over 25 GB; starting it afresh"
+  rm -rf "$CARGO_TARGET_DIR"
+fi
 step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
 
 step "tools"

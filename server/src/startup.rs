@@ -85,7 +85,7 @@ pub async fn start_with_site(
         }
     }
     if settings.cloud.provider == CloudProvider::Aws {
-        let _clients = crate::cloud::aws_clients(&settings.cloud).await;
+        let _clients = crate::cloud::aws::aws_clients(&settings.cloud).await;
         tracing::info!(region = ?settings.cloud.region, "AWS clients configured");
     }
     let store = Store::open(&settings.database_url)

@@ -1,33 +1,219 @@
-//! The cloud behind the fleets. For now: building the AWS SDK clients from `[cloud]`
-//! (region, optional emulator endpoint, credentials from the standard chain). The deployment
-//! engine adds the port trait and its `aws` and `sandbox` adapters on top.
+//! The one port to the cloud: what the deployment engine needs from AWS, as a small
+//! object-safe trait, with two adapters: [`aws`] (the SDK clients) and [`sandbox`] (an
+//! in-process simulated fleet with realistic timings and fault injection). The same contract
+//! tests run against both.
 
-use crate::config::CloudSettings;
+pub mod aws;
+pub mod sandbox;
 
-/// The AWS SDK clients Greenlight uses.
-#[derive(Debug, Clone)]
-pub struct AwsClients {
-    /// EC2: instances, images, addresses.
-    pub ec2: aws_sdk_ec2::Client,
-    /// ELBv2: target groups and listeners.
-    pub elb: aws_sdk_elasticloadbalancingv2::Client,
-    /// CloudWatch: alarms and metrics.
-    pub cloudwatch: aws_sdk_cloudwatch::Client,
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+
+/// Tag keys Greenlight puts on everything it creates, so that a restarted engine can find
+/// what it launched.
+pub mod tag {
+    /// The environment name.
+    pub const ENVIRONMENT: &str = "greenlight:environment";
+    /// The deployment id.
+    pub const DEPLOYMENT: &str = "greenlight:deployment";
+    /// The build version.
+    pub const BUILD: &str = "greenlight:build";
+    /// `blue` or `green`.
+    pub const FLEET: &str = "greenlight:fleet";
 }
 
-/// Builds the clients for `settings` (region required; endpoint optional).
-pub async fn aws_clients(settings: &CloudSettings) -> AwsClients {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(region) = &settings.region {
-        loader = loader.region(aws_config::Region::new(region.clone()));
+/// Key/value tags.
+pub type Tags = BTreeMap<String, String>;
+
+/// What to launch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchSpec {
+    /// The image.
+    pub image_id: String,
+    /// e.g. `t3.small`.
+    pub instance_type: String,
+    /// How many.
+    pub count: u32,
+    /// Subnets (the first is used).
+    pub subnet_ids: Vec<String>,
+    /// Security groups.
+    pub security_group_ids: Vec<String>,
+    /// SSH key pair.
+    pub key_name: Option<String>,
+    /// Instance profile name.
+    pub instance_profile: Option<String>,
+    /// Rendered user data.
+    pub user_data: Option<String>,
+    /// Tags for the instances.
+    pub tags: Tags,
+    /// Idempotency token: the same token never launches twice (where the cloud honours it).
+    pub client_token: String,
+}
+
+/// An instance's lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InstanceState {
+    /// Booting.
+    Pending,
+    /// Up.
+    Running,
+    /// Being terminated.
+    ShuttingDown,
+    /// Gone.
+    Terminated,
+    /// Stopped (Greenlight never stops instances, but others might).
+    Stopped,
+}
+
+/// An instance as the cloud reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    /// `i-…`.
+    pub id: String,
+    /// The image it runs.
+    pub image_id: String,
+    /// Its state.
+    pub state: InstanceState,
+    /// Its tags.
+    pub tags: Tags,
+}
+
+/// A target's health in a target group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetState {
+    /// Registered, health checks not yet passed.
+    Initial,
+    /// Serving.
+    Healthy,
+    /// Failing health checks.
+    Unhealthy,
+    /// Deregistered, finishing in-flight requests.
+    Draining,
+    /// Not serving (e.g. the instance is stopped).
+    Unused,
+}
+
+/// One target of a target group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetHealth {
+    /// The instance.
+    pub instance_id: String,
+    /// Its state.
+    pub state: TargetState,
+}
+
+/// An image's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageState {
+    /// Being created.
+    Pending,
+    /// Ready to launch from.
+    Available,
+    /// Creation failed.
+    Failed,
+}
+
+/// An image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// `ami-…`.
+    pub id: String,
+    /// Its unique name.
+    pub name: String,
+    /// Its state.
+    pub state: ImageState,
+}
+
+/// A CloudWatch alarm's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlarmState {
+    /// Fine.
+    Ok,
+    /// Firing.
+    Alarm,
+    /// Not enough data to decide.
+    InsufficientData,
+}
+
+/// A CloudWatch alarm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alarm {
+    /// Its name.
+    pub name: String,
+    /// Its state.
+    pub state: AlarmState,
+}
+
+/// Why a cloud call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloudError {
+    /// Rate limited: retry with backoff.
+    #[error("throttled: {0}")]
+    Throttled(String),
+    /// The service failed (5xx, timeout): retry with backoff.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// No such resource (right after a launch this may mean "not yet visible").
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request is wrong and retrying will not help.
+    #[error("rejected: {0}")]
+    Rejected(String),
+}
+
+impl CloudError {
+    /// Whether retrying (with backoff) may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, CloudError::Throttled(_) | CloudError::Unavailable(_))
     }
-    if let Some(endpoint) = &settings.endpoint_url {
-        loader = loader.endpoint_url(endpoint);
-    }
-    let config = loader.load().await;
-    AwsClients {
-        ec2: aws_sdk_ec2::Client::new(&config),
-        elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
-    }
+}
+
+/// What the deployment engine needs from the cloud.
+#[async_trait]
+pub trait Cloud: Send + Sync + 'static {
+    /// Launches instances. Launching again with the same client token returns the same
+    /// instances rather than new ones (where the cloud honours tokens; the engine also looks
+    /// instances up by tag before launching).
+    async fn launch(&self, spec: &LaunchSpec) -> Result<Vec<Instance>, CloudError>;
+    /// Instances carrying every given tag, terminated ones included.
+    async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError>;
+    /// Terminates instances; terminating a terminated instance is not an error.
+    async fn terminate(&self, instance_ids: &[String]) -> Result<(), CloudError>;
+    /// Starts creating an image named `name` from an instance; returns its id.
+    async fn create_image(
+        &self,
+        instance_id: &str,
+        name: &str,
+        tags: &Tags,
+    ) -> Result<String, CloudError>;
+    /// The image with this name, if any (names are unique per account and region).
+    async fn find_image(&self, name: &str) -> Result<Option<Image>, CloudError>;
+    /// Registers instances with a target group (idempotent).
+    async fn register_targets(
+        &self,
+        target_group: &str,
+        instance_ids: &[String],
+    ) -> Result<(), CloudError>;
+    /// Deregisters instances from a target group (idempotent; they drain first).
+    async fn deregister_targets(
+        &self,
+        target_group: &str,
+        instance_ids: &[String],
+    ) -> Result<(), CloudError>;
+    /// The health of every target of a target group.
+    async fn target_health(&self, target_group: &str) -> Result<Vec<TargetHealth>, CloudError>;
+    /// Points a listener's default forward action at one target group, in one call.
+    async fn forward_listener(&self, listener: &str, target_group: &str) -> Result<(), CloudError>;
+    /// The target group a listener forwards to.
+    async fn listener_target(&self, listener: &str) -> Result<Option<String>, CloudError>;
+    /// Associates an Elastic IP with an instance (moving it if needed).
+    async fn associate_address(
+        &self,
+        allocation_id: &str,
+        instance_id: &str,
+    ) -> Result<(), CloudError>;
+    /// The instance an Elastic IP is associated with.
+    async fn address_instance(&self, allocation_id: &str) -> Result<Option<String>, CloudError>;
+    /// The named alarms and their states (unknown names are left out).
+    async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError>;
 }
