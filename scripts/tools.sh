@@ -41,7 +41,14 @@ if [[ ! -x "$tools/node_modules/.bin/sass" || ! -x "$tools/node_modules/.bin/was
       sass@1.108.2 binaryen@132.0.0 >&2)
 fi
 
-# Chromium only for the browser tests (`scripts/tools.sh --with-browser`).
+# moto (AWS emulator) for the cloud adapter's contract tests, in its own virtualenv.
+if [[ " $* " == *" --with-browser "* && ! -x "$tools/moto-venv/bin/moto_server" ]]; then
+  log "installing moto[server] from PyPI"
+  python3 -m venv "$tools/moto-venv" >&2
+  "$tools/moto-venv/bin/pip" install --quiet 'moto[server]==5.*' >&2
+fi
+
+# Chromium only for the browser tests (`scripts/tools.sh --with-browser`, as the tests run it).
 if [[ " $* " == *" --with-browser "* && ! -x /usr/bin/chromium ]]; then
   log "installing chromium from Debian"
   if [[ "$(id -u)" == 0 ]]; then

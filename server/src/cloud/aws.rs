@@ -1,8 +1,17 @@
-//! The `aws` adapter: the SDK clients built from `[cloud]` (region, optional emulator
-//! endpoint, credentials from the standard chain). Its implementation of [`super::Cloud`]
-//! comes with the deployment engine; today the clients are built and configured at start-up.
+//! The `aws` adapter: the port implemented with the official SDK clients, built from
+//! `[cloud]` (region, optional emulator endpoint, credentials from the standard chain).
+//! The SDK retries throttling and 5xx itself (standard mode, backoff with jitter); what still
+//! fails is classified into [`CloudError`] so the engine can retry or stop.
 
+use super::{
+    Alarm, AlarmState, Cloud, CloudError, Image, ImageState, Instance, InstanceState, LaunchSpec,
+    Tags, TargetHealth, TargetState,
+};
 use crate::config::CloudSettings;
+use async_trait::async_trait;
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types as ec2;
+use aws_sdk_elasticloadbalancingv2::types as elb;
 
 /// The AWS SDK clients Greenlight uses.
 #[derive(Debug, Clone)]
@@ -15,6 +24,17 @@ pub struct AwsClients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
 }
 
+impl AwsClients {
+    /// Clients sharing one SDK configuration.
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        Self {
+            ec2: aws_sdk_ec2::Client::new(config),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+        }
+    }
+}
+
 /// Builds the clients for `settings` (region required; endpoint optional).
 pub async fn aws_clients(settings: &CloudSettings) -> AwsClients {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
@@ -24,10 +44,369 @@ pub async fn aws_clients(settings: &CloudSettings) -> AwsClients {
     if let Some(endpoint) = &settings.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }
-    let config = loader.load().await;
-    AwsClients {
-        ec2: aws_sdk_ec2::Client::new(&config),
-        elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+    AwsClients::from_config(&loader.load().await)
+}
+
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "SlowDown",
+];
+
+/// Sorts an SDK failure into retryable, not found and rejected.
+fn classify<E: ProvideErrorMetadata + std::fmt::Debug>(
+    operation: &str,
+    error: SdkError<E>,
+) -> CloudError {
+    let code = error.code().unwrap_or_default().to_owned();
+    let message = format!(
+        "{operation}: {code} {}",
+        error.message().unwrap_or_default()
+    )
+    .trim()
+    .to_owned();
+    match &error {
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            if THROTTLING.contains(&code.as_str()) || status == 429 {
+                CloudError::Throttled(message)
+            } else if code.contains("NotFound") {
+                CloudError::NotFound(message)
+            } else if status >= 500 {
+                CloudError::Unavailable(message)
+            } else {
+                CloudError::Rejected(message)
+            }
+        }
+        SdkError::ConstructionFailure(_) => {
+            CloudError::Rejected(format!("{operation}: request could not be built"))
+        }
+        _ => CloudError::Unavailable(
+            format!("{operation}: no answer ({error:?})")
+                .chars()
+                .take(300)
+                .collect(),
+        ),
+    }
+}
+
+fn instance(raw: &ec2::Instance) -> Instance {
+    let state = match raw.state().and_then(|s| s.name()) {
+        Some(ec2::InstanceStateName::Running) => InstanceState::Running,
+        Some(ec2::InstanceStateName::ShuttingDown) => InstanceState::ShuttingDown,
+        Some(ec2::InstanceStateName::Terminated) => InstanceState::Terminated,
+        Some(ec2::InstanceStateName::Stopped | ec2::InstanceStateName::Stopping) => {
+            InstanceState::Stopped
+        }
+        _ => InstanceState::Pending,
+    };
+    let tags = raw
+        .tags()
+        .iter()
+        .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
+        .collect();
+    Instance {
+        id: raw.instance_id().unwrap_or_default().to_owned(),
+        image_id: raw.image_id().unwrap_or_default().to_owned(),
+        state,
+        tags,
+    }
+}
+
+fn tag_spec(resource: ec2::ResourceType, tags: &Tags) -> ec2::TagSpecification {
+    let mut spec = ec2::TagSpecification::builder().resource_type(resource);
+    for (key, value) in tags {
+        spec = spec.tags(ec2::Tag::builder().key(key).value(value).build());
+    }
+    spec.build()
+}
+
+fn targets(instance_ids: &[String]) -> Vec<elb::TargetDescription> {
+    instance_ids
+        .iter()
+        .map(|id| elb::TargetDescription::builder().id(id).build())
+        .collect()
+}
+
+#[async_trait]
+impl Cloud for AwsClients {
+    async fn launch(&self, spec: &LaunchSpec) -> Result<Vec<Instance>, CloudError> {
+        let count = i32::try_from(spec.count)
+            .map_err(|_| CloudError::Rejected("count too large".into()))?;
+        let mut request = self
+            .ec2
+            .run_instances()
+            .image_id(&spec.image_id)
+            .instance_type(ec2::InstanceType::from(spec.instance_type.as_str()))
+            .min_count(count)
+            .max_count(count)
+            .client_token(&spec.client_token)
+            .set_subnet_id(spec.subnet_ids.first().cloned())
+            .set_security_group_ids(Some(spec.security_group_ids.clone()).filter(|g| !g.is_empty()))
+            .set_key_name(spec.key_name.clone())
+            .set_user_data(spec.user_data.as_deref().map(base64))
+            .tag_specifications(tag_spec(ec2::ResourceType::Instance, &spec.tags));
+        if let Some(profile) = &spec.instance_profile {
+            request = request.iam_instance_profile(
+                ec2::IamInstanceProfileSpecification::builder()
+                    .name(profile)
+                    .build(),
+            );
+        }
+        let output = request
+            .send()
+            .await
+            .map_err(|e| classify("RunInstances", e))?;
+        Ok(output.instances().iter().map(instance).collect())
+    }
+
+    async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError> {
+        let mut request = self.ec2.describe_instances();
+        for (key, value) in tags {
+            request = request.filters(
+                ec2::Filter::builder()
+                    .name(format!("tag:{key}"))
+                    .values(value)
+                    .build(),
+            );
+        }
+        let mut pages = request.into_paginator().send();
+        let mut found = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify("DescribeInstances", e))?;
+            for reservation in page.reservations() {
+                found.extend(reservation.instances().iter().map(instance));
+            }
+        }
+        Ok(found)
+    }
+
+    async fn terminate(&self, instance_ids: &[String]) -> Result<(), CloudError> {
+        if instance_ids.is_empty() {
+            return Ok(());
+        }
+        self.ec2
+            .terminate_instances()
+            .set_instance_ids(Some(instance_ids.to_vec()))
+            .send()
+            .await
+            .map_err(|e| classify("TerminateInstances", e))?;
+        Ok(())
+    }
+
+    async fn create_image(
+        &self,
+        instance_id: &str,
+        name: &str,
+        tags: &Tags,
+    ) -> Result<String, CloudError> {
+        let mut request = self.ec2.create_image().instance_id(instance_id).name(name);
+        if !tags.is_empty() {
+            request = request.tag_specifications(tag_spec(ec2::ResourceType::Image, tags));
+        }
+        let output = request
+            .send()
+            .await
+            .map_err(|e| classify("CreateImage", e))?;
+        output
+            .image_id()
+            .map(str::to_owned)
+            .ok_or_else(|| CloudError::Unavailable("CreateImage: no image id".into()))
+    }
+
+    async fn find_image(&self, name: &str) -> Result<Option<Image>, CloudError> {
+        let output = self
+            .ec2
+            .describe_images()
+            .owners("self")
+            .filters(ec2::Filter::builder().name("name").values(name).build())
+            .send()
+            .await
+            .map_err(|e| classify("DescribeImages", e))?;
+        Ok(output.images().first().map(|image| Image {
+            id: image.image_id().unwrap_or_default().to_owned(),
+            name: image.name().unwrap_or_default().to_owned(),
+            state: match image.state() {
+                Some(ec2::ImageState::Available) => ImageState::Available,
+                Some(
+                    ec2::ImageState::Failed | ec2::ImageState::Error | ec2::ImageState::Invalid,
+                ) => ImageState::Failed,
+                _ => ImageState::Pending,
+            },
+        }))
+    }
+
+    async fn register_targets(
+        &self,
+        target_group: &str,
+        instance_ids: &[String],
+    ) -> Result<(), CloudError> {
+        self.elb
+            .register_targets()
+            .target_group_arn(target_group)
+            .set_targets(Some(targets(instance_ids)))
+            .send()
+            .await
+            .map_err(|e| classify("RegisterTargets", e))?;
+        Ok(())
+    }
+
+    async fn deregister_targets(
+        &self,
+        target_group: &str,
+        instance_ids: &[String],
+    ) -> Result<(), CloudError> {
+        self.elb
+            .deregister_targets()
+            .target_group_arn(target_group)
+            .set_targets(Some(targets(instance_ids)))
+            .send()
+            .await
+            .map_err(|e| classify("DeregisterTargets", e))?;
+        Ok(())
+    }
+
+    async fn target_health(&self, target_group: &str) -> Result<Vec<TargetHealth>, CloudError> {
+        let output = self
+            .elb
+            .describe_target_health()
+            .target_group_arn(target_group)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeTargetHealth", e))?;
+        Ok(output
+            .target_health_descriptions()
+            .iter()
+            .map(|description| TargetHealth {
+                instance_id: description
+                    .target()
+                    .and_then(|t| t.id())
+                    .unwrap_or_default()
+                    .to_owned(),
+                state: match description.target_health().and_then(|h| h.state()) {
+                    Some(elb::TargetHealthStateEnum::Healthy) => TargetState::Healthy,
+                    Some(
+                        elb::TargetHealthStateEnum::Unhealthy
+                        | elb::TargetHealthStateEnum::UnhealthyDraining,
+                    ) => TargetState::Unhealthy,
+                    Some(elb::TargetHealthStateEnum::Draining) => TargetState::Draining,
+                    Some(
+                        elb::TargetHealthStateEnum::Unused
+                        | elb::TargetHealthStateEnum::Unavailable,
+                    ) => TargetState::Unused,
+                    _ => TargetState::Initial,
+                },
+            })
+            .filter(|t| !t.instance_id.is_empty())
+            .collect())
+    }
+
+    async fn forward_listener(&self, listener: &str, target_group: &str) -> Result<(), CloudError> {
+        let action = elb::Action::builder()
+            .r#type(elb::ActionTypeEnum::Forward)
+            .target_group_arn(target_group)
+            .build();
+        self.elb
+            .modify_listener()
+            .listener_arn(listener)
+            .default_actions(action)
+            .send()
+            .await
+            .map_err(|e| classify("ModifyListener", e))?;
+        Ok(())
+    }
+
+    async fn listener_target(&self, listener: &str) -> Result<Option<String>, CloudError> {
+        let output = self
+            .elb
+            .describe_listeners()
+            .listener_arns(listener)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeListeners", e))?;
+        Ok(output
+            .listeners()
+            .first()
+            .and_then(|l| {
+                l.default_actions()
+                    .iter()
+                    .find_map(|a| a.target_group_arn())
+            })
+            .map(str::to_owned))
+    }
+
+    async fn associate_address(
+        &self,
+        allocation_id: &str,
+        instance_id: &str,
+    ) -> Result<(), CloudError> {
+        self.ec2
+            .associate_address()
+            .allocation_id(allocation_id)
+            .instance_id(instance_id)
+            .allow_reassociation(true)
+            .send()
+            .await
+            .map_err(|e| classify("AssociateAddress", e))?;
+        Ok(())
+    }
+
+    async fn address_instance(&self, allocation_id: &str) -> Result<Option<String>, CloudError> {
+        let output = self
+            .ec2
+            .describe_addresses()
+            .allocation_ids(allocation_id)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeAddresses", e))?;
+        Ok(output
+            .addresses()
+            .first()
+            .and_then(|a| a.instance_id())
+            .map(str::to_owned))
+    }
+
+    async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let output = self
+            .cloudwatch
+            .describe_alarms()
+            .set_alarm_names(Some(names.to_vec()))
+            .send()
+            .await
+            .map_err(|e| classify("DescribeAlarms", e))?;
+        Ok(output
+            .metric_alarms()
+            .iter()
+            .map(|alarm| Alarm {
+                name: alarm.alarm_name().unwrap_or_default().to_owned(),
+                state: match alarm.state_value() {
+                    Some(aws_sdk_cloudwatch::types::StateValue::Alarm) => AlarmState::Alarm,
+                    Some(aws_sdk_cloudwatch::types::StateValue::Ok) => AlarmState::Ok,
+                    _ => AlarmState::InsufficientData,
+                },
+            })
+            .collect())
+    }
+}
+
+/// Standard base64, as EC2 wants user data.
+fn base64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn user_data_is_standard_base64() {
+        assert_eq!(base64("#!/bin/sh\necho hi\n"), "IyEvYmluL3NoCmVjaG8gaGkK");
     }
 }

@@ -14,6 +14,7 @@ pub struct Fixture {
     pub listener: String,
     pub allocation_id: String,
     pub image_id: String,
+    pub subnet_id: String,
 }
 
 fn spec(fixture: &Fixture, deployment: &str, count: u32) -> LaunchSpec {
@@ -27,7 +28,7 @@ fn spec(fixture: &Fixture, deployment: &str, count: u32) -> LaunchSpec {
         image_id: fixture.image_id.clone(),
         instance_type: "t3.small".into(),
         count,
-        subnet_ids: vec!["subnet-1".into()],
+        subnet_ids: vec![fixture.subnet_id.clone()],
         security_group_ids: vec![],
         key_name: None,
         instance_profile: None,
@@ -76,6 +77,28 @@ pub async fn launch_is_idempotent_and_tagged<F: Future<Output = ()>>(
         .iter()
         .all(|i| i.tags.get(tag::ENVIRONMENT).map(String::as_str) == Some("prod")));
     assert!(found.iter().all(|i| i.image_id == fixture.image_id));
+}
+
+/// Launching tags every instance, and a tag lookup finds exactly what one launch made (the
+/// engine's idempotency rests on this where the cloud ignores client tokens).
+pub async fn launched_instances_are_found_by_tag(cloud: &dyn Cloud, fixture: &Fixture) {
+    let launched = cloud.launch(&spec(fixture, "d8", 2)).await.expect("launch");
+    cloud
+        .launch(&spec(fixture, "d9", 1))
+        .await
+        .expect("other deployment");
+    let mut launched: Vec<String> = launched.iter().map(|i| i.id.clone()).collect();
+    launched.sort();
+    let found = cloud
+        .find_instances(&deployment_tags("d8"))
+        .await
+        .expect("find");
+    let mut ids: Vec<String> = found.iter().map(|i| i.id.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, launched);
+    assert!(found
+        .iter()
+        .all(|i| i.tags.get(tag::FLEET).map(String::as_str) == Some("green")));
 }
 
 pub async fn instances_boot_and_terminate<F: Future<Output = ()>>(
@@ -164,16 +187,6 @@ pub async fn listener_switches(cloud: &dyn Cloud, fixture: &Fixture) {
         .forward_listener(&fixture.listener, &fixture.green)
         .await
         .expect("switching again is fine");
-    let missing = cloud
-        .forward_listener(
-            &fixture.listener,
-            "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/nope/9",
-        )
-        .await;
-    assert!(
-        matches!(missing, Err(CloudError::NotFound(_))),
-        "{missing:?}"
-    );
     assert_eq!(
         cloud
             .listener_target(&fixture.listener)
@@ -246,13 +259,6 @@ pub async fn images_by_unique_name<F: Future<Output = ()>>(
         (image.id.as_str(), image.state),
         (id.as_str(), ImageState::Available)
     );
-    let duplicate = cloud
-        .create_image(&source, "greenlight-prod-d7", &Tags::new())
-        .await;
-    assert!(
-        matches!(duplicate, Err(CloudError::Rejected(_))),
-        "{duplicate:?}"
-    );
 }
 
 pub async fn alarms_report_state(cloud: &dyn Cloud) {
@@ -270,5 +276,58 @@ pub async fn alarms_report_state(cloud: &dyn Cloud) {
             ("prod-5xx", AlarmState::Alarm),
             ("prod-latency", AlarmState::Ok)
         ]
+    );
+}
+
+/// Switching to an unknown target group is refused and changes nothing (AWS answers
+/// TargetGroupNotFound; moto accepts it, so only the sandbox runs this).
+pub async fn listener_refuses_unknown_groups(cloud: &dyn Cloud, fixture: &Fixture) {
+    let before = cloud
+        .listener_target(&fixture.listener)
+        .await
+        .expect("describe");
+    let missing = cloud
+        .forward_listener(
+            &fixture.listener,
+            "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/nope/9",
+        )
+        .await;
+    assert!(
+        matches!(missing, Err(CloudError::NotFound(_))),
+        "{missing:?}"
+    );
+    assert_eq!(
+        cloud
+            .listener_target(&fixture.listener)
+            .await
+            .expect("describe"),
+        before
+    );
+}
+
+/// A second image with a taken name is refused (AWS answers InvalidAMIName.Duplicate; moto
+/// accepts it, so only the sandbox runs this). The engine looks names up before creating.
+pub async fn image_names_are_unique<F: Future<Output = ()>>(
+    cloud: &dyn Cloud,
+    fixture: &Fixture,
+    settle: impl Fn() -> F,
+) {
+    let source = cloud
+        .launch(&spec(fixture, "d10", 1))
+        .await
+        .expect("launch")[0]
+        .id
+        .clone();
+    settle().await;
+    cloud
+        .create_image(&source, "greenlight-prod-d10", &Tags::new())
+        .await
+        .expect("create");
+    let duplicate = cloud
+        .create_image(&source, "greenlight-prod-d10", &Tags::new())
+        .await;
+    assert!(
+        matches!(duplicate, Err(CloudError::Rejected(_))),
+        "{duplicate:?}"
     );
 }

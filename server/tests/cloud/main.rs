@@ -1,7 +1,8 @@
-//! The cloud port's contract, run against the sandbox adapter on tokio's paused clock. The
-//! `aws` adapter runs the same contract against moto when the engine lands.
+//! The cloud port's contract, run against the sandbox adapter on tokio's paused clock and
+//! against the `aws` adapter (the real SDK clients) over the wire to moto.
 
 mod contract;
+mod moto;
 mod sandbox_faults;
 
 use greenlight::cloud::sandbox::{SandboxCloud, Timings};
@@ -15,6 +16,7 @@ pub fn sandbox() -> (SandboxCloud, contract::Fixture) {
         listener: "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/lb/1/1".into(),
         allocation_id: "eipalloc-0123456789abcdef0".into(),
         image_id: "ami-0123456789abcdef0".into(),
+        subnet_id: "subnet-1".into(),
     };
     cloud.add_target_group(&fixture.blue);
     cloud.add_target_group(&fixture.green);
@@ -49,6 +51,7 @@ async fn sandbox_targets_turn_healthy_and_drain_out() {
 async fn sandbox_listener_switches_in_one_call() {
     let (cloud, fixture) = sandbox();
     contract::listener_switches(&cloud, &fixture).await;
+    contract::listener_refuses_unknown_groups(&cloud, &fixture).await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -61,6 +64,7 @@ async fn sandbox_elastic_ip_moves_between_instances() {
 async fn sandbox_images_are_found_by_unique_name() {
     let (cloud, fixture) = sandbox();
     contract::images_by_unique_name(&cloud, &fixture, settle).await;
+    contract::image_names_are_unique(&cloud, &fixture, settle).await;
 }
 
 #[tokio::test(start_paused = true)]
