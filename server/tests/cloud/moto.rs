@@ -45,7 +45,8 @@ pub async fn start() -> Moto {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
-    for _ in 0..100 {
+    // moto imports a great deal on its first start; give a cold machine 30 seconds.
+    for _ in 0..300 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()
