@@ -41,11 +41,12 @@ if [[ ! -x "$tools/node_modules/.bin/sass" || ! -x "$tools/node_modules/.bin/was
       sass@1.108.2 binaryen@132.0.0 >&2)
 fi
 
-# moto (AWS emulator) for the cloud adapter's contract tests, in its own virtualenv.
-if [[ " $* " == *" --with-browser "* && ! -x "$tools/moto-venv/bin/moto_server" ]]; then
-  log "installing moto[server] from PyPI"
+# moto (AWS emulator) and cbor2 (for the CloudWatch CBOR shim) for the cloud adapter's
+# contract tests, in their own virtualenv.
+if [[ " $* " == *" --with-browser "* ]] && ! "$tools/moto-venv/bin/python" -c 'import moto, cbor2' 2>/dev/null; then
+  log "installing moto[server] and cbor2 from PyPI"
   python3 -m venv "$tools/moto-venv" >&2
-  "$tools/moto-venv/bin/pip" install --quiet 'moto[server]==5.*' >&2
+  "$tools/moto-venv/bin/pip" install --quiet 'moto[server]==5.*' 'cbor2>=5' >&2
 fi
 
 # Chromium only for the browser tests (`scripts/tools.sh --with-browser`, as the tests run it).

@@ -1,6 +1,6 @@
 //! The same contract against the `aws` adapter: the real SDK clients over the wire to moto
 //! (`moto[server]`, installed by scripts/tools.sh), started on a free loopback port.
-//! CloudWatch is left out here: the SDK speaks Smithy RPC v2 CBOR, which moto does not.
+//! CloudWatch goes through cbor_shim.py: the SDK speaks Smithy RPC v2 CBOR, moto JSON 1.0.
 
 use crate::contract::{self, Fixture};
 use aws_sdk_ec2::types as ec2;
@@ -8,17 +8,42 @@ use greenlight::cloud::aws::AwsClients;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 
-/// A moto server for one test, stopped on drop.
+/// A moto server and its CBOR shim for one test, both stopped on drop. `url` is the shim's,
+/// which forwards everything and translates CloudWatch's CBOR.
 pub struct Moto {
-    child: Child,
+    children: Vec<Child>,
     pub url: String,
 }
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+async fn wait_for(port: u16) -> bool {
+    // moto imports a great deal on its first start; give a cold machine 30 seconds.
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
 }
 
 fn moto_binary() -> String {
@@ -29,33 +54,33 @@ fn moto_binary() -> String {
 }
 
 pub async fn start() -> Moto {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let child = Command::new(moto_binary())
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+    let (moto_port, shim_port) = (free_port(), free_port());
+    let moto = Command::new(moto_binary())
+        .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("moto_server must be installed (scripts/tools.sh installs it)");
     // Owned by `Moto` at once, so that it is killed and reaped whatever happens next.
-    let moto = Moto {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
+    let mut server = Moto {
+        children: vec![moto],
+        url: format!("http://127.0.0.1:{shim_port}"),
     };
-    // moto imports a great deal on its first start; give a cold machine 30 seconds.
-    for _ in 0..300 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return moto;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("moto_server did not start on {}", moto.url);
+    let python = moto_binary().replace("moto_server", "python");
+    let shim = Command::new(python)
+        .args([
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cloud/cbor_shim.py"),
+            &shim_port.to_string(),
+            &format!("http://127.0.0.1:{moto_port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the CBOR shim needs the moto virtualenv's python with cbor2");
+    server.children.push(shim);
+    assert!(wait_for(moto_port).await, "moto_server did not start");
+    assert!(wait_for(shim_port).await, "the CBOR shim did not start");
+    server
 }
 
 pub async fn clients(moto: &Moto) -> AwsClients {
@@ -196,6 +221,41 @@ async fn aws_adapter_against_moto_fulfils_the_contract() {
     contract::listener_switches(&aws, &fixture).await;
     contract::address_moves(&aws, &fixture, immediate).await;
     contract::images_by_unique_name(&aws, &fixture, immediate).await;
+}
+
+#[tokio::test]
+async fn aws_adapter_reads_alarm_states_over_cbor() {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+    let (_moto, aws, _) = setup().await;
+    for name in ["prod-5xx", "prod-latency"] {
+        aws.cloudwatch
+            .put_metric_alarm()
+            .alarm_name(name)
+            .metric_name("HTTPCode_Target_5XX_Count")
+            .namespace("AWS/ApplicationELB")
+            .statistic(Statistic::Sum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(5.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .expect("put alarm");
+    }
+    for (name, state) in [
+        ("prod-5xx", StateValue::Alarm),
+        ("prod-latency", StateValue::Ok),
+    ] {
+        aws.cloudwatch
+            .set_alarm_state()
+            .alarm_name(name)
+            .state_value(state)
+            .state_reason("test")
+            .send()
+            .await
+            .expect("set alarm state");
+    }
+    contract::alarms_report_state(&aws).await;
 }
 
 #[tokio::test]
