@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod builds;
 pub mod deployments;
+pub mod jobs;
 pub mod logins;
 pub mod seed;
 pub mod tokens;

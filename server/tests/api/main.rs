@@ -7,4 +7,5 @@ mod auth;
 mod builds;
 mod helpers;
 mod history;
+mod jobs;
 mod pages;

@@ -1,0 +1,128 @@
+//! The engine's work queue with leases and fencing. A worker leases one due job at a time;
+//! each grant bumps the job's fencing counter, and finishing or rescheduling a step only
+//! succeeds while the counter is still the one granted, so a worker whose lease expired
+//! (paused, partitioned, slow) cannot overwrite the work of the one that took over.
+
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+/// A granted lease: the job and the fencing counter that proves it is still ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    /// The deployment whose next step may run.
+    pub deployment_id: i64,
+    /// The fencing counter granted with the lease.
+    pub fence: i64,
+}
+
+/// A write attempted with a lease that is no longer current.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("lease on deployment {0} is stale (another worker took over)")]
+pub struct StaleLease(pub i64);
+
+/// Queues a deployment's next step at `run_at` (or moves it there).
+pub async fn enqueue<'c>(
+    db: impl Executor<'c, Database = Any>,
+    deployment_id: i64,
+    run_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO deployment_jobs (deployment_id, run_at) VALUES ($1, $2) \
+         ON CONFLICT (deployment_id) DO UPDATE SET run_at = excluded.run_at",
+    )
+    .bind(deployment_id)
+    .bind(run_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Leases the most overdue job that nobody holds, for `lease_ms`. `None` when nothing is due
+/// (or another worker won the race for the same job; the caller simply tries again later).
+pub async fn lease_next<'c>(
+    db: impl Executor<'c, Database = Any>,
+    worker: &str,
+    now: i64,
+    lease_ms: i64,
+) -> Result<Option<Lease>, sqlx::Error> {
+    // The outer condition is checked again after the row lock on PostgreSQL, so of two
+    // workers that picked the same job only one gets it; SQLite serialises writers anyway.
+    let row = sqlx::query(
+        "UPDATE deployment_jobs SET lease_owner = $1, lease_until = $2, fence = fence + 1 \
+         WHERE deployment_id = (SELECT deployment_id FROM deployment_jobs \
+                                WHERE run_at <= $3 AND (lease_until IS NULL OR lease_until < $4) \
+                                ORDER BY run_at LIMIT 1) \
+           AND (lease_until IS NULL OR lease_until < $5) \
+         RETURNING deployment_id, fence",
+    )
+    .bind(worker)
+    .bind(now + lease_ms)
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| {
+        Ok(Lease {
+            deployment_id: row.try_get("deployment_id")?,
+            fence: row.try_get("fence")?,
+        })
+    })
+    .transpose()
+}
+
+/// Inside a step's transaction: fails unless `lease` is still current. Call it first, so that
+/// the step's other writes commit only with a current lease.
+pub async fn check(
+    conn: &mut AnyConnection,
+    lease: Lease,
+) -> Result<Result<(), StaleLease>, sqlx::Error> {
+    let row = sqlx::query("SELECT fence FROM deployment_jobs WHERE deployment_id = $1")
+        .bind(lease.deployment_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let current = row.map(|r| r.try_get::<i64, _>("fence")).transpose()?;
+    Ok(if current == Some(lease.fence) {
+        Ok(())
+    } else {
+        Err(StaleLease(lease.deployment_id))
+    })
+}
+
+/// Releases the lease and schedules the next step at `run_at`; refused with a stale lease.
+pub async fn reschedule(
+    conn: &mut AnyConnection,
+    lease: Lease,
+    run_at: i64,
+) -> Result<Result<(), StaleLease>, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deployment_jobs SET run_at = $1, lease_owner = NULL, lease_until = NULL \
+         WHERE deployment_id = $2 AND fence = $3",
+    )
+    .bind(run_at)
+    .bind(lease.deployment_id)
+    .bind(lease.fence)
+    .execute(&mut *conn)
+    .await?;
+    Ok(if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StaleLease(lease.deployment_id))
+    })
+}
+
+/// Removes a finished deployment's job; refused with a stale lease.
+pub async fn finish(
+    conn: &mut AnyConnection,
+    lease: Lease,
+) -> Result<Result<(), StaleLease>, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM deployment_jobs WHERE deployment_id = $1 AND fence = $2")
+        .bind(lease.deployment_id)
+        .bind(lease.fence)
+        .execute(&mut *conn)
+        .await?;
+    Ok(if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StaleLease(lease.deployment_id))
+    })
+}
