@@ -4,6 +4,7 @@
 //! tests run against both.
 
 pub mod aws;
+pub mod retry;
 pub mod sandbox;
 
 use async_trait::async_trait;

@@ -3,6 +3,7 @@
 
 mod contract;
 mod moto;
+mod retries;
 mod sandbox_faults;
 
 use greenlight::cloud::sandbox::{SandboxCloud, Timings};
