@@ -438,3 +438,22 @@ async fn signing_in_works_without_javascript_errors_included() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_session_ends_after_the_idle_timeout_on_the_server_too() {
+    let app = crate::helpers::spawn_app_with(|s| s.session_idle_timeout = "1s".into()).await;
+    let password = app.user("ana", Role::Viewer).await;
+    let client = app.new_client();
+    let cookie =
+        session_cookie(app.login(&client, "ana", &password).await.headers()).expect("cookie");
+    // Sent by hand, as a client that ignores Max-Age would: the server must refuse it.
+    let with_cookie = || {
+        app.new_client()
+            .get(app.url("/"))
+            .header("cookie", &cookie)
+            .send()
+    };
+    assert_eq!(with_cookie().await.expect("get").status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(with_cookie().await.expect("get").status(), 303);
+}
