@@ -15,6 +15,49 @@ pub enum Verdict {
     Rejected,
 }
 
+impl Verdict {
+    /// The verdict as stored and typed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Approved => "approved",
+            Verdict::Rejected => "rejected",
+        }
+    }
+
+    /// Parses `approved` or `rejected`.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        match input {
+            "approved" => Ok(Verdict::Approved),
+            "rejected" => Ok(Verdict::Rejected),
+            _ => Err("must be \"approved\" or \"rejected\"".into()),
+        }
+    }
+}
+
+/// A recorded sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SignOff {
+    /// Id.
+    pub id: i64,
+    /// The build's version.
+    pub build: String,
+    /// The environment it was tested in.
+    pub environment: String,
+    /// Approved or rejected.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "approved"))]
+    pub verdict: Verdict,
+    /// What QA wrote.
+    pub notes: String,
+    /// Who signed.
+    pub signed_by: String,
+    /// When.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub signed_at: super::Timestamp,
+    /// The image that was tested.
+    pub image_id: String,
+}
+
 /// What a sign-off was given for (and what a promotion would ship). Config values are
 /// stored as given; secret entries hold only their reference, never a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +160,14 @@ mod tests {
                 ("API_KEY".into(), "secret:ssm:/app/staging/api_key".into()),
             ]),
         }
+    }
+
+    #[test]
+    fn verdicts_round_trip_and_others_are_refused() {
+        for verdict in [Verdict::Approved, Verdict::Rejected] {
+            assert_eq!(Verdict::parse(verdict.as_str()), Ok(verdict));
+        }
+        assert!(Verdict::parse("maybe").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod deployments;
 pub mod jobs;
 pub mod logins;
 pub mod seed;
+pub mod signoffs;
 pub mod tokens;
 pub mod users;
 

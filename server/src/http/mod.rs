@@ -3,6 +3,7 @@
 
 pub mod api_builds;
 pub mod api_deployments;
+pub mod api_signoffs;
 pub mod error;
 pub mod health;
 pub mod openapi;
@@ -30,6 +31,10 @@ pub fn router(state: AppState, store: Store) -> Router {
             get(api_builds::list).post(api_builds::register),
         )
         .route("/api/v1/builds/{version}", get(api_builds::show))
+        .route(
+            "/api/v1/builds/{version}/signoffs",
+            axum::routing::post(api_signoffs::record),
+        )
         .route("/api/v1/deployments", get(api_deployments::list))
         .route("/api/v1/deployments/export", get(api_deployments::export))
         .route("/api/v1/openapi.json", get(openapi::document))

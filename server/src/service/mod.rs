@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod builds;
 pub mod reads;
+pub mod signoffs;
 
 use crate::state::AppState;
 use app::api::backend::{Backend, BackendError, Identity};

@@ -295,6 +295,7 @@ async fn the_openapi_document_describes_the_v1_api() {
     for path in [
         "/api/v1/builds",
         "/api/v1/builds/{version}",
+        "/api/v1/builds/{version}/signoffs",
         "/api/v1/deployments",
         "/api/v1/deployments/export",
     ] {

@@ -9,3 +9,4 @@ mod helpers;
 mod history;
 mod jobs;
 mod pages;
+mod signoffs;
