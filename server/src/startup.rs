@@ -104,6 +104,7 @@ pub async fn start_with_site(
         .output_name("greenlight")
         .site_pkg_dir("pkg")
         .build();
+    tracing::info!(embedded = Site::is_embedded(), "site files ready");
     let site = Arc::new(site);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

@@ -187,6 +187,10 @@ impl SandboxCloud {
     }
 }
 
+fn no_target_group(arn: &str) -> CloudError {
+    CloudError::NotFound(format!("target group {arn}"))
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock leaves plain data behind; carry on with it.
     mutex
@@ -352,7 +356,7 @@ impl Cloud for SandboxCloud {
         let targets = world
             .target_groups
             .get_mut(target_group)
-            .ok_or_else(|| CloudError::NotFound(format!("target group {target_group}")))?;
+            .ok_or_else(|| no_target_group(target_group))?;
         for id in instance_ids {
             let target = targets.entry(id.clone()).or_insert(SimTarget {
                 registered: now,
@@ -379,7 +383,7 @@ impl Cloud for SandboxCloud {
         let targets = world
             .target_groups
             .get_mut(target_group)
-            .ok_or_else(|| CloudError::NotFound(format!("target group {target_group}")))?;
+            .ok_or_else(|| no_target_group(target_group))?;
         for id in instance_ids {
             if let Some(target) = targets.get_mut(id) {
                 target.deregistered.get_or_insert(now);
@@ -395,7 +399,7 @@ impl Cloud for SandboxCloud {
         let targets = world
             .target_groups
             .get(target_group)
-            .ok_or_else(|| CloudError::NotFound(format!("target group {target_group}")))?;
+            .ok_or_else(|| no_target_group(target_group))?;
         let mut health = Vec::new();
         for (id, target) in targets {
             let state = match target.deregistered {
@@ -434,7 +438,7 @@ impl Cloud for SandboxCloud {
         self.call("ModifyListener").await?;
         let mut world = lock(&self.world);
         if !world.target_groups.contains_key(target_group) {
-            return Err(CloudError::NotFound(format!("target group {target_group}")));
+            return Err(no_target_group(target_group));
         }
         let forward = world
             .listeners

@@ -81,11 +81,7 @@ pub async fn check(
         .fetch_optional(&mut *conn)
         .await?;
     let current = row.map(|r| r.try_get::<i64, _>("fence")).transpose()?;
-    Ok(if current == Some(lease.fence) {
-        Ok(())
-    } else {
-        Err(StaleLease(lease.deployment_id))
-    })
+    Ok(fenced(lease, current == Some(lease.fence)))
 }
 
 /// Releases the lease and schedules the next step at `run_at`; refused with a stale lease.
@@ -103,11 +99,7 @@ pub async fn reschedule(
     .bind(lease.fence)
     .execute(&mut *conn)
     .await?;
-    Ok(if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StaleLease(lease.deployment_id))
-    })
+    Ok(fenced(lease, done.rows_affected() == 1))
 }
 
 /// Removes a finished deployment's job; refused with a stale lease.
@@ -120,9 +112,14 @@ pub async fn finish(
         .bind(lease.fence)
         .execute(&mut *conn)
         .await?;
-    Ok(if done.rows_affected() == 1 {
+    Ok(fenced(lease, done.rows_affected() == 1))
+}
+
+/// `Ok` when the write matched the granted fence, else [`StaleLease`].
+fn fenced(lease: Lease, matched: bool) -> Result<(), StaleLease> {
+    if matched {
         Ok(())
     } else {
         Err(StaleLease(lease.deployment_id))
-    })
+    }
 }
