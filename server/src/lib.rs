@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cloud;
 pub mod config;
 pub mod db;
+pub mod engine;
 pub mod http;
 pub mod service;
 pub mod site;

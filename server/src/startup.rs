@@ -1,7 +1,11 @@
 //! Putting the server together: connect, migrate, seed, first admin, listen.
 
 use crate::auth::session_store::Store;
-use crate::config::{CloudProvider, Settings};
+use crate::cloud::retry::{RetryPolicy, RetryingCloud};
+use crate::cloud::sandbox::{SandboxCloud, Timings};
+use crate::cloud::{tag, Cloud, Tags};
+use crate::config::{CloudProvider, SandboxPace, Settings};
+use crate::engine::{self, plan, Clock, Engine, SystemClock};
 use crate::site::Site;
 use crate::state::AppState;
 use crate::{db, http, service};
@@ -47,6 +51,69 @@ pub async fn first_admin(pool: &AnyPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The configured cloud behind retries, and the sandbox itself when that is the provider
+/// (declared with every environment's target groups, listener and address, and holding the
+/// fleets the database says serve, so the demo survives a restart).
+pub async fn cloud(
+    settings: &Settings,
+    pool: &AnyPool,
+) -> anyhow::Result<(Arc<dyn Cloud>, Option<Arc<SandboxCloud>>)> {
+    let policy = RetryPolicy::default();
+    if settings.cloud.provider == CloudProvider::Aws {
+        let clients = crate::cloud::aws::aws_clients(&settings.cloud).await;
+        tracing::info!(region = ?settings.cloud.region, "AWS clients configured");
+        return Ok((
+            Arc::new(RetryingCloud::new(Arc::new(clients), policy)),
+            None,
+        ));
+    }
+    let timings = match settings.cloud.sandbox_pace {
+        SandboxPace::Realistic => Timings::realistic(),
+        SandboxPace::Instant => Timings::instant(),
+    };
+    let sandbox = Arc::new(SandboxCloud::new(timings));
+    for environment in &settings.environments {
+        let binding = plan::binding(environment);
+        for group in &binding.target_groups {
+            sandbox.add_target_group(group);
+        }
+        if let (Some(listener), Some(first)) = (&binding.listener, binding.target_groups.first()) {
+            sandbox.add_listener(listener, first);
+        }
+        if let Some(allocation) = &binding.allocation_id {
+            sandbox.add_address(allocation);
+        }
+    }
+    let fleets = db::fleets::all(pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read fleets: {e}"))?;
+    for (environment, fleet) in fleets {
+        let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), environment.clone())]);
+        sandbox.adopt(
+            &tags,
+            &fleet.image_id,
+            &fleet.instance_ids,
+            fleet.target_group.as_deref(),
+        );
+        let Some(settings) = settings.environments.iter().find(|e| e.name == environment) else {
+            continue;
+        };
+        let binding = plan::binding(settings);
+        if let (Some(listener), Some(group)) = (&binding.listener, &fleet.target_group) {
+            sandbox.add_listener(listener, group);
+        }
+        if let (Some(allocation), Some(instance)) =
+            (&binding.allocation_id, fleet.instance_ids.first())
+        {
+            sandbox.associate_address(allocation, instance).await.ok();
+        }
+    }
+    Ok((
+        Arc::new(RetryingCloud::new(sandbox.clone(), policy)),
+        Some(sandbox),
+    ))
+}
+
 /// A running server.
 pub struct Running {
     /// Where it listens.
@@ -84,10 +151,7 @@ pub async fn start_with_site(
             );
         }
     }
-    if settings.cloud.provider == CloudProvider::Aws {
-        let _clients = crate::cloud::aws::aws_clients(&settings.cloud).await;
-        tracing::info!(region = ?settings.cloud.region, "AWS clients configured");
-    }
+    let (cloud, sandbox) = cloud(&settings, &pool).await?;
     let store = Store::open(&settings.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open session store: {e}"))?;
@@ -110,11 +174,24 @@ pub async fn start_with_site(
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
     let address = listener.local_addr().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if settings.engine_workers > 0 {
+        let mut engine = Engine::new(pool.clone(), cloud.clone(), clock.clone(), "engine");
+        engine.poll_ms = settings.engine_poll_ms();
+        engine::spawn(engine, settings.engine_workers);
+        tracing::info!(
+            workers = settings.engine_workers,
+            "deployment engine running"
+        );
+    }
     let state = AppState {
         db: pool,
         settings: Arc::new(settings),
         leptos,
         site,
+        cloud,
+        sandbox,
+        clock,
     };
     let router = http::router(state, store);
     let task = tokio::spawn(async move {

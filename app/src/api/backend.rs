@@ -36,6 +36,9 @@ pub enum BackendError {
     /// Clashes with what exists.
     #[error("{0}")]
     Conflict(String),
+    /// Gates of a deployment failed (each with its reason).
+    #[error("refused: {}", .0.iter().map(|g| g.reason.as_str()).collect::<Vec<_>>().join("; "))]
+    GatesFailed(Vec<crate::domain::gates::Gate>),
     /// Too many failed attempts.
     #[error("{0}")]
     Throttled(String),

@@ -22,9 +22,58 @@ pub fn parse_seconds(input: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{input:?} is too long"))
 }
 
+/// Like [`parse_seconds`], also accepting `ms`; returns milliseconds.
+pub fn parse_millis(input: &str) -> Result<u64, String> {
+    match input.trim().strip_suffix("ms") {
+        Some(number) => number
+            .parse()
+            .map_err(|_| format!("{input:?} must be a number followed by ms, s, m, h or d")),
+        None => parse_seconds(input).map(|s| s.saturating_mul(1000)),
+    }
+}
+
+/// Seconds as people read them: `45s`, `10m`, `1h 5m`, `2d 3h`.
+pub fn describe_seconds(seconds: u64) -> String {
+    let (d, h, m, s) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3600,
+        seconds % 3600 / 60,
+        seconds % 60,
+    );
+    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
+        .into_iter()
+        .skip_while(|(n, _)| *n == 0)
+        .take(2)
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn millis_accept_ms_and_every_seconds_unit() {
+        assert_eq!(parse_millis("50ms"), Ok(50));
+        assert_eq!(parse_millis("2s"), Ok(2000));
+        assert!(parse_millis("fastms").is_err());
+    }
+
+    #[test]
+    fn describes_the_two_largest_units() {
+        assert_eq!(describe_seconds(0), "0s");
+        assert_eq!(describe_seconds(45), "45s");
+        assert_eq!(describe_seconds(600), "10m");
+        assert_eq!(describe_seconds(3900), "1h 5m");
+        assert_eq!(describe_seconds(3601), "1h");
+        assert_eq!(describe_seconds(183_600), "2d 3h");
+    }
 
     #[test]
     fn parses_each_unit() {

@@ -8,6 +8,7 @@ use std::fmt;
 
 /// Where a deployment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Accepted; nothing done in the cloud yet.
@@ -67,6 +68,8 @@ pub enum Event {
     OldFleetRetired,
     /// Rollback finished: old fleet serving, new fleet terminated.
     RollbackDone,
+    /// A scale change reached its desired count (added instances healthy, removed ones gone).
+    Resized,
     /// A step failed for good (retries exhausted, or an error retrying cannot fix).
     StepFailed,
 }
@@ -139,6 +142,34 @@ impl Phase {
     }
 }
 
+impl Phase {
+    /// Parses the stored name.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        Phase::ALL
+            .into_iter()
+            .find(|p| p.as_str() == input)
+            .ok_or_else(|| format!("unknown phase {input:?}"))
+    }
+
+    /// What the step list calls this phase.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Pending => "Accepted",
+            Phase::Baking => "Baking image",
+            Phase::Launching => "Launching new fleet",
+            Phase::AwaitingHealth => "Waiting for health",
+            Phase::CuttingOver => "Cutting over",
+            Phase::Verifying => "Verifying",
+            Phase::Warm => "Old fleet warm",
+            Phase::Retiring => "Retiring old fleet",
+            Phase::RollingBack => "Rolling back",
+            Phase::Succeeded => "Succeeded",
+            Phase::RolledBack => "Rolled back",
+            Phase::Failed => "Failed",
+        }
+    }
+}
+
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -155,6 +186,8 @@ pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
         (P::Baking, E::ImageReady) => P::Launching,
         (P::Launching, E::FleetLaunched) => P::AwaitingHealth,
         (P::AwaitingHealth, E::FleetHealthy) => P::CuttingOver,
+        // A scale change has no cutover: the added instances join the serving fleet.
+        (P::AwaitingHealth, E::Resized) => P::Succeeded,
         // Traffic never left the old fleet: rolling back only takes the new fleet out.
         (P::AwaitingHealth, E::HealthDeadlinePassed) => P::RollingBack,
         (P::CuttingOver, E::TrafficSwitched) => P::Verifying,
@@ -181,7 +214,7 @@ mod tests {
     use Event as E;
     use Phase as P;
 
-    const EVENTS: [Event; 14] = [
+    const EVENTS: [Event; 15] = [
         E::Begin { bake: true },
         E::Begin { bake: false },
         E::ImageReady,
@@ -195,10 +228,11 @@ mod tests {
         E::WarmWindowEnded,
         E::OldFleetRetired,
         E::RollbackDone,
+        E::Resized,
         E::StepFailed,
     ];
 
-    const LEGAL: [(Phase, Event, Phase); 22] = [
+    const LEGAL: [(Phase, Event, Phase); 23] = [
         (P::Pending, E::Begin { bake: true }, P::Baking),
         (P::Pending, E::Begin { bake: false }, P::Launching),
         (P::Pending, E::StepFailed, P::Failed),
@@ -208,6 +242,7 @@ mod tests {
         (P::Launching, E::StepFailed, P::Failed),
         (P::AwaitingHealth, E::FleetHealthy, P::CuttingOver),
         (P::AwaitingHealth, E::HealthDeadlinePassed, P::RollingBack),
+        (P::AwaitingHealth, E::Resized, P::Succeeded),
         (P::AwaitingHealth, E::StepFailed, P::RollingBack),
         (P::CuttingOver, E::TrafficSwitched, P::Verifying),
         (P::CuttingOver, E::StepFailed, P::RollingBack),
@@ -284,5 +319,13 @@ mod tests {
             .filter(|p| p.traffic_may_be_on_new_fleet())
             .collect();
         assert_eq!(on_new, [P::CuttingOver, P::Verifying, P::Warm]);
+    }
+
+    #[test]
+    fn phases_round_trip_through_their_stored_names() {
+        for phase in Phase::ALL {
+            assert_eq!(Phase::parse(phase.as_str()), Ok(phase));
+        }
+        assert!(Phase::parse("exploded").is_err());
     }
 }

@@ -154,6 +154,51 @@ impl SandboxCloud {
             .or_default();
     }
 
+    /// Takes over instances that already serve (after a restart of the demo, whose simulated
+    /// world lived in memory): running, healthy and registered in `target_group`.
+    pub fn adopt(
+        &self,
+        tags: &Tags,
+        image_id: &str,
+        instance_ids: &[String],
+        target_group: Option<&str>,
+    ) {
+        let now = Instant::now();
+        let long_ago = now
+            .checked_sub(Duration::from_secs(24 * 3600))
+            .unwrap_or(now);
+        let mut world = lock(&self.world);
+        for id in instance_ids {
+            world.instances.entry(id.clone()).or_insert(SimInstance {
+                image_id: image_id.to_owned(),
+                tags: tags.clone(),
+                launched: long_ago,
+                terminated: None,
+                healthy_ever: true,
+            });
+            if let Some(group) = target_group {
+                world
+                    .target_groups
+                    .entry(group.to_owned())
+                    .or_default()
+                    .insert(
+                        id.clone(),
+                        SimTarget {
+                            registered: long_ago,
+                            deregistered: None,
+                        },
+                    );
+            }
+        }
+        // Fresh ids must not collide with adopted ones.
+        let highest = instance_ids
+            .iter()
+            .filter_map(|id| u64::from_str_radix(id.trim_start_matches("i-"), 16).ok())
+            .max()
+            .unwrap_or(0);
+        world.next_id = world.next_id.max(highest);
+    }
+
     /// How many times each operation was called (faulted calls included).
     pub fn call_counts(&self) -> BTreeMap<&'static str, u64> {
         lock(&self.world).calls.clone()

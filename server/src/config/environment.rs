@@ -109,6 +109,10 @@ pub struct EnvironmentSettings {
     /// environment.
     #[serde(default)]
     pub bake_image: bool,
+    /// `frozen`: when set, nothing may be deployed or promoted into the environment; the text
+    /// says why (rollbacks and scaling stay allowed).
+    #[serde(default)]
+    pub frozen: Option<String>,
     /// `[environments.instance]`: required with the aws provider.
     #[serde(default)]
     pub instance: Option<InstanceSettings>,
@@ -135,6 +139,7 @@ impl EnvironmentSettings {
             requires_signoff: false,
             four_eyes: false,
             bake_image: false,
+            frozen: None,
             instance: None,
             config: BTreeMap::new(),
         }

@@ -32,6 +32,12 @@ pub struct Settings {
     /// `session_absolute_timeout` / `GREENLIGHT_SESSION_ABSOLUTE_TIMEOUT`: sign out this
     /// long after signing in, whatever the activity.
     pub session_absolute_timeout: String,
+    /// `engine_workers` / `GREENLIGHT_ENGINE_WORKERS`: deployment steps run at once by this
+    /// process (0: this replica runs no deployments, others on the same database do).
+    pub engine_workers: usize,
+    /// `engine_poll` / `GREENLIGHT_ENGINE_POLL`: how often a waiting deployment looks at the
+    /// cloud again (`2s`, `500ms`).
+    pub engine_poll: String,
     /// `[cloud]`: where fleets run.
     pub cloud: CloudSettings,
     /// `[[environments]]`: the pipeline, in order.
@@ -48,6 +54,21 @@ pub struct CloudSettings {
     pub region: Option<String>,
     /// `endpoint_url`: send AWS calls here instead (an emulator such as moto).
     pub endpoint_url: Option<String>,
+    /// `sandbox_pace`: `realistic` (instances take seconds to boot and pass health checks;
+    /// the demo) or `instant` (everything at once; tests and measurements).
+    #[serde(default)]
+    pub sandbox_pace: SandboxPace,
+}
+
+/// How fast the sandbox's simulated fleet moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxPace {
+    /// Boot, health checks, draining and baking take seconds.
+    #[default]
+    Realistic,
+    /// Everything happens at once.
+    Instant,
 }
 
 /// Which cloud adapter runs fleets.
@@ -69,18 +90,40 @@ impl Default for Settings {
             demo: true,
             session_idle_timeout: "8h".into(),
             session_absolute_timeout: "7d".into(),
+            engine_workers: 2,
+            engine_poll: "2s".into(),
             cloud: CloudSettings {
                 provider: CloudProvider::Sandbox,
                 region: None,
                 endpoint_url: None,
+                sandbox_pace: SandboxPace::Realistic,
             },
-            environments: vec![
-                EnvironmentSettings::named("test", "TEST"),
-                EnvironmentSettings::named("staging", "STAGING"),
-                EnvironmentSettings::named("prod", "PROD"),
-            ],
+            environments: demo_environments(),
         }
     }
+}
+
+/// The pipeline Greenlight runs with no `[[environments]]` (the sandbox demo): TEST behind one
+/// target group, STAGING and PROD behind a listener switching two, PROD baked from STAGING
+/// and gated by a QA sign-off and a second person.
+fn demo_environments() -> Vec<EnvironmentSettings> {
+    let mut test = EnvironmentSettings::named("test", "TEST");
+    test.strategy = Some(Strategy::TargetGroup);
+    test.verify_window = "15s".into();
+    test.warm_retention = "30m".into();
+    let mut staging = EnvironmentSettings::named("staging", "STAGING");
+    staging.strategy = Some(Strategy::AlbListener);
+    staging.desired_capacity = 2;
+    staging.verify_window = "20s".into();
+    staging.requires_signoff = true;
+    let mut prod = EnvironmentSettings::named("prod", "PROD");
+    prod.strategy = Some(Strategy::AlbListener);
+    prod.desired_capacity = 2;
+    prod.verify_window = "30s".into();
+    prod.requires_signoff = true;
+    prod.four_eyes = true;
+    prod.bake_image = true;
+    vec![test, staging, prod]
 }
 
 /// A configuration problem: which key, in which source, and why.
@@ -89,6 +132,11 @@ impl Default for Settings {
 pub struct ConfigError(pub String);
 
 impl Settings {
+    /// `engine_poll` in milliseconds (validated at load).
+    pub fn engine_poll_ms(&self) -> i64 {
+        app::domain::duration::parse_millis(&self.engine_poll).unwrap_or(2000) as i64
+    }
+
     /// Loads defaults, then the file (if given or if `greenlight.toml` exists), then the
     /// environment. `explicit` is `--config` / `GREENLIGHT_CONFIG`; an explicit file must exist.
     pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
@@ -137,6 +185,8 @@ impl Settings {
         ] {
             app::domain::duration::parse_seconds(value).map_err(|e| format!("key `{key}`: {e}"))?;
         }
+        app::domain::duration::parse_millis(&self.engine_poll)
+            .map_err(|e| format!("key `engine_poll`: {e}"))?;
         if let Some(url) = &self.public_url {
             app::domain::build::check_url(url).map_err(|e| format!("key `public_url`: {e}"))?;
         }

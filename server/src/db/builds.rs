@@ -132,3 +132,16 @@ pub async fn count<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sql
         .await?
         .try_get("n")
 }
+
+/// The build with this id.
+pub async fn by_id<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<Build>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM builds WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|row| build(&row).map(|(build, _)| build))
+        .transpose()
+}

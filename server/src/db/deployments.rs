@@ -206,3 +206,64 @@ pub async fn has_demo<'c>(db: impl Executor<'c, Database = Any>) -> Result<bool,
         .await?;
     Ok(row.is_some())
 }
+
+/// One deployment.
+pub async fn by_id<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<DeploymentRecord>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE d.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
+    row.map(|row| record(&row)).transpose()
+}
+
+/// The id of the environment's deployment in flight, if any.
+pub async fn in_flight<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id FROM deployments WHERE environment = $1 AND outcome = 'in_progress' LIMIT 1",
+    )
+    .bind(environment)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| r.try_get("id")).transpose()
+}
+
+/// The release an environment ran before `current`: its newest successful deploy, promote or
+/// rollback of another build.
+pub async fn previous_release<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+    current: i64,
+) -> Result<Option<DeploymentRecord>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE d.environment = $1 AND d.outcome = 'succeeded' AND d.kind <> 'scale' \
+         AND d.build_id <> (SELECT build_id FROM deployments WHERE id = $2) AND d.id <> $3 \
+         ORDER BY d.started_at DESC, d.id DESC LIMIT 1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(environment)
+        .bind(current)
+        .bind(current)
+        .fetch_optional(db)
+        .await?;
+    row.map(|row| record(&row)).transpose()
+}
+
+/// The environment's most recent deployments, newest first.
+pub async fn recent<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+    limit: i64,
+) -> Result<Vec<DeploymentRecord>, sqlx::Error> {
+    let sql =
+        format!("{SELECT} WHERE d.environment = $1 ORDER BY d.started_at DESC, d.id DESC LIMIT $2");
+    let rows = sqlx::query(&sql)
+        .bind(environment)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(record).collect()
+}

@@ -70,18 +70,49 @@ pub async fn lease_next<'c>(
     .transpose()
 }
 
-/// Inside a step's transaction: fails unless `lease` is still current. Call it first, so that
-/// the step's other writes commit only with a current lease.
+/// Inside a step's transaction: fails unless `lease` is still current. Call it first: it is a
+/// write, so it takes the job's row lock (PostgreSQL) or the write lock (SQLite) until the
+/// transaction ends, and the step's other writes commit only with a current lease.
 pub async fn check(
     conn: &mut AnyConnection,
     lease: Lease,
 ) -> Result<Result<(), StaleLease>, sqlx::Error> {
-    let row = sqlx::query("SELECT fence FROM deployment_jobs WHERE deployment_id = $1")
-        .bind(lease.deployment_id)
-        .fetch_optional(&mut *conn)
+    let done = sqlx::query(
+        "UPDATE deployment_jobs SET fence = fence WHERE deployment_id = $1 AND fence = $2",
+    )
+    .bind(lease.deployment_id)
+    .bind(lease.fence)
+    .execute(&mut *conn)
+    .await?;
+    Ok(fenced(lease, done.rows_affected() == 1))
+}
+
+/// Takes a job away from whoever holds it and makes it due now: the holder's writes become
+/// stale. Used when a person asks for something the next step must see (a rollback).
+pub async fn interrupt(
+    conn: &mut AnyConnection,
+    deployment_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deployment_jobs SET fence = fence + 1, run_at = $1, lease_owner = NULL, \
+         lease_until = NULL WHERE deployment_id = $2",
+    )
+    .bind(now)
+    .bind(deployment_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// When the next job is due, if any.
+pub async fn next_due<'c>(
+    db: impl Executor<'c, Database = Any>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query("SELECT MIN(run_at) AS due FROM deployment_jobs")
+        .fetch_one(db)
         .await?;
-    let current = row.map(|r| r.try_get::<i64, _>("fence")).transpose()?;
-    Ok(fenced(lease, current == Some(lease.fence)))
+    super::opt_i64(&row, "due")
 }
 
 /// Releases the lease and schedules the next step at `run_at`; refused with a stale lease.

@@ -4,8 +4,10 @@
 pub mod audit;
 pub mod builds;
 pub mod deployments;
+pub mod fleets;
 pub mod jobs;
 pub mod logins;
+pub mod runs;
 pub mod seed;
 pub mod signoffs;
 pub mod tokens;

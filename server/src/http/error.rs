@@ -1,6 +1,7 @@
 //! The one error type at the HTTP edge: a status and `{"error", "fields"}`, nothing internal.
 
 use app::api::backend::BackendError;
+use app::domain::gates::Gate;
 use app::domain::FieldErrors;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,6 +22,8 @@ pub enum ApiError {
     NotFound(String),
     /// 409.
     Conflict(String),
+    /// 412 with every failed gate.
+    PreconditionFailed(String, Vec<Gate>),
     /// 413.
     TooLarge(String),
     /// 415.
@@ -38,6 +41,9 @@ pub struct ErrorBody {
     pub error: String,
     /// Reason per refused field (empty when no field is to blame).
     pub fields: BTreeMap<String, String>,
+    /// The gates that failed (412 only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
 }
 
 impl ApiError {
@@ -78,6 +84,9 @@ impl From<BackendError> for ApiError {
             BackendError::NotFound(_) => ApiError::NotFound(error.to_string()),
             BackendError::Conflict(message) => ApiError::Conflict(message),
             BackendError::Throttled(message) => ApiError::Throttled(message),
+            BackendError::GatesFailed(ref gates) => {
+                ApiError::PreconditionFailed(error.to_string(), gates.clone())
+            }
             BackendError::BadCredentials => ApiError::Unauthenticated(error.to_string()),
             BackendError::Internal => ApiError::Internal,
         }
@@ -86,7 +95,12 @@ impl From<BackendError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut gates = Vec::new();
         let (status, error, fields) = match self {
+            ApiError::PreconditionFailed(m, failed) => {
+                gates = failed;
+                (StatusCode::PRECONDITION_FAILED, m, BTreeMap::new())
+            }
             ApiError::Invalid(status, message, fields) => (status, message, fields.0),
             ApiError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m, BTreeMap::new()),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m, BTreeMap::new()),
@@ -103,7 +117,15 @@ impl IntoResponse for ApiError {
                 BTreeMap::new(),
             ),
         };
-        let mut response = (status, Json(ErrorBody { error, fields })).into_response();
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error,
+                fields,
+                gates,
+            }),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

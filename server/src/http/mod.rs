@@ -3,6 +3,7 @@
 
 pub mod api_builds;
 pub mod api_deployments;
+pub mod api_environments;
 pub mod api_signoffs;
 pub mod error;
 pub mod health;
@@ -12,7 +13,7 @@ use crate::auth::middleware;
 use crate::auth::session_store::Store;
 use crate::state::AppState;
 use app::api::backend::{Identity, SharedBackend};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -33,10 +34,31 @@ pub fn router(state: AppState, store: Store) -> Router {
         .route("/api/v1/builds/{version}", get(api_builds::show))
         .route(
             "/api/v1/builds/{version}/signoffs",
-            axum::routing::post(api_signoffs::record),
+            post(api_signoffs::record),
         )
         .route("/api/v1/deployments", get(api_deployments::list))
         .route("/api/v1/deployments/export", get(api_deployments::export))
+        .route("/api/v1/deployments/{id}", get(api_environments::show))
+        .route(
+            "/api/v1/environments/{environment}/deployments",
+            post(api_environments::deploy),
+        )
+        .route(
+            "/api/v1/environments/{environment}/promote",
+            post(api_environments::promote),
+        )
+        .route(
+            "/api/v1/environments/{environment}/promotion",
+            get(api_environments::promotion),
+        )
+        .route(
+            "/api/v1/environments/{environment}/rollback",
+            post(api_environments::rollback),
+        )
+        .route(
+            "/api/v1/environments/{environment}/scale",
+            post(api_environments::scale),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready));

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 /// API v1.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Greenlight API", version = "1", description = "Register builds from CI and read the release history."),
+    info(title = "Greenlight API", version = "1", description = "Register builds from CI, record QA sign-offs, deploy, promote, roll back and scale, and read the release history."),
     paths(
         super::api_builds::register,
         super::api_builds::list,
@@ -15,6 +15,12 @@ use utoipa::{Modify, OpenApi};
         super::api_signoffs::record,
         super::api_deployments::list,
         super::api_deployments::export,
+        super::api_environments::deploy,
+        super::api_environments::promote,
+        super::api_environments::promotion,
+        super::api_environments::rollback,
+        super::api_environments::scale,
+        super::api_environments::show,
     ),
     components(schemas(
         super::api_builds::BuildRegistration,
@@ -29,6 +35,14 @@ use utoipa::{Modify, OpenApi};
         app::domain::DeploymentRecord,
         app::domain::DeploymentKind,
         app::domain::Outcome,
+        super::api_environments::DeployRequest,
+        super::api_environments::ScaleRequest,
+        app::domain::release::DeploymentDetail,
+        app::domain::release::StepView,
+        app::domain::release::PromotionPreview,
+        app::domain::rollout::Phase,
+        app::domain::gates::Gate,
+        app::domain::gates::GateKind,
     )),
     modifiers(&BearerAuth),
 )]

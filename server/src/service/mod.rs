@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod builds;
+pub mod deployments;
+pub mod gates;
 pub mod reads;
 pub mod signoffs;
 

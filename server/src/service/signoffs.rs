@@ -29,12 +29,24 @@ pub fn config_snapshot(environment: &EnvironmentSettings) -> BTreeMap<String, St
         .collect()
 }
 
-/// What an environment running `build` runs: the build, its image, the config snapshot.
-pub fn basis(build: &Build, environment: &EnvironmentSettings) -> Basis {
-    let image_id = match &build.artifact {
+/// The image a build names (its AMI, or the base AMI its artifact is installed on).
+pub fn build_image(build: &Build) -> String {
+    match &build.artifact {
         Artifact::Image { ami_id } => ami_id.to_string(),
         Artifact::BaseImage { base_ami_id, .. } => base_ami_id.to_string(),
-    };
+    }
+}
+
+/// What an environment running `build` runs: the build, its image (the one its fleet was
+/// launched from when known, else the build's), the config snapshot.
+pub fn basis(
+    build: &Build,
+    environment: &EnvironmentSettings,
+    running_image: Option<&str>,
+) -> Basis {
+    let image_id = running_image
+        .map(str::to_owned)
+        .unwrap_or_else(|| build_image(build));
     Basis {
         version: build.version.to_string(),
         revision: build.revision.to_string(),
@@ -89,7 +101,11 @@ pub async fn record(
             "{environment} runs {running}, not {version}: sign off on what QA tested there"
         )));
     }
-    let basis = basis(&build, env);
+    let fleet = db::fleets::get(&state.db, environment)
+        .await
+        .map_err(internal)?
+        .filter(|f| f.build_id == build.id);
+    let basis = basis(&build, env, fleet.as_ref().map(|f| f.image_id.as_str()));
     let now = db::now_ms();
     let mut tx = state.db.begin().await.map_err(internal)?;
     let new = db::signoffs::NewSignOff {

@@ -20,7 +20,7 @@ pub fn backend_url() -> String {
     }
 }
 
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     let admin_url = backend_url();
     let name = format!("gl_test_{}", rand::random::<u64>());
     if admin_url.is_empty() {

@@ -5,6 +5,8 @@
 mod audit;
 mod auth;
 mod builds;
+mod engine_paths;
+mod harness;
 mod helpers;
 mod history;
 mod jobs;

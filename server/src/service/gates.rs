@@ -1,0 +1,143 @@
+//! Gathering the facts a promotion's gates judge (source release, sign-off and whether it
+//! still counts, frozen, in flight, alarms) and the preview the confirmation dialog shows.
+
+use super::{internal, signoffs};
+use crate::cloud::AlarmState;
+use crate::config::EnvironmentSettings;
+use crate::db;
+use crate::state::AppState;
+use app::api::backend::BackendError;
+use app::domain::gates::{promotion_gates, Gate, PromotionFacts, SignoffFacts};
+use app::domain::release::PromotionPreview;
+use app::domain::signoff::void_reasons;
+use app::domain::Build;
+
+/// Alarms of `environment` that fire now; a failure to ask counts as firing, named.
+pub async fn alarms_firing(state: &AppState, environment: &EnvironmentSettings) -> Vec<String> {
+    if environment.alarms.is_empty() {
+        return Vec::new();
+    }
+    match state.cloud.alarms(&environment.alarms).await {
+        Ok(alarms) => alarms
+            .into_iter()
+            .filter(|a| a.state == AlarmState::Alarm)
+            .map(|a| a.name)
+            .collect(),
+        Err(error) => vec![format!("(cannot read alarms: {error})")],
+    }
+}
+
+/// The id of the environment's mutation in flight.
+pub async fn in_flight(state: &AppState, environment: &str) -> Result<Option<i64>, BackendError> {
+    db::deployments::in_flight(&state.db, environment)
+        .await
+        .map_err(internal)
+}
+
+/// What a promotion into `target` (not the first environment) would do and its gates.
+pub struct Promotion {
+    /// For the dialog and the API.
+    pub preview: PromotionPreview,
+    /// The build to promote.
+    pub build: Option<Build>,
+    /// The source environment.
+    pub source: EnvironmentSettings,
+}
+
+/// Evaluates a promotion into `target` by `promoter`.
+pub async fn promotion(
+    state: &AppState,
+    target: &EnvironmentSettings,
+    source: &EnvironmentSettings,
+    promoter: &str,
+) -> Result<Promotion, BackendError> {
+    let source_release = db::deployments::current(&state.db, &source.name)
+        .await
+        .map_err(internal)?;
+    let target_release = db::deployments::current(&state.db, &target.name)
+        .await
+        .map_err(internal)?;
+    let build = match &source_release {
+        Some(release) => db::builds::by_version(&state.db, &release.build_version)
+            .await
+            .map_err(internal)?
+            .map(|(build, _)| build),
+        None => None,
+    };
+    let source_fleet = db::fleets::get(&state.db, &source.name)
+        .await
+        .map_err(internal)?;
+    let target_fleet = db::fleets::get(&state.db, &target.name)
+        .await
+        .map_err(internal)?;
+    let signoff = match &build {
+        Some(build) => {
+            let running = source_fleet
+                .as_ref()
+                .filter(|f| f.build_id == build.id)
+                .map(|f| f.image_id.as_str());
+            let current = signoffs::basis(build, source, running);
+            db::signoffs::latest(&state.db, build.id, &source.name)
+                .await
+                .map_err(internal)?
+                .map(|(signoff, signed)| SignoffFacts {
+                    approved: signoff.verdict == app::domain::signoff::Verdict::Approved,
+                    signed_by: signoff.signed_by,
+                    void_reasons: void_reasons(&signed, &current)
+                        .iter()
+                        .map(|r| r.describe())
+                        .collect(),
+                })
+        }
+        None => None,
+    };
+    let facts = PromotionFacts {
+        source_title: source.title.clone(),
+        source_build: source_release.as_ref().map(|r| r.build_version.clone()),
+        target_build: target_release.as_ref().map(|r| r.build_version.clone()),
+        requires_signoff: target.requires_signoff,
+        four_eyes: target.four_eyes,
+        signoff,
+        promoter: promoter.to_owned(),
+        frozen: target.frozen.clone(),
+        in_flight: in_flight(state, &target.name).await?,
+        alarms_firing: alarms_firing(state, target).await,
+    };
+    let mut gates: Vec<Gate> = promotion_gates(&facts);
+    let image = if target.bake_image {
+        match source_fleet.as_ref().and_then(|f| f.instance_ids.first()) {
+            Some(instance) => format!("baked from {instance} in {}", source.title),
+            None => {
+                gates.push(Gate {
+                    gate: app::domain::gates::GateKind::SourceRelease,
+                    passed: false,
+                    reason: format!(
+                        "{} has no running instance to bake an image from",
+                        source.title
+                    ),
+                });
+                "baked from the previous environment".into()
+            }
+        }
+    } else {
+        match (&source_fleet, &build) {
+            (Some(fleet), _) => fleet.image_id.clone(),
+            (None, Some(build)) => signoffs::basis(build, source, None).image_id,
+            (None, None) => "none".into(),
+        }
+    };
+    let preview = PromotionPreview {
+        from: source.title.clone(),
+        version: build.as_ref().map(|b| b.version.to_string()),
+        revision: build.as_ref().map(|b| b.revision.to_string()),
+        image,
+        instances: target.desired_capacity,
+        outgoing: target_fleet.map(|f| f.instance_ids).unwrap_or_default(),
+        gates,
+    };
+    Ok(Promotion {
+        preview,
+        build,
+        source: source.clone(),
+    })
+}
