@@ -42,7 +42,7 @@ pub fn pipeline() -> Vec<EnvironmentSettings> {
         e.strategy = Some(strategy);
         e.desired_capacity = capacity;
         e.health_deadline = "5m".into();
-        e.verify_window = "1m".into();
+        e.verify_window = "5s".into();
         e.warm_retention = "1h".into();
         e
     };

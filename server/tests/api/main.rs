@@ -5,6 +5,8 @@
 mod audit;
 mod auth;
 mod builds;
+mod crashing_cloud;
+mod engine_faults;
 mod engine_paths;
 mod harness;
 mod helpers;
