@@ -61,9 +61,13 @@ fn not_found(environment: &str) -> BackendError {
     BackendError::NotFound(format!("environment {environment}"))
 }
 
+/// Refuses when a gate failed: a mutation in flight is a conflict (409), anything else a
+/// failed precondition listing every failed gate (412).
 fn refuse_failed(gates: &[Gate]) -> Result<(), BackendError> {
     let failed = failed(gates);
-    if failed.is_empty() {
+    if let Some(busy) = failed.iter().find(|g| g.gate == GateKind::NothingInFlight) {
+        Err(BackendError::Conflict(busy.reason.clone()))
+    } else if failed.is_empty() {
         Ok(())
     } else {
         Err(BackendError::GatesFailed(failed))
