@@ -122,6 +122,36 @@ pub trait Backend: Send + Sync + 'static {
         address: &str,
         id: i64,
     ) -> Result<(), BackendError>;
+    /// An environment's page: release, fleets, warm window, sign-off, promotion preview.
+    async fn environment(
+        &self,
+        actor: &Principal,
+        name: &str,
+    ) -> Result<crate::domain::release::EnvironmentPage, BackendError>;
+    /// One deployment with its timeline.
+    async fn deployment(
+        &self,
+        id: i64,
+    ) -> Result<crate::domain::release::DeploymentDetail, BackendError>;
+    /// Records QA's verdict on the build `environment` runs.
+    async fn sign_off(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &str,
+        version: &str,
+        verdict: &str,
+        notes: &str,
+    ) -> Result<crate::domain::signoff::SignOff, BackendError>;
+    /// Starts a deployment: `deploy` (with `version`), `promote`, `rollback` or `scale` (with
+    /// `desired`).
+    async fn start(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &str,
+        request: crate::domain::release::StartRequest,
+    ) -> Result<crate::domain::release::DeploymentDetail, BackendError>;
 }
 
 /// The backend, as the server provides it to every request.

@@ -11,6 +11,8 @@ pub mod auth;
 pub mod backend;
 #[allow(missing_docs)]
 pub mod reads;
+#[allow(missing_docs)]
+pub mod releases;
 
 /// URL prefix of every server function (kept apart from the public `/api/v1`).
 pub const PREFIX: &str = "/fn";

@@ -44,6 +44,8 @@ pub struct DeploymentDetail {
     /// When instant rollback expires.
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub warm_until: Option<Timestamp>,
+    /// Seconds of instant rollback left (while warm).
+    pub warm_seconds_left: Option<i64>,
     /// Who asked to roll back.
     pub rollback_requested_by: Option<String>,
     /// Why it rolled back or failed.
@@ -127,4 +129,17 @@ pub struct EnvironmentPage {
     pub recent: Vec<DeploymentRecord>,
     /// Builds that may be deployed (first environment only), newest first.
     pub deployable: Vec<String>,
+}
+
+/// What a person asks the engine to do to an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartRequest {
+    /// Deploy this version (first environment only).
+    Deploy(String),
+    /// Promote the previous environment's build.
+    Promote,
+    /// Roll back.
+    Rollback,
+    /// Set the instance count.
+    Scale(i64),
 }

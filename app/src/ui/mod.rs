@@ -11,7 +11,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use routes::{admin_tokens, admin_users, build_detail, builds, history, login, overview};
+use routes::{
+    admin_tokens, admin_users, build_detail, builds, deployment, environment, history, login,
+    overview,
+};
 
 /// Where the hashed site files are served from; the server works them out at start-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/builds") view=builds::BuildsPage ssr=SsrMode::Async/>
                     <Route path=path!("/builds/:version") view=build_detail::BuildDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/history") view=history::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/environments/:name") view=environment::EnvironmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deployments/:id") view=deployment::DeploymentPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=admin_users::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tokens") view=admin_tokens::AdminTokensPage ssr=SsrMode::Async/>

@@ -455,6 +455,10 @@ pub async fn detail(state: &AppState, id: i64) -> Result<DeploymentDetail, Backe
             .warm_until
             .filter(|_| phase == Some(Phase::Warm))
             .map(Timestamp),
+        warm_seconds_left: row
+            .warm_until
+            .filter(|_| phase == Some(Phase::Warm))
+            .map(|until| ((until - state.clock.now_ms()) / 1000).max(0)),
         rollback_requested_by: row.rollback_requested_by,
         reason: run.and_then(|r| r.reason),
     })

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod builds;
 pub mod deployments;
+pub mod environments;
 pub mod gates;
 pub mod reads;
 pub mod signoffs;
@@ -88,5 +89,50 @@ impl Backend for AppState {
         id: i64,
     ) -> Result<(), BackendError> {
         accounts::revoke_token(&self.db, &actor.name, address, id).await
+    }
+    async fn environment(
+        &self,
+        actor: &Principal,
+        name: &str,
+    ) -> Result<app::domain::release::EnvironmentPage, BackendError> {
+        environments::page(self, actor, name).await
+    }
+    async fn deployment(
+        &self,
+        id: i64,
+    ) -> Result<app::domain::release::DeploymentDetail, BackendError> {
+        deployments::detail(self, id).await
+    }
+    async fn sign_off(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &str,
+        version: &str,
+        verdict: &str,
+        notes: &str,
+    ) -> Result<app::domain::signoff::SignOff, BackendError> {
+        signoffs::record(self, actor, address, version, environment, verdict, notes).await
+    }
+    async fn start(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &str,
+        request: app::domain::release::StartRequest,
+    ) -> Result<app::domain::release::DeploymentDetail, BackendError> {
+        use app::domain::release::StartRequest;
+        match request {
+            StartRequest::Deploy(version) => {
+                deployments::deploy(self, actor, address, environment, &version).await
+            }
+            StartRequest::Promote => deployments::promote(self, actor, address, environment).await,
+            StartRequest::Rollback => {
+                deployments::rollback(self, actor, address, environment).await
+            }
+            StartRequest::Scale(desired) => {
+                deployments::scale(self, actor, address, environment, desired).await
+            }
+        }
     }
 }

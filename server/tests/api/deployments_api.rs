@@ -274,3 +274,89 @@ async fn the_openapi_document_describes_the_deployment_api() {
             .is_object()
     );
 }
+
+#[tokio::test]
+async fn pages_show_actions_by_role_and_server_functions_refuse_viewers() {
+    let app = app().await;
+    let erin = app.token("erin", Role::Engineer).await;
+    register(&app, &erin, "1.0.0").await;
+    let (status, body) = post(
+        &app,
+        Some(&erin),
+        "/api/v1/environments/test/deployments",
+        json!({"build": "1.0.0"}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let id = body["record"]["id"].as_i64().unwrap();
+    wait_for(&app, &erin, id, &["succeeded"]).await;
+
+    let viewer = app.new_client();
+    let password = app.user("vic", Role::Viewer).await;
+    assert!(app
+        .login(&viewer, "vic", &password)
+        .await
+        .status()
+        .is_success());
+    let engineer = app.new_client();
+    let password = app.user("eve", Role::Engineer).await;
+    assert!(app
+        .login(&engineer, "eve", &password)
+        .await
+        .status()
+        .is_success());
+
+    let page = |client: reqwest::Client, path: String| {
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let as_viewer = page(viewer.clone(), "/environments/test".into()).await;
+    assert!(as_viewer.contains("data-testid=\"release\""), "{as_viewer}");
+    assert!(as_viewer.contains("1.0.0"));
+    for button in [
+        "data-testid=\"deploy\"",
+        "data-testid=\"env-rollback\"",
+        "Record sign-off",
+    ] {
+        assert!(!as_viewer.contains(button), "viewer sees {button}");
+    }
+    let as_engineer = page(engineer.clone(), "/environments/test".into()).await;
+    assert!(as_engineer.contains("data-testid=\"deploy\""));
+    assert!(
+        as_engineer.contains("Record sign-off"),
+        "engineers may sign off too"
+    );
+    let staging = page(engineer.clone(), "/environments/staging".into()).await;
+    assert!(staging.contains("data-testid=\"promote\""));
+    assert!(
+        staging.contains("gate-failed"),
+        "sign-off missing is shown as a failed gate"
+    );
+
+    let timeline = page(viewer.clone(), format!("/deployments/{id}")).await;
+    for label in ["Launching new fleet", "Cutting over", "Succeeded"] {
+        assert!(
+            timeline.contains(label),
+            "{label} missing from the timeline"
+        );
+    }
+
+    let before = app.count("deployments").await;
+    let path = <app::api::releases::Promote as leptos::server_fn::ServerFn>::PATH;
+    let refused = app
+        .server_fn(&viewer, path, &[("environment", "staging")], None)
+        .await;
+    assert!(!refused.status().is_success());
+    assert!(refused.text().await.unwrap().contains("role"));
+    let path = <app::api::releases::DeployBuild as leptos::server_fn::ServerFn>::PATH;
+    let refused = app
+        .server_fn(
+            &viewer,
+            path,
+            &[("environment", "test"), ("version", "1.0.0")],
+            None,
+        )
+        .await;
+    assert!(!refused.status().is_success());
+    assert_eq!(app.count("deployments").await, before, "nothing started");
+}

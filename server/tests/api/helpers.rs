@@ -62,6 +62,8 @@ async fn spawn(
         listen: "127.0.0.1:0".parse().expect("addr"),
         database_url: fresh_database().await,
         demo: false,
+        // Tests that want the engine in the background ask for it.
+        engine_workers: 0,
         ..Settings::default()
     };
     configure(&mut settings);

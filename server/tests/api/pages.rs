@@ -48,7 +48,11 @@ async fn the_overview_shows_the_environments_in_pipeline_order_with_demo_data_la
         .text()
         .await
         .expect("html");
-    let positions: Vec<usize> = ["<h2>TEST</h2>", "<h2>STAGING</h2>", "<h2>PROD</h2>"]
+    let positions: Vec<usize> = [
+        "<h2><a href=\"/environments/test\">TEST</a></h2>",
+        "<h2><a href=\"/environments/staging\">STAGING</a></h2>",
+        "<h2><a href=\"/environments/prod\">PROD</a></h2>",
+    ]
         .iter()
         .map(|h| html.find(h).unwrap_or_else(|| panic!("{h} missing")))
         .collect();

@@ -1,4 +1,5 @@
 //! Widgets shared by several pages.
 
 pub mod header;
+pub mod live;
 pub mod status;

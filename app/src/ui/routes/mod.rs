@@ -4,6 +4,8 @@ pub mod admin_tokens;
 pub mod admin_users;
 pub mod build_detail;
 pub mod builds;
+pub mod deployment;
+pub mod environment;
 pub mod history;
 pub mod login;
 pub mod overview;

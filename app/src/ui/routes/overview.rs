@@ -40,7 +40,7 @@ fn EnvironmentCard(column: EnvironmentColumn) -> impl IntoView {
     let history_link = format!("/history?environment={}", env.name);
     view! {
         <article class="env-card" data-environment=env.name.clone()>
-            <h2>{env.title.clone()}</h2>
+            <h2><a href=format!("/environments/{}", env.name)>{env.title.clone()}</a></h2>
             {match column.current {
                 Some(current) => view! {
                     <p class="env-version">

@@ -1,0 +1,112 @@
+//! One deployment: every step with its time, what the current step waits for, the fleets,
+//! the warm window's countdown and the instant-rollback button. Refreshes itself while the
+//! deployment moves.
+
+use crate::api::reads::current_user;
+use crate::api::releases::{get_deployment, RollBack};
+use crate::domain::release::DeploymentDetail;
+use crate::domain::rollout::Phase;
+use crate::domain::{Permission, Role};
+use crate::ui::components::live::{action_error, ticker};
+use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/deployments/:id`.
+#[component]
+pub fn DeploymentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let rollback = ServerAction::<RollBack>::new();
+    let tick = ticker(1500);
+    let user = Resource::new(|| (), |_| current_user());
+    let data = Resource::new(
+        move || (id(), tick.get(), rollback.version().get()),
+        |(id, _, _)| get_deployment(id),
+    );
+    view! {
+        <Title text="Deployment"/>
+        {action_error(rollback.value())}
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let role = user.await.ok().flatten().map(|p| p.role);
+                match data.await {
+                    Ok(detail) => view! { <Deployment detail role rollback/> }.into_any(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Deployment(
+    detail: DeploymentDetail,
+    role: Option<Role>,
+    rollback: ServerAction<RollBack>,
+) -> impl IntoView {
+    let record = detail.record.clone();
+    let phase = detail.phase;
+    let can_roll_back = role.is_some_and(|r| r.allows(Permission::Deploy))
+        && matches!(phase, Some(Phase::Verifying | Phase::Warm))
+        && detail.rollback_requested_by.is_none();
+    let environment = record.environment.clone();
+    view! {
+        <article class="deployment" data-phase=phase.map(|p| p.as_str()).unwrap_or("history")>
+            <h1>
+                {format!("#{} {} {} → ", record.id, record.kind, record.build_version)}
+                <a href=format!("/environments/{}", record.environment)>{record.environment.clone()}</a>
+            </h1>
+            <p>
+                <OutcomeBadge outcome=record.outcome/> " "
+                {phase.map(|p| view! { <span class="phase" data-testid="phase">{p.label()}</span> })}
+                " · started " <When at=record.started_at/> " by " {record.started_by.clone()}
+            </p>
+            {(!detail.progress.is_empty()).then(|| view! { <p class="progress" role="status">{detail.progress.clone()}</p> })}
+            {detail.reason.clone().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}
+            {detail.warm_until.map(|until| view! {
+                <div class="notice warm" role="status">
+                    <p>
+                        "Old fleet kept warm until " <When at=until/>
+                        {detail.warm_seconds_left.map(|s| format!(" ({} left for instant rollback)", crate::domain::duration::describe_seconds(s as u64)))}
+                    </p>
+                </div>
+            })}
+            {can_roll_back.then(|| view! {
+                <ActionForm action=rollback>
+                    <input type="hidden" name="environment" value=environment.clone()/>
+                    <button type="submit" class="danger" data-testid="rollback">"Roll back now"</button>
+                </ActionForm>
+            })}
+            <h2>"Steps"</h2>
+            <ol class="steps">
+                {detail.steps.iter().map(|step| view! {
+                    <li data-step=step.phase.as_str()>
+                        <When at=step.at/> " " <strong>{step.phase.label()}</strong> " " {step.message.clone()}
+                    </li>
+                }).collect_view()}
+            </ol>
+            <dl class="fleets">
+                <dt>"Image"</dt><dd><code>{detail.image_id.clone().unwrap_or_else(|| "—".into())}</code></dd>
+                <dt>"New fleet"</dt><dd>{fleet(&detail.new_fleet)}</dd>
+                <dt>"Old fleet"</dt><dd>{fleet(&detail.old_fleet)}</dd>
+            </dl>
+        </article>
+    }
+    .into_any()
+}
+
+fn fleet(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
+}
