@@ -53,9 +53,9 @@ async fn the_overview_shows_the_environments_in_pipeline_order_with_demo_data_la
         "<h2><a href=\"/environments/staging\">STAGING</a></h2>",
         "<h2><a href=\"/environments/prod\">PROD</a></h2>",
     ]
-        .iter()
-        .map(|h| html.find(h).unwrap_or_else(|| panic!("{h} missing")))
-        .collect();
+    .iter()
+    .map(|h| html.find(h).unwrap_or_else(|| panic!("{h} missing")))
+    .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "pipeline order");
     assert!(html.contains("Demo data."), "demo data is labelled");
     assert!(html.contains("New builds, not deployed yet"));
