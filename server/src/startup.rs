@@ -5,10 +5,12 @@ use crate::cloud::retry::{RetryPolicy, RetryingCloud};
 use crate::cloud::sandbox::{SandboxCloud, Timings};
 use crate::cloud::{tag, Cloud, Tags};
 use crate::config::{CloudProvider, SandboxPace, Settings};
+use crate::engine::run::Run;
 use crate::engine::{self, plan, Clock, Engine, SystemClock};
 use crate::site::Site;
 use crate::state::AppState;
 use crate::{db, http, service};
+use app::domain::rollout::Phase;
 use leptos::config::LeptosOptions;
 use sqlx::AnyPool;
 use std::net::SocketAddr;
@@ -108,6 +110,28 @@ pub async fn cloud(
             sandbox.associate_address(allocation, instance).await.ok();
         }
     }
+    // Old fleets kept warm for instant rollback are part of the world too.
+    for environment in &settings.environments {
+        let warm = db::runs::in_phases(pool, &environment.name, &[Phase::Verifying, Phase::Warm])
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot read deployments: {e}"))?;
+        for id in warm {
+            let run = db::runs::load(pool, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot read deployment {id}: {e}"))?
+                .and_then(|row| row.run)
+                .and_then(|json| serde_json::from_str::<Run>(&json).ok());
+            if let Some(old) = run.and_then(|run| run.previous) {
+                let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), environment.name.clone())]);
+                sandbox.adopt(
+                    &tags,
+                    &old.image_id,
+                    &old.instance_ids,
+                    old.target_group.as_deref(),
+                );
+            }
+        }
+    }
     Ok((
         Arc::new(RetryingCloud::new(sandbox.clone(), policy)),
         Some(sandbox),
@@ -136,13 +160,14 @@ pub async fn start_with_site(
     pool: AnyPool,
     site: Site,
 ) -> anyhow::Result<Running> {
+    let mut seeded = false;
     if settings.demo {
         let names: Vec<String> = settings
             .environments
             .iter()
             .map(|e| e.name.clone())
             .collect();
-        let seeded = db::seed::demo(&pool, &names, db::now_ms())
+        seeded = db::seed::demo(&pool, &names, db::now_ms())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if seeded {
@@ -193,6 +218,14 @@ pub async fn start_with_site(
         sandbox,
         clock,
     };
+    if seeded && state.sandbox.is_some() && state.settings.engine_workers > 0 {
+        let demo = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = service::demo::bring_up(demo).await {
+                tracing::warn!(%error, "demo deployments stopped");
+            }
+        });
+    }
     let router = http::router(state, store);
     let task = tokio::spawn(async move {
         axum::serve(

@@ -106,7 +106,7 @@ impl Default for Settings {
 /// The pipeline Greenlight runs with no `[[environments]]` (the sandbox demo): TEST behind one
 /// target group, STAGING and PROD behind a listener switching two, PROD baked from STAGING
 /// and gated by a QA sign-off and a second person.
-fn demo_environments() -> Vec<EnvironmentSettings> {
+pub fn demo_environments() -> Vec<EnvironmentSettings> {
     let mut test = EnvironmentSettings::named("test", "TEST");
     test.strategy = Some(Strategy::TargetGroup);
     test.verify_window = "15s".into();

@@ -82,6 +82,18 @@ async fn accept(
     run: Run,
     notes: String,
 ) -> Result<DeploymentDetail, BackendError> {
+    accept_labelled(state, actor, address, run, notes, false).await
+}
+
+/// [`accept`], with the history row labelled as demo data when `demo`.
+async fn accept_labelled(
+    state: &AppState,
+    actor: &Principal,
+    address: &str,
+    run: Run,
+    notes: String,
+    demo: bool,
+) -> Result<DeploymentDetail, BackendError> {
     let now = state.clock.now_ms();
     let json = serde_json::to_string(&run).map_err(internal)?;
     let mut tx = state.db.begin().await.map_err(internal)?;
@@ -95,7 +107,7 @@ async fn accept(
             started_at: now,
             finished_at: None,
             notes: &notes,
-            demo: false,
+            demo,
         },
         run: json,
     };
@@ -186,6 +198,31 @@ pub async fn deploy(
     let image = signoffs::build_image(&build);
     let run = plan_for(env, DeploymentKind::Deploy, &build, Some(image), previous);
     accept(state, actor, address, run, String::new()).await
+}
+
+/// Puts `build` into `environment` for the demo, gates aside: a real deployment through the
+/// engine, labelled as demo data.
+pub async fn demo_release(
+    state: &AppState,
+    environment: &str,
+    build: &Build,
+    kind: DeploymentKind,
+) -> Result<DeploymentDetail, BackendError> {
+    let (_, env) = state
+        .environment(environment)
+        .ok_or_else(|| not_found(environment))?;
+    let previous = db::fleets::get(&state.db, environment)
+        .await
+        .map_err(internal)?;
+    let image = signoffs::build_image(build);
+    let run = plan_for(env, kind, build, Some(image), previous);
+    let actor = Principal {
+        id: 0,
+        name: "demo".into(),
+        role: app::domain::Role::Engineer,
+    };
+    let notes = "demo: started by Greenlight at start-up".to_owned();
+    accept_labelled(state, &actor, "local", run, notes, true).await
 }
 
 /// What promoting into `environment` would do, with every gate.

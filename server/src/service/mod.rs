@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod builds;
+pub mod demo;
 pub mod deployments;
 pub mod environments;
 pub mod gates;

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod builds;
 mod crashing_cloud;
+mod demo_engine;
 mod deployments_api;
 mod engine_faults;
 mod engine_paths;
