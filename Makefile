@@ -19,6 +19,8 @@ tools:
 test:
 	scripts/test.sh
 
-## bench: seeds 100,000 deployments and prints page timings and the first-load weight
+## bench: page timings over 100,000 deployments and the first-load weight, then the engine's
+## figures (promotion overhead, instant rollback, cloud calls per promotion)
 bench: build
 	scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight
+	cargo bench -p server --bench engine

@@ -1,6 +1,8 @@
 // Browser end-to-end tests against a running Greenlight (started by scripts/e2e.sh):
 // sign in, see the pipeline, register a build through the API and find it in Builds, page
-// through history, sign out. One screenshot per page lands in $ARTIFACTS.
+// through history; deploy to TEST and watch the steps, QA signs off, promote to STAGING
+// through the gates, roll a second build back with one click; a viewer sees no actions;
+// sign out. One screenshot per page lands in $ARTIFACTS.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +12,9 @@ const base = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 const user = process.env.E2E_USER ?? 'e2e';
 const password = process.env.E2E_PASSWORD;
 const token = process.env.E2E_TOKEN;
+const qaPassword = process.env.E2E_QA_PASSWORD;
+const viewerPassword = process.env.E2E_VIEWER_PASSWORD;
+const viewerToken = process.env.E2E_VIEWER_TOKEN;
 const artifacts = process.env.ARTIFACTS ?? 'end2end/artifacts';
 mkdirSync(artifacts, { recursive: true });
 assert.ok(password, 'E2E_PASSWORD must be set');
@@ -42,7 +47,40 @@ const page = await context.newPage();
 const errors = [];
 page.on('pageerror', (error) => errors.push(error.message));
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-const hydrated = () => page.waitForSelector('html[data-hydrated=true]');
+const hydrated = (p = page) => p.waitForSelector('html[data-hydrated=true]');
+
+// A page of its own (own cookies) signed in as `name`.
+async function signedIn(name, secret) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  p.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+  await p.goto(`${base}/login`);
+  await hydrated(p);
+  await p.fill('input[name=name]', name);
+  await p.fill('input[name=password]', secret);
+  await p.click('button[type=submit]');
+  await p.waitForURL(`${base}/`);
+  return p;
+}
+
+async function registerBuild(v) {
+  const response = await fetch(`${base}/api/v1/builds`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ version: v, revision: 'c0ffee1234567', artifact: { ami_id: 'ami-0123456789abcdef0' }, changes: [] }),
+  });
+  assert.equal(response.status, 201);
+}
+
+// Deploys `v` to TEST from its page and waits on the deployment page for `phase`.
+async function deployToTest(v, phase) {
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  await page.selectOption('select[name=version]', v);
+  await page.click('[data-testid=deploy]');
+  await page.waitForURL(/\/deployments\/\d+$/);
+  await page.waitForSelector(`article.deployment[data-phase=${phase}]`, { timeout: 30000 });
+}
 
 await test('an anonymous visitor is sent to the sign-in page', async () => {
   await page.goto(`${base}/`);
@@ -130,6 +168,68 @@ await test('the layout holds at 360 px wide', async () => {
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
   await shot('overview-narrow');
   await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+await test('an engineer deploys a build to TEST and watches every step complete', async () => {
+  await deployToTest(version, 'succeeded');
+  const steps = await page.locator('ol.steps li').evaluateAll((items) => items.map((li) => li.dataset.step));
+  assert.deepEqual(steps, ['pending', 'launching', 'awaiting_health', 'cutting_over', 'verifying', 'warm', 'retiring', 'succeeded']);
+  await shot('deployment');
+});
+
+await test('QA signs off the build TEST runs and sees no deploy actions', async () => {
+  const qa = await signedIn('quinn', qaPassword);
+  await qa.goto(`${base}/environments/test`);
+  await hydrated(qa);
+  assert.equal(await qa.locator('[data-testid=deploy]').count(), 0);
+  await qa.selectOption('select[name=verdict]', 'approved');
+  await qa.fill('textarea[name=notes]', 'e2e regression green');
+  await qa.click('text=Record sign-off');
+  await qa.getByTestId('signoff').filter({ hasText: 'approved by quinn' }).waitFor();
+  await qa.screenshot({ path: join(artifacts, 'environment-signoff.png'), fullPage: true });
+  await qa.context().close();
+});
+
+await test('an engineer promotes to STAGING after reading what changes and the gates', async () => {
+  await page.goto(`${base}/environments/staging`);
+  await hydrated();
+  await page.click('[data-testid=promote]');
+  await page.locator('dl.promotion').getByText(version).waitFor();
+  assert.equal(await page.locator('.gates li[data-passed=false]').count(), 0, 'every gate passes');
+  await shot('promotion-confirm');
+  await page.click('[data-testid=confirm-promote]');
+  await page.waitForURL(/\/deployments\/\d+$/);
+  await page.waitForSelector('article.deployment[data-phase=succeeded]', { timeout: 30000 });
+  await page.goto(`${base}/environments/staging`);
+  assert.equal(await page.getByTestId('release').locator('a').first().textContent(), version);
+});
+
+await test('a second build on TEST is rolled back with one click while the old fleet is warm', async () => {
+  const second = `${version}1`;
+  await registerBuild(second);
+  await deployToTest(second, 'warm');
+  await page.getByText('left for instant rollback').waitFor();
+  await shot('deployment-warm');
+  await page.click('[data-testid=rollback]');
+  await page.waitForSelector('article.deployment[data-phase=rolled_back]', { timeout: 30000 });
+  await page.getByText('Rollback requested by e2e').waitFor();
+  await page.goto(`${base}/environments/test`);
+  assert.equal(await page.getByTestId('release').locator('a').first().textContent(), version);
+});
+
+await test('a viewer sees no action buttons and the API refuses them', async () => {
+  const viewer = await signedIn('vic', viewerPassword);
+  await viewer.goto(`${base}/environments/staging`);
+  await hydrated(viewer);
+  await viewer.locator('ul.gates').waitFor();
+  for (const button of ['[data-testid=promote]', '[data-testid=deploy]', '[data-testid=env-rollback]', 'text=Record sign-off']) {
+    assert.equal(await viewer.locator(button).count(), 0, `viewer sees ${button}`);
+  }
+  const response = await fetch(`${base}/api/v1/environments/staging/promote`, {
+    method: 'POST', headers: { authorization: `Bearer ${viewerToken}` },
+  });
+  assert.equal(response.status, 403);
+  await viewer.context().close();
 });
 
 await test('signing out returns to the sign-in page and closes the pages', async () => {

@@ -1,18 +1,55 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: starts the release binary on a free loopback port with a fresh
-# database (an admin, a CI token, 200 history rows), runs end2end/run.mjs in Chromium, stops.
+# database (an admin, a QA user, a viewer, tokens, 200 history rows) and a pipeline on the
+# instant sandbox with short verify windows, runs end2end/run.mjs in Chromium, stops.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${1:?path to the greenlight binary}"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+cat >"$work/greenlight.toml" <<'TOML'
+engine_poll = "200ms"
+
+[cloud]
+sandbox_pace = "instant"
+
+[[environments]]
+name = "test"
+title = "TEST"
+strategy = "target-group"
+verify_window = "2s"
+warm_retention = "10m"
+
+[[environments]]
+name = "staging"
+title = "STAGING"
+strategy = "alb-listener"
+desired_capacity = 2
+verify_window = "2s"
+requires_signoff = true
+four_eyes = true
+
+[[environments]]
+name = "prod"
+title = "PROD"
+strategy = "elastic-ip"
+verify_window = "2s"
+requires_signoff = true
+four_eyes = true
+bake_image = true
+TOML
+export GREENLIGHT_CONFIG="$work/greenlight.toml"
 export GREENLIGHT_DATABASE_URL="sqlite://$work/e2e.db" GREENLIGHT_LISTEN="127.0.0.1:$port" GREENLIGHT_DEMO=false
-password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+secret() { printf 'e2e-%s' "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+password="$(secret)" qa_password="$(secret)" viewer_password="$(secret)"
 
 "$bin" migrate >/dev/null
 printf '%s' "$password" | "$bin" user add e2e --role admin --password-stdin >/dev/null
+printf '%s' "$qa_password" | "$bin" user add quinn --role qa --password-stdin >/dev/null
+printf '%s' "$viewer_password" | "$bin" user add vic --role viewer --password-stdin >/dev/null
 token="$("$bin" token create e2e --name e2e 2>/dev/null)"
+viewer_token="$("$bin" token create vic --name e2e 2>/dev/null)"
 "$bin" seed-history --count 200 --builds 20 >/dev/null
 
 (cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
@@ -26,4 +63,5 @@ done
 cd "$here/end2end"
 [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error
 BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e E2E_PASSWORD="$password" E2E_TOKEN="$token" \
+  E2E_QA_PASSWORD="$qa_password" E2E_VIEWER_PASSWORD="$viewer_password" E2E_VIEWER_TOKEN="$viewer_token" \
   ARTIFACTS="${ARTIFACTS:-$here/end2end/artifacts}" node run.mjs || { echo "--- server log"; tail -50 "$work/server.log"; exit 1; }

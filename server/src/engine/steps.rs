@@ -409,9 +409,12 @@ async fn verify(cloud: &dyn Cloud, run: &mut Run, cx: &Context) -> Result<Step, 
     if let Some(step) = requested_rollback(run, cx) {
         return Ok(step);
     }
-    let firing: Vec<String> = cloud
-        .alarms(&run.alarms)
-        .await?
+    let alarms = if run.alarms.is_empty() {
+        Vec::new()
+    } else {
+        cloud.alarms(&run.alarms).await?
+    };
+    let firing: Vec<String> = alarms
         .into_iter()
         .filter(|a| a.state == AlarmState::Alarm)
         .map(|a| a.name)

@@ -125,16 +125,16 @@ async fn accept_labelled(
     runs::add_step(&mut *tx, id, now, Phase::Pending, &line)
         .await
         .map_err(internal)?;
-    if run.kind != DeploymentKind::Scale {
-        // A new release ends the previous one's warm window: its old fleet has no purpose.
-        for warm in runs::in_phases(&mut *tx, &run.environment, &[Phase::Warm])
+    // Any change to the serving fleet ends the previous release's warm window: a switch back
+    // would no longer restore what served before (a new release replaced it, or a resize
+    // added instances the old fleet knows nothing of).
+    for warm in runs::in_phases(&mut *tx, &run.environment, &[Phase::Warm])
+        .await
+        .map_err(internal)?
+    {
+        runs::end_warm_window(&mut tx, warm, now)
             .await
-            .map_err(internal)?
-        {
-            runs::end_warm_window(&mut tx, warm, now)
-                .await
-                .map_err(internal)?;
-        }
+            .map_err(internal)?;
     }
     let details = serde_json::json!({
         "deployment": id, "environment": run.environment, "kind": run.kind.as_str(),

@@ -300,3 +300,29 @@ async fn scaling_adds_healthy_instances_and_drains_then_terminates_removed_ones(
         matches!(same, Err(app::api::backend::BackendError::Invalid(ref f)) if f.0.contains_key("desired"))
     );
 }
+
+#[tokio::test]
+async fn scaling_or_a_newer_release_ends_the_warm_window_and_retires_the_old_fleet() {
+    let h = harness(|_| {}).await;
+    let (first, second) = two_releases(&h, "staging").await;
+    let old = deployments::detail(&h.state, first)
+        .await
+        .unwrap()
+        .new_fleet;
+    let up = deployments::scale(&h.state, &engineer(), "test", "staging", 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.finish(second).await,
+        Phase::Succeeded,
+        "warm window ended at once"
+    );
+    assert_eq!(h.finish(up.record.id).await, Phase::Succeeded);
+    let alive = h.alive("staging").await;
+    assert!(
+        old.iter().all(|id| !alive.contains(id)),
+        "old fleet terminated"
+    );
+    assert_eq!(alive, h.serving("staging").await);
+    assert_eq!(alive.len(), 3);
+}
