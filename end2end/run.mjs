@@ -212,7 +212,7 @@ await test('a second build on TEST is rolled back with one click while the old f
   await shot('deployment-warm');
   await page.click('[data-testid=rollback]');
   await page.waitForSelector('article.deployment[data-phase=rolled_back]', { timeout: 30000 });
-  await page.getByText('Rollback requested by e2e').waitFor();
+  await page.locator('li[data-step=rolling_back]').getByText('Rollback requested by e2e').waitFor();
   await page.goto(`${base}/environments/test`);
   assert.equal(await page.getByTestId('release').locator('a').first().textContent(), version);
 });
