@@ -65,6 +65,9 @@ pub struct Faults {
     pub error_rate: f64,
     /// Added to every call.
     pub latency: Duration,
+    /// New instances are missing from DescribeInstances this long after their launch (AWS's
+    /// eventual consistency: "not found" right after a launch means "not yet visible").
+    pub invisible_after_launch: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -292,11 +295,13 @@ impl Cloud for SandboxCloud {
 
     async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError> {
         self.call("DescribeInstances").await?;
+        let hidden = lock(&self.faults).invisible_after_launch;
         let now = Instant::now();
         let world = lock(&self.world);
         Ok(world
             .instances
             .iter()
+            .filter(|(_, i)| now >= i.launched + hidden)
             .filter(|(_, i)| tags.iter().all(|(k, v)| i.tags.get(k) == Some(v)))
             .map(|(id, i)| Instance {
                 id: id.clone(),

@@ -326,3 +326,31 @@ async fn scaling_or_a_newer_release_ends_the_warm_window_and_retires_the_old_fle
     assert_eq!(alive, h.serving("staging").await);
     assert_eq!(alive.len(), 3);
 }
+
+#[tokio::test]
+async fn instances_not_yet_listed_after_a_launch_are_waited_for_not_relaunched() {
+    let h = harness(|_| {}).await;
+    h.build("1.0.0").await;
+    h.sandbox.set_faults(Faults {
+        invisible_after_launch: std::time::Duration::from_millis(400),
+        ..Faults::default()
+    });
+    let id = h.deploy("1.0.0").await;
+    let engine = h.engine("w");
+    h.run_until(&engine, id, |p| p == Phase::AwaitingHealth)
+        .await;
+    engine.tick().await.unwrap();
+    let detail = deployments::detail(&h.state, id).await.unwrap();
+    assert!(
+        detail.progress.contains("not yet visible"),
+        "{}",
+        detail.progress
+    );
+    assert_eq!(h.finish(id).await, Phase::Succeeded);
+    assert_eq!(
+        h.sandbox.call_counts()["RunInstances"],
+        1,
+        "no second launch"
+    );
+    assert_eq!(h.serving("test").await.len(), 1);
+}

@@ -211,3 +211,16 @@ impl Harness {
         ids
     }
 }
+
+impl Harness {
+    pub async fn count_deployments(&self, environment: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM deployments WHERE environment = $1")
+            .bind(environment)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap()
+    }
+}

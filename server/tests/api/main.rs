@@ -10,6 +10,7 @@ mod demo_engine;
 mod deployments_api;
 mod engine_faults;
 mod engine_paths;
+mod gates;
 mod harness;
 mod helpers;
 mod history;
