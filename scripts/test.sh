@@ -36,7 +36,7 @@ step "tests on PostgreSQL"
 pgdir="$(mktemp -d)/pg"
 pg_url="$(scripts/pg.sh start "$pgdir")"
 trap 'scripts/pg.sh stop "$pgdir"' EXIT
-GREENLIGHT_TEST_POSTGRES="$pg_url" cargo test -p server --test api
+GREENLIGHT_TEST_POSTGRES="$pg_url" cargo test -p server --test api --test engine
 scripts/pg.sh stop "$pgdir"
 trap - EXIT
 

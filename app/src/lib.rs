@@ -1,6 +1,8 @@
 //! Greenlight's shared crate, compiled twice: with `ssr` into the server and with `hydrate`
-//! into the browser's wasm. The domain is pure; the UI and the server functions sit on top.
+//! into the browser's wasm. The domain is pure; the use-case contract, the server functions
+//! and the UI sit on top.
 
 pub mod api;
 pub mod domain;
 pub mod ui;
+pub mod use_cases;

@@ -6,14 +6,15 @@
 
 use app::domain::rollout::Phase;
 use app::domain::views::Principal;
-use app::domain::{AmiId, Artifact, NewBuild, Revision, Role, Version};
+use app::domain::{AmiId, Artifact, EnvironmentName, NewBuild, Revision, Role, Version};
+use greenlight::clock::{Clock, ManualClock, SystemClock};
 use greenlight::cloud::sandbox::SandboxCloud;
 use greenlight::config::{EnvironmentSettings, SandboxPace, Settings, Strategy};
+use greenlight::core::Core;
 use greenlight::db::{self, jobs};
-use greenlight::engine::{Clock, Engine, ManualClock, Tick};
+use greenlight::engine::{Engine, Tick};
 use greenlight::service::deployments;
 use greenlight::startup;
-use greenlight::state::AppState;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,7 +24,7 @@ fn pipeline() -> Vec<EnvironmentSettings> {
         let mut e = EnvironmentSettings::named(name, &name.to_uppercase());
         e.strategy = Some(strategy);
         e.desired_capacity = capacity;
-        e.verify_window = "1m".into();
+        e.verify_window = app::domain::Duration::from_secs(60);
         e
     };
     vec![
@@ -34,7 +35,7 @@ fn pipeline() -> Vec<EnvironmentSettings> {
 }
 
 struct Bench {
-    state: AppState,
+    state: Core,
     sandbox: Arc<SandboxCloud>,
     clock: Arc<ManualClock>,
     engine: Engine,
@@ -46,8 +47,11 @@ impl Bench {
     async fn run(&self, id: i64, done: fn(Phase) -> bool) -> Duration {
         let started = Instant::now();
         loop {
-            let row = db::runs::load(&self.state.db, id).await.unwrap().unwrap();
-            if done(Phase::parse(row.phase.as_deref().unwrap()).unwrap()) {
+            let row = db::rollouts::load(&self.state.db, id)
+                .await
+                .unwrap()
+                .unwrap();
+            if done(row.phase.unwrap()) {
                 return started.elapsed();
             }
             if self.engine.tick().await.unwrap() == Tick::Idle {
@@ -81,10 +85,11 @@ async fn main() {
     };
     settings.cloud.sandbox_pace = SandboxPace::Instant;
     let pool = startup::database(&settings).await.unwrap();
-    let (cloud, sandbox) = startup::cloud(&settings, &pool).await.unwrap();
-    let clock = Arc::new(ManualClock::new(db::now_ms()));
-    let state = AppState::headless(pool.clone(), settings, cloud.clone(), clock.clone());
-    let mut engine = Engine::new(pool.clone(), cloud, clock.clone(), "bench");
+    let clock = Arc::new(ManualClock::new(SystemClock.now_ms()));
+    let (state, sandbox) = startup::core(settings, pool.clone(), clock.clone())
+        .await
+        .unwrap();
+    let mut engine = Engine::new(pool.clone(), state.cloud.clone(), clock.clone(), "bench");
     engine.poll_ms = 1000;
     let bench = Bench {
         state,
@@ -93,6 +98,7 @@ async fn main() {
         engine,
     };
 
+    let prod = EnvironmentName::parse("prod").unwrap();
     let rounds = 10;
     let mut promotion = Vec::new();
     let mut steps = 0;
@@ -115,10 +121,12 @@ async fn main() {
         let mut wall = Duration::ZERO;
         for (n, env) in ["test", "staging", "prod"].into_iter().enumerate() {
             let before = bench.sandbox.call_counts();
+            let env = EnvironmentName::parse(env).unwrap();
             let detail = if n == 0 {
-                deployments::deploy(&bench.state, &engineer(), "bench", env, &version).await
+                let version = Version::parse(&version).unwrap();
+                deployments::deploy(&bench.state, &engineer(), "bench", &env, &version).await
             } else {
-                deployments::promote(&bench.state, &engineer(), "bench", env).await
+                deployments::promote(&bench.state, &engineer(), "bench", &env).await
             }
             .unwrap();
             let id = detail.record.id;
@@ -143,13 +151,13 @@ async fn main() {
             }
             // Instant rollback of PROD while the old fleet is warm: a switch back.
             let started = Instant::now();
-            deployments::rollback(&bench.state, &engineer(), "bench", "prod")
+            deployments::rollback(&bench.state, &engineer(), "bench", &prod)
                 .await
                 .unwrap();
             bench.run(id, |p| p.is_terminal()).await;
             rollback.push(started.elapsed());
             // Promote again so the next round promotes over a warm PROD.
-            let again = deployments::promote(&bench.state, &engineer(), "bench", "prod")
+            let again = deployments::promote(&bench.state, &engineer(), "bench", &prod)
                 .await
                 .unwrap();
             bench.run(again.record.id, |p| p == Phase::Warm).await;

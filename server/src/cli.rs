@@ -1,6 +1,7 @@
 //! The command line: `serve` (default), `migrate`, `user add|list`, `token create|list|revoke`,
 //! and `seed-history` for benchmarks.
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::{db, service, startup};
 use app::domain::Role;
@@ -124,9 +125,10 @@ pub fn main() -> ExitCode {
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     let pool = startup::database(&settings).await?;
+    let clock = SystemClock;
     match command {
         Command::Serve => {
-            startup::first_admin(&pool).await?;
+            startup::first_admin(&pool, &clock).await?;
             let running = startup::start(settings, pool).await?;
             tracing::info!("serving on http://{}", running.address);
             tokio::select! {
@@ -141,7 +143,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\n', '\r']);
             let user =
-                service::accounts::add_user(&pool, "cli", "local", &name, role, password).await?;
+                service::accounts::add_user(&pool, &clock, "cli", "local", &name, role, password)
+                    .await?;
             println!("added {} ({})", user.name, user.role);
         }
         Command::User(UserCommand::List) => {
@@ -156,7 +159,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::Create { user, name }) => {
             let token =
-                service::accounts::create_token(&pool, "cli", "local", &user, &name).await?;
+                service::accounts::create_token(&pool, &clock, "cli", "local", &user, &name)
+                    .await?;
             eprintln!(
                 "token {} for {} (id {}); shown once:",
                 token.row.name, token.row.user, token.row.id
@@ -174,16 +178,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::Token(TokenCommand::Revoke { id }) => {
-            service::accounts::revoke_token(&pool, "cli", "local", id).await?;
+            service::accounts::revoke_token(&pool, &clock, "cli", "local", id).await?;
             println!("revoked token {id}");
         }
         Command::SeedHistory { count, builds } => {
             let names: Vec<String> = settings
                 .environments
                 .iter()
-                .map(|e| e.name.clone())
+                .map(|e| e.name.to_string())
                 .collect();
-            db::seed::history(&pool, &names, count, builds, db::now_ms()).await?;
+            db::seed::history(&pool, &names, count, builds, clock.now_ms()).await?;
             println!("wrote {count} deployment records over {builds} builds");
         }
     }

@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod cloud;
 pub mod config;
+pub mod core;
 pub mod db;
 pub mod engine;
 pub mod http;

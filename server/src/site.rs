@@ -2,13 +2,13 @@
 //! the site directory otherwise. Served pre-compressed (brotli, gzip) when the client accepts
 //! it, with year-long immutable caching for content-hashed names.
 
-use crate::state::AppState;
 use app::ui::AssetLinks;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_site.rs"));
@@ -136,9 +136,9 @@ fn is_hashed(path: &str) -> bool {
 }
 
 /// Serves a static file, or 404.
-pub async fn serve(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+pub async fn serve(State(site): State<Arc<Site>>, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
-    let Some(asset) = state.site.get(path) else {
+    let Some(asset) = site.get(path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     let accepts = headers

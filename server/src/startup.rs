@@ -1,12 +1,13 @@
 //! Putting the server together: connect, migrate, seed, first admin, listen.
 
 use crate::auth::session_store::Store;
+use crate::clock::{Clock, SystemClock};
 use crate::cloud::retry::{RetryPolicy, RetryingCloud};
-use crate::cloud::sandbox::{SandboxCloud, Timings};
+use crate::cloud::sandbox::{names, SandboxCloud, Timings};
 use crate::cloud::{tag, Cloud, Tags};
-use crate::config::{CloudProvider, SandboxPace, Settings};
-use crate::engine::run::Run;
-use crate::engine::{self, plan, Clock, Engine, SystemClock};
+use crate::config::{CloudProvider, InstanceSettings, SandboxPace, Settings};
+use crate::core::Core;
+use crate::engine::{supervisor, Engine};
 use crate::site::Site;
 use crate::state::AppState;
 use crate::{db, http, service};
@@ -30,7 +31,7 @@ pub async fn database(settings: &Settings) -> anyhow::Result<AnyPool> {
 }
 
 /// Creates the first admin with a random password and prints it once, if no user exists.
-pub async fn first_admin(pool: &AnyPool) -> anyhow::Result<()> {
+pub async fn first_admin(pool: &AnyPool, clock: &dyn Clock) -> anyhow::Result<()> {
     let users = db::users::count(pool)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -40,6 +41,7 @@ pub async fn first_admin(pool: &AnyPool) -> anyhow::Result<()> {
     let password = crate::auth::password::generate();
     service::accounts::add_user(
         pool,
+        clock,
         "system",
         "local",
         "admin",
@@ -53,29 +55,58 @@ pub async fn first_admin(pool: &AnyPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The configured cloud behind retries, and the sandbox itself when that is the provider
-/// (declared with every environment's target groups, listener and address, and holding the
-/// fleets the database says serve, so the demo survives a restart).
-pub async fn cloud(
-    settings: &Settings,
-    pool: &AnyPool,
-) -> anyhow::Result<(Arc<dyn Cloud>, Option<Arc<SandboxCloud>>)> {
+/// Fills in, for the sandbox, the names and launch template a demo config leaves out (the
+/// sandbox supplies its own; on AWS the loader has demanded them).
+pub fn complete_for_sandbox(settings: &mut Settings) {
+    for environment in &mut settings.environments {
+        let defaults = names::default_binding(environment.name.as_str(), environment.strategy());
+        if environment.target_group_arns.is_empty() {
+            environment.target_group_arns = defaults.target_groups;
+        }
+        if environment.listener_arn.is_none() {
+            environment.listener_arn = defaults.listener;
+        }
+        if environment.elastic_ip_allocation_id.is_none() {
+            environment.elastic_ip_allocation_id = defaults.allocation_id;
+        }
+        if environment.instance.is_none() {
+            let template = names::default_launch_template();
+            environment.instance = Some(InstanceSettings {
+                instance_type: template.instance_type,
+                subnet_ids: template.subnet_ids,
+                security_group_ids: template.security_group_ids,
+                key_name: template.key_name,
+                instance_profile: template.instance_profile,
+                user_data: template.user_data,
+            });
+        }
+    }
+}
+
+/// The core the use-cases and the engine run on: the configured cloud behind retries, and
+/// the sandbox itself when that is the provider (declared with every environment's target
+/// groups, listener and address, and holding the fleets the database says serve or are kept
+/// warm, so the demo survives a restart).
+pub async fn core(
+    mut settings: Settings,
+    pool: AnyPool,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(Core, Option<Arc<SandboxCloud>>)> {
     let policy = RetryPolicy::default();
     if settings.cloud.provider == CloudProvider::Aws {
         let clients = crate::cloud::aws::aws_clients(&settings.cloud).await;
         tracing::info!(region = ?settings.cloud.region, "AWS clients configured");
-        return Ok((
-            Arc::new(RetryingCloud::new(Arc::new(clients), policy)),
-            None,
-        ));
+        let cloud = Arc::new(RetryingCloud::new(Arc::new(clients), policy));
+        return Ok((Core::new(pool, settings, cloud, clock), None));
     }
+    complete_for_sandbox(&mut settings);
     let timings = match settings.cloud.sandbox_pace {
         SandboxPace::Realistic => Timings::realistic(),
         SandboxPace::Instant => Timings::instant(),
     };
     let sandbox = Arc::new(SandboxCloud::new(timings));
     for environment in &settings.environments {
-        let binding = plan::binding(environment);
+        let binding = environment.binding();
         for group in &binding.target_groups {
             sandbox.add_target_group(group);
         }
@@ -86,6 +117,18 @@ pub async fn cloud(
             sandbox.add_address(allocation);
         }
     }
+    adopt_known_fleets(&sandbox, &settings, &pool).await?;
+    let cloud = Arc::new(RetryingCloud::new(sandbox.clone(), policy));
+    Ok((Core::new(pool, settings, cloud, clock), Some(sandbox)))
+}
+
+/// Hands the sandbox the fleets the database knows: serving ones (traffic pointed at them)
+/// and old ones kept warm for instant rollback.
+async fn adopt_known_fleets(
+    sandbox: &SandboxCloud,
+    settings: &Settings,
+    pool: &AnyPool,
+) -> anyhow::Result<()> {
     let fleets = db::fleets::all(pool)
         .await
         .map_err(|e| anyhow::anyhow!("cannot read fleets: {e}"))?;
@@ -97,10 +140,14 @@ pub async fn cloud(
             &fleet.instance_ids,
             fleet.target_group.as_deref(),
         );
-        let Some(settings) = settings.environments.iter().find(|e| e.name == environment) else {
+        let Some(settings) = settings
+            .environments
+            .iter()
+            .find(|e| e.name == environment.as_str())
+        else {
             continue;
         };
-        let binding = plan::binding(settings);
+        let binding = settings.binding();
         if let (Some(listener), Some(group)) = (&binding.listener, &fleet.target_group) {
             sandbox.add_listener(listener, group);
         }
@@ -110,19 +157,18 @@ pub async fn cloud(
             sandbox.associate_address(allocation, instance).await.ok();
         }
     }
-    // Old fleets kept warm for instant rollback are part of the world too.
     for environment in &settings.environments {
-        let warm = db::runs::in_phases(pool, &environment.name, &[Phase::Verifying, Phase::Warm])
+        let name = environment.name.as_str();
+        let warm = db::rollouts::in_phases(pool, name, &[Phase::Verifying, Phase::Warm])
             .await
             .map_err(|e| anyhow::anyhow!("cannot read deployments: {e}"))?;
         for id in warm {
-            let run = db::runs::load(pool, id)
+            let plan = db::rollouts::load(pool, id)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot read deployment {id}: {e}"))?
-                .and_then(|row| row.run)
-                .and_then(|json| serde_json::from_str::<Run>(&json).ok());
-            if let Some(old) = run.and_then(|run| run.previous) {
-                let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), environment.name.clone())]);
+                .and_then(|row| row.plan);
+            if let Some(old) = plan.and_then(|plan| plan.previous) {
+                let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), name.to_owned())]);
                 sandbox.adopt(
                     &tags,
                     &old.image_id,
@@ -132,10 +178,7 @@ pub async fn cloud(
             }
         }
     }
-    Ok((
-        Arc::new(RetryingCloud::new(sandbox.clone(), policy)),
-        Some(sandbox),
-    ))
+    Ok(())
 }
 
 /// A running server.
@@ -160,14 +203,15 @@ pub async fn start_with_site(
     pool: AnyPool,
     site: Site,
 ) -> anyhow::Result<Running> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut seeded = false;
     if settings.demo {
         let names: Vec<String> = settings
             .environments
             .iter()
-            .map(|e| e.name.clone())
+            .map(|e| e.name.to_string())
             .collect();
-        seeded = db::seed::demo(&pool, &names, db::now_ms())
+        seeded = db::seed::demo(&pool, &names, clock.now_ms())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if seeded {
@@ -176,8 +220,9 @@ pub async fn start_with_site(
             );
         }
     }
-    let (cloud, sandbox) = cloud(&settings, &pool).await?;
-    let store = Store::open(&settings.database_url)
+    let listen = settings.listen;
+    let (core, sandbox) = core(settings, pool, clock).await?;
+    let store = Store::open(&core.settings.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open session store: {e}"))?;
     let cleanup = store.clone();
@@ -194,38 +239,35 @@ pub async fn start_with_site(
         .site_pkg_dir("pkg")
         .build();
     tracing::info!(embedded = Site::is_embedded(), "site files ready");
-    let site = Arc::new(site);
-    let listener = tokio::net::TcpListener::bind(settings.listen)
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    if settings.engine_workers > 0 {
-        let mut engine = Engine::new(pool.clone(), cloud.clone(), clock.clone(), "engine");
-        engine.poll_ms = settings.engine_poll_ms();
-        engine::spawn(engine, settings.engine_workers);
-        tracing::info!(
-            workers = settings.engine_workers,
-            "deployment engine running"
+    let workers = core.settings.engine_workers;
+    if workers > 0 {
+        let mut engine = Engine::new(
+            core.db.clone(),
+            core.cloud.clone(),
+            core.clock.clone(),
+            "engine",
         );
+        engine.poll_ms = core.settings.engine_poll.as_millis_i64();
+        supervisor::supervise(engine, workers);
+        tracing::info!(workers, "deployment engine running");
     }
-    let state = AppState {
-        db: pool,
-        settings: Arc::new(settings),
-        leptos,
-        site,
-        cloud,
-        sandbox,
-        clock,
-    };
-    if seeded && state.sandbox.is_some() && state.settings.engine_workers > 0 {
-        let demo = state.clone();
+    if seeded && sandbox.is_some() && workers > 0 {
+        let demo = core.clone();
         tokio::spawn(async move {
             if let Err(error) = service::demo::bring_up(demo).await {
                 tracing::warn!(%error, "demo deployments stopped");
             }
         });
     }
+    let state = AppState {
+        core,
+        leptos,
+        site: Arc::new(site),
+    };
     let router = http::router(state, store);
     let task = tokio::spawn(async move {
         axum::serve(

@@ -1,10 +1,19 @@
-//! Sign in and sign out.
+//! Sign in, sign out, and who is signed in.
 
-use leptos::prelude::*;
+use crate::domain::views::Principal;
+use crate::use_cases::UseCaseError;
 use leptos::server;
 
 #[cfg(feature = "ssr")]
-use super::backend::{context, to_server_error};
+use crate::use_cases::{answer, context};
+
+#[cfg(feature = "ssr")]
+async fn session() -> Result<tower_sessions::Session, UseCaseError> {
+    // The session layer wraps every route; without it the server is misconfigured.
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|_| answer(UseCaseError::Internal))
+}
 
 /// Checks the password and starts a fresh session, then goes to `next` (a local path).
 #[server(prefix = "/fn")]
@@ -12,32 +21,33 @@ pub async fn login(
     name: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
-    let (backend, identity) = context().await?;
-    let session = leptos_axum::extract::<tower_sessions::Session>()
+) -> Result<(), UseCaseError> {
+    let (use_cases, identity) = context().await.map_err(answer)?;
+    use_cases
+        .login(session().await?, name.trim(), &password, &identity.address)
         .await
-        .map_err(|_| ServerFnError::new("server misconfigured: no session"))?;
-    backend
-        .login(session, name.trim(), &password, &identity.address)
-        .await
-        .map_err(to_server_error)?;
+        .map_err(answer)?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
 
 /// Ends the session and goes to the sign-in page.
 #[server(prefix = "/fn")]
-pub async fn logout() -> Result<(), ServerFnError> {
-    let (backend, identity) = context().await?;
-    let session = leptos_axum::extract::<tower_sessions::Session>()
+pub async fn logout() -> Result<(), UseCaseError> {
+    let (use_cases, identity) = context().await.map_err(answer)?;
+    use_cases
+        .logout(session().await?, &identity)
         .await
-        .map_err(|_| ServerFnError::new("server misconfigured: no session"))?;
-    backend
-        .logout(session, &identity)
-        .await
-        .map_err(to_server_error)?;
+        .map_err(answer)?;
     leptos_axum::redirect("/login");
     Ok(())
+}
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/fn")]
+pub async fn current_user() -> Result<Option<Principal>, UseCaseError> {
+    let (_, identity) = context().await.map_err(answer)?;
+    Ok(identity.principal)
 }
 
 /// Only local paths are followed after sign-in, never another site.

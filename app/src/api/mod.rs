@@ -1,18 +1,23 @@
-//! Server functions: thin adapters that check who is asking, call one use-case on the
-//! server's [`backend::Backend`] and map its error. The browser calls them over HTTP; during
-//! server rendering they run in-process.
+//! Server functions: thin adapters that check who is asking, call one use-case through the
+//! [`crate::use_cases::UseCases`] contract, and answer failures with the status and data of a
+//! [`crate::use_cases::UseCaseError`]. The browser calls them over HTTP; during server rendering
+//! they run in-process.
 
 // The #[server] macro generates argument structs whose fields cannot carry docs.
 #[allow(missing_docs)]
 pub mod admin;
 #[allow(missing_docs)]
 pub mod auth;
-#[cfg(feature = "ssr")]
-pub mod backend;
 #[allow(missing_docs)]
-pub mod reads;
+pub mod builds;
 #[allow(missing_docs)]
-pub mod releases;
+pub mod deployments;
+#[allow(missing_docs)]
+pub mod environments;
+#[allow(missing_docs)]
+pub mod history;
+#[allow(missing_docs)]
+pub mod overview;
 
 /// URL prefix of every server function (kept apart from the public `/api/v1`).
 pub const PREFIX: &str = "/fn";

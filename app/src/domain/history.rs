@@ -76,7 +76,7 @@ impl HistoryFilter {
                     Err(e) => errors.add("from", e),
                 },
                 "to" => match Timestamp::parse_date(value) {
-                    Ok(at) => filter.to = Some(Timestamp(at.0 + DAY_MS)),
+                    Ok(at) => filter.to = Some(Timestamp::from_millis(at.millis() + DAY_MS)),
                     Err(e) => errors.add("to", e),
                 },
                 _ => {}
@@ -114,7 +114,7 @@ impl HistoryFilter {
             pairs.push(("from", date(from)));
         }
         if let Some(to) = self.to {
-            pairs.push(("to", date(Timestamp(to.0 - DAY_MS))));
+            pairs.push(("to", date(Timestamp::from_millis(to.millis() - DAY_MS))));
         }
         pairs
     }
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(
             filter
                 .to
-                .map(|t| t.0 - filter.from.map(|f| f.0).unwrap_or(0)),
+                .map(|t| t.millis() - filter.from.map(|f| f.millis()).unwrap_or(0)),
             Some(31 * DAY_MS)
         );
         let again = HistoryFilter::parse(filter.to_query().iter().map(|(k, v)| (*k, v.as_str())))

@@ -3,17 +3,21 @@
 
 pub mod ami;
 pub mod build;
-pub mod deployment;
+pub mod deployment_record;
 pub mod duration;
+pub mod environment_name;
 pub mod field_errors;
+pub mod fleet;
 pub mod gates;
 pub mod history;
+pub mod http_url;
 mod newtype;
-pub mod release;
+pub mod plan;
 pub mod revision;
 pub mod role;
 pub mod rollout;
 pub mod signoff;
+pub mod signoff_request;
 pub mod timestamp;
 pub mod user_name;
 pub mod version;
@@ -21,9 +25,13 @@ pub mod views;
 
 pub use ami::AmiId;
 pub use build::{Artifact, Build, BuildChange, NewBuild};
-pub use deployment::{DeploymentKind, DeploymentRecord, Outcome};
+pub use deployment_record::{DeploymentKind, DeploymentRecord, Outcome};
+pub use duration::Duration;
+pub use environment_name::EnvironmentName;
 pub use field_errors::FieldErrors;
+pub use fleet::{Fleet, Strategy};
 pub use history::HistoryFilter;
+pub use http_url::HttpUrl;
 pub use revision::Revision;
 pub use role::{Permission, Role};
 pub use timestamp::Timestamp;

@@ -5,9 +5,19 @@ use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 /// Milliseconds since 1970-01-01T00:00:00Z. Stored as a number, exchanged as RFC 3339 text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(pub i64);
+pub struct Timestamp(i64);
 
 impl Timestamp {
+    /// The instant `millis` milliseconds after the epoch.
+    pub const fn from_millis(millis: i64) -> Self {
+        Self(millis)
+    }
+
+    /// Milliseconds since the epoch.
+    pub const fn millis(self) -> i64 {
+        self.0
+    }
+
     /// The instant as `OffsetDateTime` in UTC.
     pub fn to_datetime(self) -> OffsetDateTime {
         let nanos = i128::from(self.0) * 1_000_000;
@@ -77,7 +87,7 @@ mod tests {
 
     #[test]
     fn formats_and_parses_rfc3339_round_trip() {
-        let at = Timestamp(1_795_303_409_123);
+        let at = Timestamp::from_millis(1_795_303_409_123);
         let text = at.to_rfc3339();
         assert_eq!(text, "2026-11-21T23:23:29.123Z");
         assert_eq!(Timestamp::parse_rfc3339(&text), Ok(at));
@@ -87,7 +97,7 @@ mod tests {
     fn dates_are_midnight_utc() {
         assert_eq!(
             Timestamp::parse_date("1970-01-02"),
-            Ok(Timestamp(86_400_000))
+            Ok(Timestamp::from_millis(86_400_000))
         );
         assert!(Timestamp::parse_date("1970-13-02").is_err());
         assert!(Timestamp::parse_date("yesterday").is_err());

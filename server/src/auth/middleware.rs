@@ -1,10 +1,10 @@
 //! Request middleware: who is asking (bearer token or session), sign-in required for pages,
 //! and no mutation from another origin.
 
+use crate::core::Core;
 use crate::db;
 use crate::http::error::ApiError;
-use crate::state::AppState;
-use app::api::backend::Identity;
+use app::use_cases::Identity;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
@@ -20,7 +20,7 @@ pub const LOGIN_AT: &str = "login_at";
 /// Attaches an [`Identity`]. A bearer token that is malformed, unknown or revoked is
 /// refused with 401 at once rather than treated as anonymous.
 pub async fn identify(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     session: Session,
     mut request: Request,
     next: Next,
@@ -42,9 +42,9 @@ pub async fn identify(
                 )
                 .into_response();
             };
-            match db::tokens::owner(&state.db, &crate::auth::token::digest(secret)).await {
+            match db::tokens::owner(&core.db, &crate::auth::token::digest(secret)).await {
                 Ok(Some((token_id, principal))) => {
-                    if let Err(e) = db::tokens::touch(&state.db, token_id, db::now_ms()).await {
+                    if let Err(e) = db::tokens::touch(&core.db, token_id, core.now()).await {
                         tracing::warn!(error = %e, "could not record token use");
                     }
                     Some(principal)
@@ -56,7 +56,7 @@ pub async fn identify(
                 Err(e) => return ApiError::internal(e).into_response(),
             }
         }
-        None => match session_principal(&state, &session).await {
+        None => match session_principal(&core, &session).await {
             Ok(principal) => principal,
             Err(response) => return response,
         },
@@ -68,7 +68,7 @@ pub async fn identify(
 }
 
 async fn session_principal(
-    state: &AppState,
+    core: &Core,
     session: &Session,
 ) -> Result<Option<app::domain::views::Principal>, Response> {
     let user_id = session
@@ -84,12 +84,12 @@ async fn session_principal(
         .ok()
         .flatten()
         .unwrap_or(0);
-    let absolute = state.settings.absolute_timeout_secs() as i64 * 1000;
-    if db::now_ms() - login_at > absolute {
+    let absolute = core.settings.session_absolute_timeout.as_millis_i64();
+    if core.now() - login_at > absolute {
         let _ = session.flush().await;
         return Ok(None);
     }
-    db::users::by_id(&state.db, user_id)
+    db::users::by_id(&core.db, user_id)
         .await
         .map_err(|e| ApiError::internal(e).into_response())
 }
@@ -141,7 +141,7 @@ fn url_encode(value: &str) -> String {
 /// `Sec-Fetch-Site`, then `Origin` against the public URL or the request's own host.
 /// Clients that send neither (CI with a bearer token) pass.
 pub async fn refuse_cross_origin(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -163,7 +163,7 @@ pub async fn refuse_cross_origin(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let own_host = origin.split_once("://").map(|(_, authority)| authority) == Some(host);
-        let configured = state.settings.public_origin().as_deref() == Some(origin);
+        let configured = core.settings.public_origin().as_deref() == Some(origin);
         if !(own_host || configured) {
             return ApiError::Forbidden("cross-origin request refused".into()).into_response();
         }

@@ -1,5 +1,5 @@
 //! Identity: password hashing, API token secrets, the session store, and the middleware
-//! that attaches an [`app::api::backend::Identity`] to every request and guards pages and
+//! that attaches an [`app::use_cases::Identity`] to every request and guards pages and
 //! mutations.
 
 pub mod middleware;

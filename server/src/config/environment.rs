@@ -2,20 +2,10 @@
 //! instance template and its config (the one place environments differ). Checked as a whole
 //! at start-up so that a config that cannot work for its strategy is refused with the key.
 
+use super::strategy_rules::StrategyRules;
+use app::domain::{Duration, EnvironmentName, Strategy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// How traffic moves from the old fleet to the new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    /// Two target groups; the listener's forward action is switched in one call.
-    AlbListener,
-    /// One target group; new targets registered, then old ones deregistered with draining.
-    TargetGroup,
-    /// A single box; the Elastic IP is re-associated to the new instance.
-    ElasticIp,
-}
 
 /// A value in `[environments.config]`: plain text, or a reference to a secret that is never
 /// stored or shown in plain text.
@@ -53,14 +43,14 @@ pub struct InstanceSettings {
 fn default_capacity() -> u32 {
     1
 }
-fn default_health_deadline() -> String {
-    "10m".into()
+fn default_health_deadline() -> Duration {
+    Duration::from_secs(10 * 60)
 }
-fn default_verify_window() -> String {
-    "5m".into()
+fn default_verify_window() -> Duration {
+    Duration::from_secs(5 * 60)
 }
-fn default_warm_retention() -> String {
-    "1h".into()
+fn default_warm_retention() -> Duration {
+    Duration::from_secs(3600)
 }
 
 /// One `[[environments]]` table.
@@ -68,7 +58,7 @@ fn default_warm_retention() -> String {
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentSettings {
     /// `name`: short lower-case name used in URLs and the API, e.g. `prod`.
-    pub name: String,
+    pub name: EnvironmentName,
     /// `title`: what the pages show, e.g. `PROD`.
     pub title: String,
     /// `strategy`: `alb-listener`, `target-group` or `elastic-ip` (default `target-group`).
@@ -88,13 +78,13 @@ pub struct EnvironmentSettings {
     pub desired_capacity: u32,
     /// `health_deadline`: the new fleet must be healthy by then.
     #[serde(default = "default_health_deadline")]
-    pub health_deadline: String,
+    pub health_deadline: Duration,
     /// `verify_window`: after cutover, target health and alarms are watched this long.
     #[serde(default = "default_verify_window")]
-    pub verify_window: String,
+    pub verify_window: Duration,
     /// `warm_retention`: how long the old fleet is kept for instant rollback.
     #[serde(default = "default_warm_retention")]
-    pub warm_retention: String,
+    pub warm_retention: Duration,
     /// `alarms`: CloudWatch alarm names that gate the cutover and trigger auto-rollback.
     #[serde(default)]
     pub alarms: Vec<String>,
@@ -123,9 +113,13 @@ pub struct EnvironmentSettings {
 
 impl EnvironmentSettings {
     /// A plain environment with defaults for everything but its name and title.
+    ///
+    /// # Panics
+    /// If `name` is not a valid environment name: this is for names written in the code
+    /// (the demo pipeline, tests); names from a file are parsed by the loader.
     pub fn named(name: &str, title: &str) -> Self {
         Self {
-            name: name.into(),
+            name: EnvironmentName::parse(name).expect("a valid environment name literal"),
             title: title.into(),
             strategy: None,
             listener_arn: None,
@@ -154,17 +148,15 @@ impl EnvironmentSettings {
     /// AWS binding (the sandbox simulates whatever is missing).
     pub fn validate(&self, key: &str, on_aws: bool, first: bool) -> Result<(), String> {
         let field = |name: &str, reason: &str| Err(format!("key `{key}.{name}`: {reason}"));
-        for (name, value) in [
-            ("health_deadline", &self.health_deadline),
-            ("verify_window", &self.verify_window),
-            ("warm_retention", &self.warm_retention),
-        ] {
-            if let Err(reason) = app::domain::duration::parse_seconds(value) {
-                return field(name, &reason);
-            }
-        }
-        if self.desired_capacity == 0 || self.desired_capacity > 100 {
-            return field("desired_capacity", "must be between 1 and 100");
+        if self.desired_capacity == 0 || self.desired_capacity > app::domain::fleet::MAX_FLEET_SIZE
+        {
+            return field(
+                "desired_capacity",
+                &format!(
+                    "must be between 1 and {}",
+                    app::domain::fleet::MAX_FLEET_SIZE
+                ),
+            );
         }
         if self.bake_image && first {
             return field(
@@ -184,44 +176,8 @@ impl EnvironmentSettings {
                 "needs requires_signoff = true (it compares promoter and approver)",
             );
         }
-        match self.strategy() {
-            Strategy::AlbListener => {
-                if on_aws && self.listener_arn.is_none() {
-                    return field("listener_arn", "required for strategy \"alb-listener\"");
-                }
-                if (on_aws || !self.target_group_arns.is_empty())
-                    && self.target_group_arns.len() != 2
-                {
-                    return field(
-                        "target_group_arns",
-                        "strategy \"alb-listener\" needs exactly two (blue and green)",
-                    );
-                }
-            }
-            Strategy::TargetGroup => {
-                if (on_aws || !self.target_group_arns.is_empty())
-                    && self.target_group_arns.len() != 1
-                {
-                    return field(
-                        "target_group_arns",
-                        "strategy \"target-group\" needs exactly one",
-                    );
-                }
-            }
-            Strategy::ElasticIp => {
-                if on_aws && self.elastic_ip_allocation_id.is_none() {
-                    return field(
-                        "elastic_ip_allocation_id",
-                        "required for strategy \"elastic-ip\"",
-                    );
-                }
-                if self.desired_capacity > 1 {
-                    return field(
-                        "desired_capacity",
-                        "strategy \"elastic-ip\" serves from one instance: at most 1",
-                    );
-                }
-            }
+        if let Err((name, reason)) = self.strategy().check(self, on_aws) {
+            return field(name, reason);
         }
         if on_aws {
             let Some(instance) = &self.instance else {
@@ -333,10 +289,6 @@ mod tests {
                 "instance.subnet_ids",
             ),
             (
-                PROD.replace("verify_window = \"5m\"", "verify_window = \"soon\""),
-                "verify_window",
-            ),
-            (
                 PROD.replace("requires_signoff = true", "requires_signoff = false"),
                 "four_eyes",
             ),
@@ -349,6 +301,13 @@ mod tests {
                 "{key}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_duration_that_cannot_be_read_is_refused_with_its_key() {
+        let error = parse(&PROD.replace("verify_window = \"5m\"", "verify_window = \"soon\""))
+            .expect_err("soon");
+        assert!(error.contains("verify_window"), "{error}");
     }
 
     #[test]

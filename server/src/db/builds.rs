@@ -1,6 +1,6 @@
 //! Builds as CI registered them. Artifact and changes are stored as JSON text.
 
-use app::domain::{Artifact, Build, BuildChange, NewBuild, Revision, Timestamp, Version};
+use app::domain::{Artifact, Build, BuildChange, HttpUrl, NewBuild, Revision, Timestamp, Version};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 use std::collections::BTreeMap;
@@ -23,9 +23,13 @@ fn build(row: &AnyRow) -> Result<(Build, String), sqlx::Error> {
         revision: Revision::parse(&revision).map_err(|e| sqlx::Error::Decode(e.into()))?,
         artifact: decode::<Artifact>(&artifact)?,
         changes: decode::<Vec<BuildChange>>(&changes)?,
-        ci_url: row.try_get::<Option<String>, _>("ci_url")?,
+        ci_url: row
+            .try_get::<Option<String>, _>("ci_url")?
+            .map(|url| HttpUrl::parse(&url))
+            .transpose()
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
         registered_by: row.try_get("registered_by")?,
-        created_at: Timestamp(row.try_get("created_at")?),
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
     };
     Ok((build, row.try_get("content_hash")?))
 }
@@ -50,7 +54,7 @@ pub async fn insert<'c>(
     .bind(new.revision.as_str())
     .bind(artifact)
     .bind(changes)
-    .bind(new.ci_url.clone())
+    .bind(new.ci_url.as_ref().map(|u| u.as_str().to_owned()))
     .bind(content_hash)
     .bind(registered_by)
     .bind(at)

@@ -66,8 +66,8 @@ fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
         kind: DeploymentKind::parse(&kind).map_err(|e| sqlx::Error::Decode(e.into()))?,
         outcome: Outcome::parse(&outcome).map_err(|e| sqlx::Error::Decode(e.into()))?,
         started_by: row.try_get("started_by")?,
-        started_at: Timestamp(row.try_get("started_at")?),
-        finished_at: super::opt_i64(row, "finished_at")?.map(Timestamp),
+        started_at: Timestamp::from_millis(row.try_get("started_at")?),
+        finished_at: super::opt_i64(row, "finished_at")?.map(Timestamp::from_millis),
         notes: row.try_get("notes")?,
         demo: row.try_get::<i64, _>("demo")? != 0,
     })
@@ -107,11 +107,11 @@ fn conditions(
     }
     if let Some(from) = filter.from {
         sql += &format!(" AND d.started_at >= ${}", next());
-        args.add(from.0).map_err(encode)?;
+        args.add(from.millis()).map_err(encode)?;
     }
     if let Some(to) = filter.to {
         sql += &format!(" AND d.started_at < ${}", next());
-        args.add(to.0).map_err(encode)?;
+        args.add(to.millis()).map_err(encode)?;
     }
     if let Some(cursor) = cursor {
         // Each placeholder is used once, in order, so SQLite and PostgreSQL bind alike.

@@ -1,7 +1,7 @@
-//! Which fleet serves each environment now. Written only in the engine step that moves
+//! Which fleet serves each environment now (instance ids stored as a JSON array). Written only in the engine step that moves
 //! traffic (cutover, rollback, resize), inside that step's transaction.
 
-use crate::engine::run::Fleet;
+use app::domain::Fleet;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 

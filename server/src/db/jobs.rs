@@ -105,6 +105,15 @@ pub async fn interrupt(
     Ok(done.rows_affected() == 1)
 }
 
+/// The deployments with a queued job, oldest due first.
+pub async fn queued<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<i64>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT deployment_id FROM deployment_jobs ORDER BY run_at, deployment_id")
+            .fetch_all(db)
+            .await?;
+    rows.iter().map(|r| r.try_get("deployment_id")).collect()
+}
+
 /// When the next job is due, if any.
 pub async fn next_due<'c>(
     db: impl Executor<'c, Database = Any>,

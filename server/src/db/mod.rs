@@ -7,7 +7,7 @@ pub mod deployments;
 pub mod fleets;
 pub mod jobs;
 pub mod logins;
-pub mod runs;
+pub mod rollouts;
 pub mod seed;
 pub mod signoffs;
 pub mod tokens;
@@ -16,7 +16,6 @@ pub mod users;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Row};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Which database engine a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,14 +83,6 @@ pub async fn ready(pool: &AnyPool, url: &str) -> bool {
         .await
         .and_then(|row| row.try_get::<i64, _>("n"));
     matches!(applied, Ok(n) if n >= expected)
-}
-
-/// Now, in epoch milliseconds.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 /// Reads an optional BIGINT column.

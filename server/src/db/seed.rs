@@ -3,7 +3,7 @@
 
 use super::{builds, deployments};
 use app::domain::{
-    AmiId, Artifact, BuildChange, DeploymentKind, NewBuild, Outcome, Revision, Version,
+    AmiId, Artifact, BuildChange, DeploymentKind, HttpUrl, NewBuild, Outcome, Revision, Version,
 };
 use sqlx::AnyPool;
 
@@ -60,7 +60,7 @@ fn demo_build(dice: &mut Dice, version: &str) -> Result<NewBuild, String> {
             ami_id: AmiId::parse(&format!("ami-{}", dice.hex(17)))?,
         },
         changes,
-        ci_url: Some(format!("https://ci.example.com/greenlight-demo/{version}")),
+        ci_url: HttpUrl::parse(&format!("https://ci.example.com/greenlight-demo/{version}")).ok(),
     })
 }
 

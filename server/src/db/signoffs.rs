@@ -50,7 +50,7 @@ pub async fn insert<'c>(
         verdict: new.verdict,
         notes: new.notes.to_owned(),
         signed_by: new.signed_by.to_owned(),
-        signed_at: Timestamp(new.signed_at),
+        signed_at: Timestamp::from_millis(new.signed_at),
         image_id: new.basis.image_id.clone(),
     })
 }
@@ -82,7 +82,7 @@ pub async fn latest<'c>(
         verdict: Verdict::parse(&verdict).map_err(|e| sqlx::Error::Decode(e.into()))?,
         notes: row.try_get("notes")?,
         signed_by: row.try_get("signed_by")?,
-        signed_at: Timestamp(row.try_get("signed_at")?),
+        signed_at: Timestamp::from_millis(row.try_get("signed_at")?),
         image_id: basis.image_id.clone(),
     };
     Ok(Some((signoff, basis)))

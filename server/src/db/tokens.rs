@@ -87,9 +87,9 @@ pub async fn list<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<Token
                 id: row.try_get("id")?,
                 user: row.try_get("user_name")?,
                 name: row.try_get("name")?,
-                created_at: Timestamp(row.try_get("created_at")?),
-                last_used_at: super::opt_i64(row, "last_used_at")?.map(Timestamp),
-                revoked_at: super::opt_i64(row, "revoked_at")?.map(Timestamp),
+                created_at: Timestamp::from_millis(row.try_get("created_at")?),
+                last_used_at: super::opt_i64(row, "last_used_at")?.map(Timestamp::from_millis),
+                revoked_at: super::opt_i64(row, "revoked_at")?.map(Timestamp::from_millis),
             })
         })
         .collect()

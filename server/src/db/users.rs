@@ -86,7 +86,7 @@ pub async fn list<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<UserR
                 id: row.try_get("id")?,
                 name: row.try_get("name")?,
                 role: role(row)?,
-                created_at: Timestamp(row.try_get("created_at")?),
+                created_at: Timestamp::from_millis(row.try_get("created_at")?),
             })
         })
         .collect()

@@ -1,8 +1,8 @@
 //! How a set of instances is doing: visible, running, healthy in its target group. Instances
 //! missing right after a launch are "not yet visible", never "gone".
 
-use super::run::Run;
 use crate::cloud::{tag, Cloud, CloudError, InstanceState, Tags, TargetState};
+use app::domain::plan::DeploymentPlan;
 use std::collections::BTreeMap;
 
 /// The state of a set of instances.
@@ -43,7 +43,7 @@ impl FleetHealth {
 /// there is one, else by the instance state alone.
 pub async fn check(
     cloud: &dyn Cloud,
-    run: &Run,
+    run: &DeploymentPlan,
     ids: &[String],
     target_group: Option<&str>,
 ) -> Result<FleetHealth, CloudError> {

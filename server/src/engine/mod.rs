@@ -4,20 +4,20 @@
 //! number of engines (processes or replicas on one PostgreSQL) can share the queue, and a
 //! restarted engine simply carries on from the database.
 
-pub mod clock;
 pub mod health;
-pub mod plan;
-pub mod run;
+pub mod outcome;
 pub mod steps;
+pub mod supervisor;
+pub mod traffic;
 
+use crate::clock::Clock;
 use crate::cloud::{Cloud, CloudError};
-use crate::db::{self, jobs, runs};
+use crate::db::{jobs, rollouts};
+use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::{apply, Event, Phase};
-pub use clock::{Clock, ManualClock, SystemClock};
-use run::Run;
+use outcome::{Context, StepOutcome};
 use sqlx::AnyPool;
 use std::sync::Arc;
-use steps::{Context, FleetChange, Step};
 
 /// Consecutive retryable failures of one step before it is given up.
 pub const MAX_STEP_FAILURES: u32 = 10;
@@ -66,24 +66,17 @@ impl Engine {
         else {
             return Ok(Tick::Idle);
         };
-        let row = runs::load(&self.db, lease.deployment_id)
+        let row = rollouts::load(&self.db, lease.deployment_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("job for missing deployment {}", lease.deployment_id))?;
-        let phase = row
-            .phase
-            .as_deref()
-            .map(Phase::parse)
-            .transpose()
-            .map_err(anyhow::Error::msg)?;
-        let (Some(phase), Some(run_json)) =
-            (phase.filter(|p| !p.is_terminal()), row.run.as_deref())
+        let (Some(phase), Some(mut run)) =
+            (row.phase.filter(|p| !p.is_terminal()), row.plan.clone())
         else {
             // Nothing left to run (an old row, or a job left behind): drop the job.
             let mut conn = self.db.acquire().await?;
             let _ = jobs::finish(&mut conn, lease).await?;
-            return Ok(Tick::Stepped(row.id, phase.unwrap_or(Phase::Failed)));
+            return Ok(Tick::Stepped(row.id, row.phase.unwrap_or(Phase::Failed)));
         };
-        let mut run: Run = serde_json::from_str(run_json)?;
         let cx = Context {
             deployment_id: row.id,
             now,
@@ -100,7 +93,7 @@ impl Engine {
         };
         let write = self.write_for(&row, phase, &mut run, &cx, step)?;
         let next = write.phase;
-        match runs::save(&self.db, lease, self.clock.now_ms(), &write).await? {
+        match rollouts::save(&self.db, lease, self.clock.now_ms(), &write).await? {
             Ok(()) => {
                 if write.step.is_some() {
                     tracing::info!(deployment = row.id, from = %phase, to = %next, "deployment step");
@@ -115,39 +108,44 @@ impl Engine {
     }
 
     /// A cloud call failed: wait and retry if it may pass, else fail the step.
-    fn failed_call(&self, run: &mut Run, cx: &Context, error: CloudError) -> Step {
+    fn failed_call(
+        &self,
+        run: &mut DeploymentPlan,
+        cx: &Context,
+        error: CloudError,
+    ) -> StepOutcome {
         run.failures += 1;
         if error.is_retryable() && run.failures < MAX_STEP_FAILURES {
             run.progress = format!("retrying after: {error}");
-            Step::Wait {
+            StepOutcome::Wait {
                 at: cx.now + cx.poll_ms * i64::from(run.failures),
             }
         } else {
-            Step::Failed(error.to_string())
+            StepOutcome::Failed(error.to_string())
         }
     }
 
     fn write_for(
         &self,
-        row: &runs::RunRow,
+        row: &rollouts::RolloutRow,
         phase: Phase,
-        run: &mut Run,
+        run: &mut DeploymentPlan,
         cx: &Context,
-        step: Step,
-    ) -> anyhow::Result<runs::StepWrite> {
+        step: StepOutcome,
+    ) -> anyhow::Result<rollouts::StepWrite> {
         let (next, message, fleet, wait) = match step {
-            Step::Wait { at } => (phase, None, FleetChange::Keep, Some(at)),
-            Step::Happened {
+            StepOutcome::Wait { at } => (phase, None, rollouts::FleetChange::Keep, Some(at)),
+            StepOutcome::Happened {
                 event,
                 message,
                 fleet,
             } => (apply(phase, event)?, Some(message), fleet, None),
-            Step::Failed(reason) => {
+            StepOutcome::Failed(reason) => {
                 run.reason.get_or_insert_with(|| reason.clone());
                 (
                     apply(phase, Event::StepFailed)?,
                     Some(format!("Step failed: {reason}")),
-                    FleetChange::Keep,
+                    rollouts::FleetChange::Keep,
                     None,
                 )
             }
@@ -174,18 +172,14 @@ impl Engine {
             (false, Some(at)) => Some(at),
             (false, None) => Some(cx.now),
         };
-        Ok(runs::StepWrite {
+        Ok(rollouts::StepWrite {
             environment: run.environment.clone(),
             phase: next,
-            run: serde_json::to_string(run)?,
+            plan: run.clone(),
             notes,
             warm_until,
             step: message,
-            fleet: match fleet {
-                FleetChange::Keep => runs::FleetWrite::Keep,
-                FleetChange::Set(fleet) => runs::FleetWrite::Set(fleet),
-                FleetChange::Clear => runs::FleetWrite::Clear,
-            },
+            fleet,
             next_run_at,
         })
     }
@@ -199,8 +193,21 @@ impl Engine {
         Ok(steps)
     }
 
-    /// Runs forever: due steps, then a short sleep.
-    pub async fn run_forever(self) {
+    /// This worker under another name (each concurrent worker needs its own).
+    pub fn named(&self, worker: String) -> Self {
+        Self {
+            worker,
+            ..self.clone()
+        }
+    }
+
+    /// The worker's name.
+    pub fn worker(&self) -> &str {
+        &self.worker
+    }
+
+    /// Works forever: due steps, then a short sleep.
+    pub async fn work_forever(self) {
         loop {
             match self.drain().await {
                 Ok(_) => {}
@@ -210,16 +217,4 @@ impl Engine {
             tokio::time::sleep(idle).await;
         }
     }
-}
-
-/// Starts `workers` engine workers in the background.
-pub fn spawn(engine: Engine, workers: usize) -> Vec<tokio::task::JoinHandle<()>> {
-    let host = std::process::id();
-    (0..workers)
-        .map(|n| {
-            let mut worker = engine.clone();
-            worker.worker = format!("{host}-{n}-{}", db::now_ms());
-            tokio::spawn(worker.run_forever())
-        })
-        .collect()
 }

@@ -2,11 +2,10 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::identity;
-use crate::service::builds::{register as register_build, Registered};
-use crate::service::reads;
-use crate::state::AppState;
-use app::api::backend::Identity;
+use crate::core::Core;
 use app::domain::{Build, NewBuild, Permission};
+use app::use_cases::contract::{build_ref, Registered};
+use app::use_cases::{Identity, UseCases};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -72,7 +71,7 @@ pub struct PageQuery {
     )
 )]
 pub async fn register(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     headers: HeaderMap,
     body: Body,
@@ -101,7 +100,7 @@ pub async fn register(
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("body", format!("malformed JSON: {e}")))?;
     let new = NewBuild::parse(&value).map_err(ApiError::invalid)?;
-    let (build, registered) = register_build(&state.db, &actor, &identity.address, new).await?;
+    let (build, registered) = core.register_build(&actor, &identity.address, new).await?;
     let status = match registered {
         Registered::Created => StatusCode::CREATED,
         Registered::AlreadyThere => StatusCode::OK,
@@ -116,7 +115,7 @@ pub async fn register(
     responses((status = 200, body = BuildList), (status = 401, body = ErrorBody))
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Query(query): Query<PageQuery>,
 ) -> Result<Json<BuildList>, ApiError> {
@@ -125,7 +124,7 @@ pub async fn list(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::bad_request("limit", "must be between 1 and 200"));
     }
-    let page = reads::builds(&state, query.cursor, limit).await?;
+    let page = core.builds(query.cursor, limit).await?;
     Ok(Json(BuildList {
         items: page.items.into_iter().map(|s| s.build).collect(),
         next_cursor: page.next_cursor,
@@ -140,11 +139,11 @@ pub async fn list(
     responses((status = 200, body = Build), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 pub async fn show(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(version): Path<String>,
 ) -> Result<Json<Build>, ApiError> {
     identity(identity_ext).require(Permission::Read)?;
-    let detail = reads::build_detail(&state, &version).await?;
+    let detail = core.build_detail(&build_ref(&version)?).await?;
     Ok(Json(detail.summary.build))
 }

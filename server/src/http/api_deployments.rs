@@ -2,12 +2,10 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::identity;
-use crate::db;
-use crate::service::reads;
-use crate::state::AppState;
-use app::api::backend::Identity;
+use crate::core::Core;
 use app::domain::history::HistoryCursor;
 use app::domain::{DeploymentRecord, HistoryFilter, Permission};
+use app::use_cases::{Identity, UseCases};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -73,7 +71,7 @@ fn parse(
     responses((status = 200, body = DeploymentList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<DeploymentList>, ApiError> {
@@ -84,7 +82,7 @@ pub async fn list(
         None => Some(50),
     }
     .ok_or_else(|| ApiError::bad_request("limit", "must be a number between 1 and 500"))?;
-    let page = reads::history(&state, filter, cursor, limit).await?;
+    let page = core.history(filter, cursor, limit).await?;
     Ok(Json(DeploymentList {
         items: page.items,
         total: page.total,
@@ -103,7 +101,7 @@ pub async fn list(
     )
 )]
 pub async fn export(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -113,22 +111,7 @@ pub async fn export(
     if format != "csv" && format != "json" {
         return Err(ApiError::bad_request("format", "must be csv or json"));
     }
-    let mut rows = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = db::deployments::page(&state.db, &filter, cursor, 5000)
-            .await
-            .map_err(ApiError::internal)?;
-        let done = page.len() < 5000;
-        cursor = page.last().map(|r| HistoryCursor {
-            started_at: r.started_at.0,
-            id: r.id,
-        });
-        rows.extend(page);
-        if done {
-            break;
-        }
-    }
+    let rows = core.export_history(filter).await?;
     if format == "json" {
         let body = serde_json::to_vec(&rows).map_err(ApiError::internal)?;
         return Ok(download(
@@ -208,7 +191,7 @@ mod tests {
             kind: DeploymentKind::Promote,
             outcome: Outcome::RolledBack,
             started_by: "=cmd()".into(),
-            started_at: Timestamp(0),
+            started_at: Timestamp::from_millis(0),
             finished_at: None,
             notes: "alarm \"5xx\", then rollback".into(),
             demo: false,

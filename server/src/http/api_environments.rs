@@ -5,11 +5,11 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::identity;
-use crate::service::deployments;
-use crate::state::AppState;
-use app::api::backend::Identity;
-use app::domain::release::{DeploymentDetail, PromotionPreview};
+use crate::core::Core;
+use app::domain::views::{DeploymentDetail, PromotionPreview};
 use app::domain::Permission;
+use app::use_cases::contract::{build_ref, environment_ref};
+use app::use_cases::{Identity, UseCases};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -38,6 +38,16 @@ fn started(detail: DeploymentDetail) -> Started {
     Ok((StatusCode::ACCEPTED, Json(detail)))
 }
 
+/// The build a deploy names: required, and a version that cannot be one names no build.
+fn deploy_target(text: &str) -> Result<app::domain::Version, ApiError> {
+    if text.trim().is_empty() {
+        let mut fields = app::domain::FieldErrors::new();
+        fields.add("build", "required: the version to deploy");
+        return Err(ApiError::invalid(fields));
+    }
+    Ok(build_ref(text)?)
+}
+
 fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(t)| t)
         .map_err(|e| ApiError::bad_request("body", e.body_text()))
@@ -56,7 +66,7 @@ fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     )
 )]
 pub async fn deploy(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(environment): Path<String>,
     request: Result<Json<DeployRequest>, JsonRejection>,
@@ -65,12 +75,11 @@ pub async fn deploy(
     let actor = identity.require(Permission::Deploy)?.clone();
     let request = body(request)?;
     started(
-        deployments::deploy(
-            &state,
+        core.deploy(
             &actor,
             &identity.address,
-            &environment,
-            &request.build,
+            &environment_ref(&environment)?,
+            &deploy_target(&request.build)?,
         )
         .await?,
     )
@@ -88,13 +97,16 @@ pub async fn deploy(
     )
 )]
 pub async fn promote(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(environment): Path<String>,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
-    started(deployments::promote(&state, &actor, &identity.address, &environment).await?)
+    started(
+        core.promote(&actor, &identity.address, &environment_ref(&environment)?)
+            .await?,
+    )
 }
 
 /// What a promotion would change and its gates (any signed-in role).
@@ -108,14 +120,15 @@ pub async fn promote(
     )
 )]
 pub async fn promotion(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(environment): Path<String>,
 ) -> Result<Json<PromotionPreview>, ApiError> {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Read)?.clone();
     Ok(Json(
-        deployments::promotion_preview(&state, &actor, &environment).await?,
+        core.promotion_preview(&actor, &environment_ref(&environment)?)
+            .await?,
     ))
 }
 
@@ -131,13 +144,16 @@ pub async fn promotion(
     )
 )]
 pub async fn rollback(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(environment): Path<String>,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
-    started(deployments::rollback(&state, &actor, &identity.address, &environment).await?)
+    started(
+        core.rollback(&actor, &identity.address, &environment_ref(&environment)?)
+            .await?,
+    )
 }
 
 /// Set the number of instances (engineer or admin).
@@ -152,7 +168,7 @@ pub async fn rollback(
     )
 )]
 pub async fn scale(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(environment): Path<String>,
     request: Result<Json<ScaleRequest>, JsonRejection>,
@@ -161,11 +177,10 @@ pub async fn scale(
     let actor = identity.require(Permission::Deploy)?.clone();
     let request = body(request)?;
     started(
-        deployments::scale(
-            &state,
+        core.scale(
             &actor,
             &identity.address,
-            &environment,
+            &environment_ref(&environment)?,
             request.desired,
         )
         .await?,
@@ -179,10 +194,10 @@ pub async fn scale(
     responses((status = 200, body = DeploymentDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 pub async fn show(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(id): Path<i64>,
 ) -> Result<Json<DeploymentDetail>, ApiError> {
     identity(identity_ext).require(Permission::Read)?;
-    Ok(Json(deployments::detail(&state, id).await?))
+    Ok(Json(core.deployment(id).await?))
 }

@@ -2,11 +2,12 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::identity;
-use crate::service::signoffs;
-use crate::state::AppState;
-use app::api::backend::Identity;
+use crate::core::Core;
 use app::domain::signoff::SignOff;
+use app::domain::signoff_request::SignOffForm;
 use app::domain::Permission;
+use app::use_cases::contract::build_ref;
+use app::use_cases::{Identity, UseCases};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -40,7 +41,7 @@ pub struct SignOffRequest {
     )
 )]
 pub async fn record(
-    State(state): State<AppState>,
+    State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     Path(version): Path<String>,
     body: Result<Json<SignOffRequest>, axum::extract::rejection::JsonRejection>,
@@ -48,15 +49,13 @@ pub async fn record(
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::SignOff)?.clone();
     let Json(request) = body.map_err(|e| ApiError::bad_request("body", e.body_text()))?;
-    let signoff = signoffs::record(
-        &state,
-        &actor,
-        &identity.address,
-        &version,
-        &request.environment,
-        &request.verdict,
-        &request.notes,
-    )
-    .await?;
+    let form = SignOffForm {
+        environment: request.environment,
+        verdict: request.verdict,
+        notes: request.notes,
+    };
+    let signoff = core
+        .sign_off(&actor, &identity.address, &build_ref(&version)?, form)
+        .await?;
     Ok((StatusCode::CREATED, Json(signoff)))
 }

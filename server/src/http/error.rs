@@ -1,8 +1,8 @@
 //! The one error type at the HTTP edge: a status and `{"error", "fields"}`, nothing internal.
 
-use app::api::backend::BackendError;
 use app::domain::gates::Gate;
 use app::domain::FieldErrors;
+use app::use_cases::UseCaseError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -75,20 +75,23 @@ impl ApiError {
     }
 }
 
-impl From<BackendError> for ApiError {
-    fn from(error: BackendError) -> Self {
+impl From<UseCaseError> for ApiError {
+    fn from(error: UseCaseError) -> Self {
         match error {
-            BackendError::Unauthenticated => ApiError::Unauthenticated(error.to_string()),
-            BackendError::Forbidden => ApiError::Forbidden(error.to_string()),
-            BackendError::Invalid(fields) => ApiError::invalid(fields),
-            BackendError::NotFound(_) => ApiError::NotFound(error.to_string()),
-            BackendError::Conflict(message) => ApiError::Conflict(message),
-            BackendError::Throttled(message) => ApiError::Throttled(message),
-            BackendError::GatesFailed(ref gates) => {
+            UseCaseError::Unauthenticated => ApiError::Unauthenticated(error.to_string()),
+            UseCaseError::Forbidden => ApiError::Forbidden(error.to_string()),
+            UseCaseError::Invalid(fields) => ApiError::invalid(fields),
+            UseCaseError::NotFound(_) => ApiError::NotFound(error.to_string()),
+            UseCaseError::Conflict(message) => ApiError::Conflict(message),
+            UseCaseError::Throttled(message) => ApiError::Throttled(message),
+            UseCaseError::GatesFailed(ref gates) => {
                 ApiError::PreconditionFailed(error.to_string(), gates.clone())
             }
-            BackendError::BadCredentials => ApiError::Unauthenticated(error.to_string()),
-            BackendError::Internal => ApiError::Internal,
+            UseCaseError::BadCredentials => ApiError::Unauthenticated(error.to_string()),
+            UseCaseError::Internal => ApiError::Internal,
+            UseCaseError::Request(message) => {
+                ApiError::Invalid(StatusCode::BAD_REQUEST, message, FieldErrors::new())
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Liveness and readiness probes.
 
-use crate::state::AppState;
+use crate::core::Core;
 use axum::extract::State;
 use axum::http::StatusCode;
 
@@ -10,8 +10,8 @@ pub async fn alive() -> &'static str {
 }
 
 /// `GET /readyz`: the database answers and every migration is applied.
-pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if crate::db::ready(&state.db, &state.settings.database_url).await {
+pub async fn ready(State(core): State<Core>) -> (StatusCode, &'static str) {
+    if crate::db::ready(&core.db, &core.settings.database_url).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database not ready")

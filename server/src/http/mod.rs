@@ -12,7 +12,7 @@ pub mod openapi;
 use crate::auth::middleware;
 use crate::auth::session_store::Store;
 use crate::state::AppState;
-use app::api::backend::{Identity, SharedBackend};
+use app::use_cases::{Identity, SharedUseCases};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
@@ -24,7 +24,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 /// The whole application router.
 pub fn router(state: AppState, store: Store) -> Router {
     let routes = generate_route_list(app::ui::App);
-    let backend: SharedBackend = Arc::new(state.clone());
+    let use_cases: SharedUseCases = Arc::new(state.core.clone());
     let assets = state.site.links();
     let api = Router::new()
         .route(
@@ -66,16 +66,16 @@ pub fn router(state: AppState, store: Store) -> Router {
         .with_name("greenlight_session")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
-        .with_secure(state.settings.https())
+        .with_secure(state.core.settings.https())
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::seconds(
-                state.settings.idle_timeout_secs() as i64
+            tower_sessions::cookie::time::Duration::milliseconds(
+                state.core.settings.session_idle_timeout.as_millis_i64(),
             ),
         ));
     api.leptos_routes_with_context(
         &state,
         routes,
-        move || provide_context(backend.clone()),
+        move || provide_context(use_cases.clone()),
         move || app::ui::shell(assets.clone()),
     )
     .fallback(crate::site::serve)

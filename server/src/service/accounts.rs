@@ -3,11 +3,12 @@
 use super::internal;
 use crate::auth::middleware::{LOGIN_AT, USER_ID};
 use crate::auth::{password, token};
+use crate::clock::Clock;
+use crate::core::Core;
 use crate::db::{self, audit};
-use crate::state::AppState;
-use app::api::backend::{BackendError, Identity};
 use app::domain::views::{CreatedToken, Principal, TokenRow, UserRow};
 use app::domain::{FieldErrors, Role, Timestamp, UserName};
+use app::use_cases::{Identity, UseCaseError};
 use sqlx::AnyPool;
 
 /// Failed sign-ins allowed per account within [`WINDOW_MS`].
@@ -35,35 +36,33 @@ fn entry<'a>(
 
 /// Checks a password; on success rotates the session id and stores the user in it.
 pub async fn login(
-    state: &AppState,
+    core: &Core,
     session: tower_sessions::Session,
     name: &str,
     password: &str,
     address: &str,
-) -> Result<Principal, BackendError> {
-    let now = db::now_ms();
+) -> Result<Principal, UseCaseError> {
+    let now = core.now();
     let since = now - WINDOW_MS;
-    let by_account = db::logins::failures_for_user(&state.db, name, since)
+    let by_account = db::logins::failures_for_user(&core.db, name, since)
         .await
         .map_err(internal)?;
-    let by_address = db::logins::failures_for_address(&state.db, address, since)
+    let by_address = db::logins::failures_for_address(&core.db, address, since)
         .await
         .map_err(internal)?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        db::logins::record(&state.db, name, address, false, now)
+        db::logins::record(&core.db, name, address, false, now)
             .await
             .map_err(internal)?;
-        return Err(BackendError::Throttled(
+        return Err(UseCaseError::Throttled(
             "too many failed sign-ins; try again in 15 minutes".into(),
         ));
     }
-    let user = db::users::by_name(&state.db, name)
-        .await
-        .map_err(internal)?;
+    let user = db::users::by_name(&core.db, name).await.map_err(internal)?;
     let phc = user.as_ref().map(|u| u.password_hash.clone());
     let ok = password::verify(password.to_owned(), phc).await;
     let Some(user) = user.filter(|_| ok) else {
-        let mut tx = state.db.begin().await.map_err(internal)?;
+        let mut tx = core.db.begin().await.map_err(internal)?;
         db::logins::record(&mut *tx, name, address, false, now)
             .await
             .map_err(internal)?;
@@ -75,7 +74,7 @@ pub async fn login(
         .await
         .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
-        return Err(BackendError::BadCredentials);
+        return Err(UseCaseError::BadCredentials);
     };
     // A fresh id at sign-in defeats session fixation.
     session.cycle_id().await.map_err(internal)?;
@@ -84,7 +83,7 @@ pub async fn login(
         .await
         .map_err(internal)?;
     session.insert(LOGIN_AT, now).await.map_err(internal)?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = core.db.begin().await.map_err(internal)?;
     db::logins::record(&mut *tx, name, address, true, now)
         .await
         .map_err(internal)?;
@@ -101,10 +100,10 @@ pub async fn login(
 
 /// Ends the session.
 pub async fn logout(
-    state: &AppState,
+    core: &Core,
     session: tower_sessions::Session,
     identity: &Identity,
-) -> Result<(), BackendError> {
+) -> Result<(), UseCaseError> {
     session.flush().await.map_err(internal)?;
     if let Some(principal) = &identity.principal {
         let e = entry(
@@ -114,7 +113,7 @@ pub async fn logout(
             "{}".into(),
             &identity.address,
         );
-        audit::append(&state.db, e, db::now_ms())
+        audit::append(&core.db, e, core.now())
             .await
             .map_err(internal)?;
     }
@@ -124,12 +123,13 @@ pub async fn logout(
 /// Adds a user; `actor` is who asked (an admin, or `cli`).
 pub async fn add_user(
     db: &AnyPool,
+    clock: &dyn Clock,
     actor: &str,
     address: &str,
     name: &str,
     role: Role,
     password_text: &str,
-) -> Result<UserRow, BackendError> {
+) -> Result<UserRow, UseCaseError> {
     let mut errors = FieldErrors::new();
     let name = UserName::parse(name)
         .map_err(|e| errors.add("name", e))
@@ -138,19 +138,19 @@ pub async fn add_user(
         errors.add("password", e);
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        return Err(BackendError::Invalid(errors));
+        return Err(UseCaseError::Invalid(errors));
     };
     let hash = password::hash(password_text.to_owned())
         .await
         .map_err(internal)?;
-    let now = db::now_ms();
+    let now = clock.now_ms();
     let mut tx = db.begin().await.map_err(internal)?;
     if db::users::by_name(&mut *tx, name.as_str())
         .await
         .map_err(internal)?
         .is_some()
     {
-        return Err(BackendError::Conflict(format!(
+        return Err(UseCaseError::Conflict(format!(
             "user {name} already exists"
         )));
     }
@@ -170,18 +170,19 @@ pub async fn add_user(
         id,
         name: name.to_string(),
         role,
-        created_at: Timestamp(now),
+        created_at: Timestamp::from_millis(now),
     })
 }
 
 /// Creates an API token for `user`; the secret is returned once and only its hash stored.
 pub async fn create_token(
     db: &AnyPool,
+    clock: &dyn Clock,
     actor: &str,
     address: &str,
     user: &str,
     label: &str,
-) -> Result<CreatedToken, BackendError> {
+) -> Result<CreatedToken, UseCaseError> {
     let mut errors = FieldErrors::new();
     if label.is_empty() || label.chars().count() > 100 {
         errors.add("name", "must be 1 to 100 characters");
@@ -191,10 +192,10 @@ pub async fn create_token(
         errors.add("user", "no such user");
     }
     let Some(owner) = owner.filter(|_| errors.is_empty()) else {
-        return Err(BackendError::Invalid(errors));
+        return Err(UseCaseError::Invalid(errors));
     };
     let secret = token::generate();
-    let now = db::now_ms();
+    let now = clock.now_ms();
     let mut tx = db.begin().await.map_err(internal)?;
     let id = db::tokens::insert(
         &mut *tx,
@@ -218,7 +219,7 @@ pub async fn create_token(
         id,
         user: owner.principal.name,
         name: label.to_owned(),
-        created_at: Timestamp(now),
+        created_at: Timestamp::from_millis(now),
         last_used_at: None,
         revoked_at: None,
     };
@@ -228,17 +229,18 @@ pub async fn create_token(
 /// Revokes a token by id.
 pub async fn revoke_token(
     db: &AnyPool,
+    clock: &dyn Clock,
     actor: &str,
     address: &str,
     id: i64,
-) -> Result<(), BackendError> {
-    let now = db::now_ms();
+) -> Result<(), UseCaseError> {
+    let now = clock.now_ms();
     let mut tx = db.begin().await.map_err(internal)?;
     if !db::tokens::revoke(&mut *tx, id, now)
         .await
         .map_err(internal)?
     {
-        return Err(BackendError::NotFound(format!("active token {id}")));
+        return Err(UseCaseError::NotFound(format!("active token {id}")));
     }
     let details = serde_json::json!({ "token_id": id }).to_string();
     audit::append(

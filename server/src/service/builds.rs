@@ -1,21 +1,15 @@
 //! Registering a build from CI: validated, idempotent on identical replays, audited.
 
 use super::internal;
+use crate::clock::Clock;
 use crate::db::{self, audit};
-use app::api::backend::BackendError;
 use app::domain::views::Principal;
 use app::domain::{Build, NewBuild};
+use app::use_cases::UseCaseError;
 use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
 
-/// Whether a registration created the build or found the identical one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registered {
-    /// Stored now.
-    Created,
-    /// The same payload was registered before.
-    AlreadyThere,
-}
+pub use app::use_cases::contract::Registered;
 
 /// A fingerprint of the normalised registration, to tell a replay from a clash.
 pub fn content_hash(build: &NewBuild) -> String {
@@ -27,27 +21,28 @@ pub fn content_hash(build: &NewBuild) -> String {
 /// other content: a conflict, and nothing changes.
 pub async fn register(
     db: &AnyPool,
+    clock: &dyn Clock,
     actor: &Principal,
     address: &str,
     new: NewBuild,
-) -> Result<(Build, Registered), BackendError> {
+) -> Result<(Build, Registered), UseCaseError> {
     let hash = content_hash(&new);
     if let Some(found) = existing(db, &new, &hash).await? {
         return Ok((found, Registered::AlreadyThere));
     }
-    let now = db::now_ms();
+    let now = clock.now_ms();
     let mut tx = db.begin().await.map_err(internal)?;
     let inserted = db::builds::insert(&mut *tx, &new, &hash, &actor.name, now).await;
     let build = match inserted {
         Ok(build) => build,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+        Err(e) if super::is_unique_violation(&e) => {
             // Lost a race with an identical or clashing registration; answer as a replay would.
             drop(tx);
             return existing(db, &new, &hash)
                 .await?
                 .map(|b| (b, Registered::AlreadyThere))
                 .ok_or_else(|| {
-                    BackendError::Conflict(format!("build {} is already registered", new.version))
+                    UseCaseError::Conflict(format!("build {} is already registered", new.version))
                 });
         }
         Err(e) => return Err(internal(e)),
@@ -66,13 +61,13 @@ pub async fn register(
     Ok((build, Registered::Created))
 }
 
-async fn existing(db: &AnyPool, new: &NewBuild, hash: &str) -> Result<Option<Build>, BackendError> {
+async fn existing(db: &AnyPool, new: &NewBuild, hash: &str) -> Result<Option<Build>, UseCaseError> {
     match db::builds::by_version(db, new.version.as_str())
         .await
         .map_err(internal)?
     {
         Some((build, stored)) if stored == hash => Ok(Some(build)),
-        Some(_) => Err(BackendError::Conflict(format!(
+        Some(_) => Err(UseCaseError::Conflict(format!(
             "build {} is already registered with different content",
             new.version
         ))),

@@ -3,23 +3,57 @@
 //! each runs a fleet and keeps the previous one warm. QA's sign-offs on what TEST and STAGING
 //! run are recorded afterwards, so a promotion can be clicked through at once.
 
-use super::{deployments, signoffs};
-use crate::db::{self, runs};
-use crate::state::AppState;
+use super::deployments::accept::{accept, Requester};
+use super::deployments::plan::plan_for;
+use super::{internal, signoffs};
+use crate::core::Core;
+use crate::db::{self, rollouts};
 use app::domain::rollout::Phase;
-use app::domain::views::Principal;
-use app::domain::{DeploymentKind, Role};
+use app::domain::signoff::Verdict;
+use app::domain::signoff_request::SignOffForm;
+use app::domain::views::{DeploymentDetail, Principal};
+use app::domain::{Build, DeploymentKind, EnvironmentName, Role};
+use app::use_cases::UseCaseError;
 use std::time::Duration;
 
+/// Puts `build` into `environment` for the demo, gates aside: a real deployment through the
+/// engine, labelled as demo data.
+pub async fn demo_release(
+    core: &Core,
+    environment: &EnvironmentName,
+    build: &Build,
+    kind: DeploymentKind,
+) -> Result<DeploymentDetail, UseCaseError> {
+    let (_, env) = core
+        .environment(environment)
+        .ok_or_else(|| UseCaseError::NotFound(format!("environment {environment}")))?;
+    let previous = db::fleets::get(&core.db, environment.as_str())
+        .await
+        .map_err(internal)?;
+    let image = signoffs::build_image(build);
+    let plan = plan_for(env, kind, build, Some(image), previous)?;
+    let actor = Principal {
+        id: 0,
+        name: "demo".into(),
+        role: Role::Engineer,
+    };
+    let by = Requester {
+        actor: &actor,
+        address: "local",
+        demo: true,
+    };
+    let notes = "demo: started by Greenlight at start-up".to_owned();
+    accept(core, by, plan, notes).await
+}
+
 /// Waits until deployment `id` rests (warm or finished), up to `limit`.
-async fn rest(state: &AppState, id: i64, limit: Duration) -> anyhow::Result<Phase> {
+async fn rest(core: &Core, id: i64, limit: Duration) -> anyhow::Result<Phase> {
     let started = tokio::time::Instant::now();
     loop {
-        let row = runs::load(&state.db, id)
+        let row = rollouts::load(&core.db, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("deployment {id} vanished"))?;
-        let phase =
-            Phase::parse(row.phase.as_deref().unwrap_or("failed")).map_err(anyhow::Error::msg)?;
+        let phase = row.phase.unwrap_or(Phase::Failed);
         if phase == Phase::Warm || phase.is_terminal() {
             return Ok(phase);
         }
@@ -31,11 +65,11 @@ async fn rest(state: &AppState, id: i64, limit: Duration) -> anyhow::Result<Phas
 }
 
 /// Brings one environment's fleets up: the release before the seeded one, then the seeded one.
-async fn environment(state: &AppState, index: usize, name: &str) -> anyhow::Result<()> {
-    let Some(current) = db::deployments::current(&state.db, name).await? else {
+async fn environment(core: &Core, index: usize, name: &EnvironmentName) -> anyhow::Result<()> {
+    let Some(current) = db::deployments::current(&core.db, name.as_str()).await? else {
         return Ok(());
     };
-    let previous = db::deployments::previous_release(&state.db, name, current.id).await?;
+    let previous = db::deployments::previous_release(&core.db, name.as_str(), current.id).await?;
     let kind = if index == 0 {
         DeploymentKind::Deploy
     } else {
@@ -46,20 +80,20 @@ async fn environment(state: &AppState, index: usize, name: &str) -> anyhow::Resu
         .into_iter()
         .chain([current.build_version])
     {
-        let (build, _) = db::builds::by_version(&state.db, &version)
+        let (build, _) = db::builds::by_version(&core.db, &version)
             .await?
             .ok_or_else(|| anyhow::anyhow!("build {version} vanished"))?;
-        let started = deployments::demo_release(state, name, &build, kind)
+        let started = demo_release(core, name, &build, kind)
             .await
             .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        rest(state, started.record.id, Duration::from_secs(600)).await?;
+        rest(core, started.record.id, Duration::from_secs(600)).await?;
     }
     Ok(())
 }
 
 /// Runs the demo's deployments (all environments at once) and records QA's sign-offs.
-pub async fn bring_up(state: AppState) -> anyhow::Result<()> {
-    let names: Vec<String> = state
+pub async fn bring_up(core: Core) -> anyhow::Result<()> {
+    let names: Vec<EnvironmentName> = core
         .settings
         .environments
         .iter()
@@ -67,8 +101,8 @@ pub async fn bring_up(state: AppState) -> anyhow::Result<()> {
         .collect();
     let mut runs = tokio::task::JoinSet::new();
     for (index, name) in names.iter().enumerate() {
-        let (state, name) = (state.clone(), name.clone());
-        runs.spawn(async move { environment(&state, index, &name).await });
+        let (core, name) = (core.clone(), name.clone());
+        runs.spawn(async move { environment(&core, index, &name).await });
     }
     while let Some(result) = runs.join_next().await {
         result??;
@@ -79,24 +113,23 @@ pub async fn bring_up(state: AppState) -> anyhow::Result<()> {
         role: Role::Qa,
     };
     for (index, name) in names.iter().enumerate() {
-        let next_needs_signoff = state
+        let next_needs_signoff = core
             .settings
             .environments
             .get(index + 1)
             .is_some_and(|e| e.requires_signoff);
-        let current = db::deployments::current(&state.db, name).await?;
+        let current = db::deployments::current(&core.db, name.as_str()).await?;
         if let (true, Some(current)) = (next_needs_signoff, current) {
-            signoffs::record(
-                &state,
-                &qa,
-                "local",
-                &current.build_version,
-                name,
-                "approved",
+            let version = app::domain::Version::parse(&current.build_version)
+                .map_err(|e| anyhow::anyhow!("stored version {}: {e}", current.build_version))?;
+            let form = SignOffForm::new(
+                name.as_str(),
+                Verdict::Approved.as_str(),
                 "demo: regression suite green",
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("sign-off on {name}: {e}"))?;
+            );
+            signoffs::record(&core, &qa, "local", &version, &form)
+                .await
+                .map_err(|e| anyhow::anyhow!("sign-off on {name}: {e}"))?;
         }
     }
     tracing::info!("demo fleets up: every environment runs its release with the previous one warm");

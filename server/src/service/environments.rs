@@ -2,47 +2,49 @@
 //! runs, what a promotion into it would do, and what may be deployed into it.
 
 use super::{deployments, internal, signoffs};
-use crate::db::{self, runs};
-use crate::state::AppState;
-use app::api::backend::BackendError;
-use app::domain::release::{EnvironmentPage, FleetView, SignoffStatus};
+use crate::core::Core;
+use crate::db::{self, rollouts};
 use app::domain::rollout::Phase;
 use app::domain::signoff::void_reasons;
 use app::domain::views::{EnvironmentInfo, Principal};
+use app::domain::views::{EnvironmentPage, FleetView, SignoffStatus};
+use app::domain::EnvironmentName;
+use app::use_cases::UseCaseError;
 
 /// Everything the environment page shows.
 pub async fn page(
-    state: &AppState,
+    core: &Core,
     actor: &Principal,
-    name: &str,
-) -> Result<EnvironmentPage, BackendError> {
-    let (index, env) = state
-        .environment(name)
-        .ok_or_else(|| BackendError::NotFound(format!("environment {name}")))?;
-    let current = db::deployments::current(&state.db, name)
+    environment: &EnvironmentName,
+) -> Result<EnvironmentPage, UseCaseError> {
+    let (index, env) = core
+        .environment(environment)
+        .ok_or_else(|| UseCaseError::NotFound(format!("environment {environment}")))?;
+    let name = environment.as_str();
+    let current = db::deployments::current(&core.db, name)
         .await
         .map_err(internal)?;
-    let fleet = db::fleets::get(&state.db, name).await.map_err(internal)?;
-    let warm = match runs::in_phases(&state.db, name, &[Phase::Verifying, Phase::Warm])
+    let fleet = db::fleets::get(&core.db, name).await.map_err(internal)?;
+    let warm = match rollouts::in_phases(&core.db, name, &[Phase::Verifying, Phase::Warm])
         .await
         .map_err(internal)?
         .first()
     {
-        Some(id) => Some(deployments::detail(state, *id).await?),
+        Some(id) => Some(deployments::detail(core, *id).await?),
         None => None,
     };
-    let in_flight = match db::deployments::in_flight(&state.db, name)
+    let in_flight = match db::deployments::in_flight(&core.db, name)
         .await
         .map_err(internal)?
     {
-        Some(id) => db::deployments::by_id(&state.db, id)
+        Some(id) => db::deployments::by_id(&core.db, id)
             .await
             .map_err(internal)?,
         None => None,
     };
     let signoff = match &current {
         Some(release) => {
-            match db::builds::by_version(&state.db, &release.build_version)
+            match db::builds::by_version(&core.db, &release.build_version)
                 .await
                 .map_err(internal)?
             {
@@ -52,7 +54,7 @@ pub async fn page(
                         .filter(|f| f.build_id == build.id)
                         .map(|f| f.image_id.as_str());
                     let now = signoffs::basis(&build, env, running);
-                    db::signoffs::latest(&state.db, build.id, name)
+                    db::signoffs::latest(&core.db, build.id, name)
                         .await
                         .map_err(internal)?
                         .map(|(signoff, signed)| SignoffStatus {
@@ -69,12 +71,16 @@ pub async fn page(
         None => None,
     };
     let promotion = if index > 0 {
-        Some(deployments::preview(state, actor, name).await?.preview)
+        Some(
+            deployments::preview(core, actor, environment)
+                .await?
+                .preview,
+        )
     } else {
         None
     };
     let deployable = if index == 0 {
-        db::builds::page(&state.db, None, 20)
+        db::builds::page(&core.db, None, 20)
             .await
             .map_err(internal)?
             .into_iter()
@@ -85,13 +91,10 @@ pub async fn page(
     };
     Ok(EnvironmentPage {
         environment: EnvironmentInfo {
-            name: env.name.clone(),
+            name: env.name.to_string(),
             title: env.title.clone(),
         },
-        strategy: serde_json::to_value(env.strategy())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        strategy: env.strategy(),
         desired_capacity: env.desired_capacity,
         first: index == 0,
         frozen: env.frozen.clone(),
@@ -105,7 +108,7 @@ pub async fn page(
         in_flight,
         signoff,
         promotion,
-        recent: db::deployments::recent(&state.db, name, 10)
+        recent: db::deployments::recent(&core.db, name, 10)
             .await
             .map_err(internal)?,
         deployable,

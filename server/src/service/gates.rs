@@ -4,20 +4,20 @@
 use super::{internal, signoffs};
 use crate::cloud::AlarmState;
 use crate::config::EnvironmentSettings;
+use crate::core::Core;
 use crate::db;
-use crate::state::AppState;
-use app::api::backend::BackendError;
 use app::domain::gates::{promotion_gates, Gate, PromotionFacts, SignoffFacts};
-use app::domain::release::PromotionPreview;
 use app::domain::signoff::void_reasons;
-use app::domain::Build;
+use app::domain::views::PromotionPreview;
+use app::domain::{Build, EnvironmentName};
+use app::use_cases::UseCaseError;
 
 /// Alarms of `environment` that fire now; a failure to ask counts as firing, named.
-pub async fn alarms_firing(state: &AppState, environment: &EnvironmentSettings) -> Vec<String> {
+pub async fn alarms_firing(core: &Core, environment: &EnvironmentSettings) -> Vec<String> {
     if environment.alarms.is_empty() {
         return Vec::new();
     }
-    match state.cloud.alarms(&environment.alarms).await {
+    match core.cloud.alarms(&environment.alarms).await {
         Ok(alarms) => alarms
             .into_iter()
             .filter(|a| a.state == AlarmState::Alarm)
@@ -28,8 +28,11 @@ pub async fn alarms_firing(state: &AppState, environment: &EnvironmentSettings) 
 }
 
 /// The id of the environment's mutation in flight.
-pub async fn in_flight(state: &AppState, environment: &str) -> Result<Option<i64>, BackendError> {
-    db::deployments::in_flight(&state.db, environment)
+pub async fn in_flight(
+    core: &Core,
+    environment: &EnvironmentName,
+) -> Result<Option<i64>, UseCaseError> {
+    db::deployments::in_flight(&core.db, environment.as_str())
         .await
         .map_err(internal)
 }
@@ -46,28 +49,28 @@ pub struct Promotion {
 
 /// Evaluates a promotion into `target` by `promoter`.
 pub async fn promotion(
-    state: &AppState,
+    core: &Core,
     target: &EnvironmentSettings,
     source: &EnvironmentSettings,
     promoter: &str,
-) -> Result<Promotion, BackendError> {
-    let source_release = db::deployments::current(&state.db, &source.name)
+) -> Result<Promotion, UseCaseError> {
+    let source_release = db::deployments::current(&core.db, source.name.as_str())
         .await
         .map_err(internal)?;
-    let target_release = db::deployments::current(&state.db, &target.name)
+    let target_release = db::deployments::current(&core.db, target.name.as_str())
         .await
         .map_err(internal)?;
     let build = match &source_release {
-        Some(release) => db::builds::by_version(&state.db, &release.build_version)
+        Some(release) => db::builds::by_version(&core.db, &release.build_version)
             .await
             .map_err(internal)?
             .map(|(build, _)| build),
         None => None,
     };
-    let source_fleet = db::fleets::get(&state.db, &source.name)
+    let source_fleet = db::fleets::get(&core.db, source.name.as_str())
         .await
         .map_err(internal)?;
-    let target_fleet = db::fleets::get(&state.db, &target.name)
+    let target_fleet = db::fleets::get(&core.db, target.name.as_str())
         .await
         .map_err(internal)?;
     let signoff = match &build {
@@ -77,7 +80,7 @@ pub async fn promotion(
                 .filter(|f| f.build_id == build.id)
                 .map(|f| f.image_id.as_str());
             let current = signoffs::basis(build, source, running);
-            db::signoffs::latest(&state.db, build.id, &source.name)
+            db::signoffs::latest(&core.db, build.id, source.name.as_str())
                 .await
                 .map_err(internal)?
                 .map(|(signoff, signed)| SignoffFacts {
@@ -100,8 +103,8 @@ pub async fn promotion(
         signoff,
         promoter: promoter.to_owned(),
         frozen: target.frozen.clone(),
-        in_flight: in_flight(state, &target.name).await?,
-        alarms_firing: alarms_firing(state, target).await,
+        in_flight: in_flight(core, &target.name).await?,
+        alarms_firing: alarms_firing(core, target).await,
     };
     let mut gates: Vec<Gate> = promotion_gates(&facts);
     let image = if target.bake_image {

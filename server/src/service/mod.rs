@@ -1,5 +1,7 @@
-//! Use-cases: what the pages (through server functions) and the REST API both call. Each
-//! mutation writes its audit entry in the same transaction.
+//! Use-cases: what the pages (through server functions) and the REST API both call, through
+//! the one [`UseCases`] implementation below. Each mutation writes its audit entry in the same
+//! transaction. They run on the [`Core`] (database, settings, cloud, clock), never on the web
+//! state.
 
 pub mod accounts;
 pub mod builds;
@@ -7,40 +9,77 @@ pub mod demo;
 pub mod deployments;
 pub mod environments;
 pub mod gates;
+pub mod history;
 pub mod reads;
 pub mod signoffs;
 
-use crate::state::AppState;
-use app::api::backend::{Backend, BackendError, Identity};
+use crate::core::Core;
 use app::domain::history::HistoryCursor;
+use app::domain::signoff::SignOff;
+use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{
-    BuildDetail, BuildPage, CreatedToken, HistoryPage, Overview, Principal, TokenRow, UserRow,
+    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, HistoryPage, Overview,
+    Principal, PromotionPreview, TokenRow, UserRow,
 };
-use app::domain::{HistoryFilter, Role};
+use app::domain::{
+    Build, DeploymentRecord, EnvironmentName, HistoryFilter, NewBuild, Role, Version,
+};
+use app::use_cases::contract::Registered;
+use app::use_cases::{Identity, UseCaseError, UseCases};
 
-/// Maps a database error to an opaque internal error, logging the cause.
-pub fn internal(error: impl std::fmt::Display) -> BackendError {
+/// Logs an internal failure with its cause and answers an opaque internal error: the cause
+/// stays in the server log, never in a page or an API answer.
+pub fn internal(error: impl std::fmt::Display) -> UseCaseError {
     tracing::error!(error = %error, "internal error");
-    BackendError::Internal
+    UseCaseError::Internal
+}
+
+/// Whether the database refused a write for a unique index.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// A unique-index refusal as a conflict saying `message`; anything else is internal.
+pub fn conflict_on_unique(error: sqlx::Error, message: String) -> UseCaseError {
+    if is_unique_violation(&error) {
+        UseCaseError::Conflict(message)
+    } else {
+        internal(error)
+    }
 }
 
 #[async_trait::async_trait]
-impl Backend for AppState {
-    async fn overview(&self) -> Result<Overview, BackendError> {
+impl UseCases for Core {
+    async fn overview(&self) -> Result<Overview, UseCaseError> {
         reads::overview(self).await
     }
-    async fn builds(&self, cursor: Option<i64>) -> Result<BuildPage, BackendError> {
-        reads::builds(self, cursor, 50).await
+    async fn builds(&self, cursor: Option<i64>, limit: i64) -> Result<BuildPage, UseCaseError> {
+        reads::builds(self, cursor, limit).await
     }
-    async fn build_detail(&self, version: &str) -> Result<BuildDetail, BackendError> {
+    async fn build_detail(&self, version: &Version) -> Result<BuildDetail, UseCaseError> {
         reads::build_detail(self, version).await
+    }
+    async fn register_build(
+        &self,
+        actor: &Principal,
+        address: &str,
+        build: NewBuild,
+    ) -> Result<(Build, Registered), UseCaseError> {
+        builds::register(&self.db, self.clock.as_ref(), actor, address, build).await
     }
     async fn history(
         &self,
         filter: HistoryFilter,
         cursor: Option<HistoryCursor>,
-    ) -> Result<HistoryPage, BackendError> {
-        reads::history(self, filter, cursor, 50).await
+        limit: i64,
+    ) -> Result<HistoryPage, UseCaseError> {
+        reads::history(self, filter, cursor, limit).await
+    }
+    async fn export_history(
+        &self,
+        filter: HistoryFilter,
+    ) -> Result<Vec<DeploymentRecord>, UseCaseError> {
+        history::export(self, &filter).await
     }
     async fn login(
         &self,
@@ -48,17 +87,17 @@ impl Backend for AppState {
         name: &str,
         password: &str,
         address: &str,
-    ) -> Result<Principal, BackendError> {
+    ) -> Result<Principal, UseCaseError> {
         accounts::login(self, session, name, password, address).await
     }
     async fn logout(
         &self,
         session: tower_sessions::Session,
         identity: &Identity,
-    ) -> Result<(), BackendError> {
+    ) -> Result<(), UseCaseError> {
         accounts::logout(self, session, identity).await
     }
-    async fn users(&self) -> Result<Vec<UserRow>, BackendError> {
+    async fn users(&self) -> Result<Vec<UserRow>, UseCaseError> {
         crate::db::users::list(&self.db).await.map_err(internal)
     }
     async fn add_user(
@@ -68,10 +107,11 @@ impl Backend for AppState {
         name: &str,
         role: Role,
         password: &str,
-    ) -> Result<UserRow, BackendError> {
-        accounts::add_user(&self.db, &actor.name, address, name, role, password).await
+    ) -> Result<UserRow, UseCaseError> {
+        let clock = self.clock.as_ref();
+        accounts::add_user(&self.db, clock, &actor.name, address, name, role, password).await
     }
-    async fn tokens(&self) -> Result<Vec<TokenRow>, BackendError> {
+    async fn tokens(&self) -> Result<Vec<TokenRow>, UseCaseError> {
         crate::db::tokens::list(&self.db).await.map_err(internal)
     }
     async fn create_token(
@@ -80,60 +120,76 @@ impl Backend for AppState {
         address: &str,
         user: &str,
         name: &str,
-    ) -> Result<CreatedToken, BackendError> {
-        accounts::create_token(&self.db, &actor.name, address, user, name).await
+    ) -> Result<CreatedToken, UseCaseError> {
+        let clock = self.clock.as_ref();
+        accounts::create_token(&self.db, clock, &actor.name, address, user, name).await
     }
     async fn revoke_token(
         &self,
         actor: &Principal,
         address: &str,
         id: i64,
-    ) -> Result<(), BackendError> {
-        accounts::revoke_token(&self.db, &actor.name, address, id).await
+    ) -> Result<(), UseCaseError> {
+        accounts::revoke_token(&self.db, self.clock.as_ref(), &actor.name, address, id).await
     }
     async fn environment(
         &self,
         actor: &Principal,
-        name: &str,
-    ) -> Result<app::domain::release::EnvironmentPage, BackendError> {
-        environments::page(self, actor, name).await
+        environment: &EnvironmentName,
+    ) -> Result<EnvironmentPage, UseCaseError> {
+        environments::page(self, actor, environment).await
     }
-    async fn deployment(
-        &self,
-        id: i64,
-    ) -> Result<app::domain::release::DeploymentDetail, BackendError> {
+    async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError> {
         deployments::detail(self, id).await
     }
     async fn sign_off(
         &self,
         actor: &Principal,
         address: &str,
-        environment: &str,
-        version: &str,
-        verdict: &str,
-        notes: &str,
-    ) -> Result<app::domain::signoff::SignOff, BackendError> {
-        signoffs::record(self, actor, address, version, environment, verdict, notes).await
+        version: &Version,
+        form: SignOffForm,
+    ) -> Result<SignOff, UseCaseError> {
+        signoffs::record(self, actor, address, version, &form).await
     }
-    async fn start(
+    async fn deploy(
         &self,
         actor: &Principal,
         address: &str,
-        environment: &str,
-        request: app::domain::release::StartRequest,
-    ) -> Result<app::domain::release::DeploymentDetail, BackendError> {
-        use app::domain::release::StartRequest;
-        match request {
-            StartRequest::Deploy(version) => {
-                deployments::deploy(self, actor, address, environment, &version).await
-            }
-            StartRequest::Promote => deployments::promote(self, actor, address, environment).await,
-            StartRequest::Rollback => {
-                deployments::rollback(self, actor, address, environment).await
-            }
-            StartRequest::Scale(desired) => {
-                deployments::scale(self, actor, address, environment, desired).await
-            }
-        }
+        environment: &EnvironmentName,
+        version: &Version,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::deploy(self, actor, address, environment, version).await
+    }
+    async fn promotion_preview(
+        &self,
+        actor: &Principal,
+        environment: &EnvironmentName,
+    ) -> Result<PromotionPreview, UseCaseError> {
+        deployments::promotion_preview(self, actor, environment).await
+    }
+    async fn promote(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::promote(self, actor, address, environment).await
+    }
+    async fn rollback(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::rollback(self, actor, address, environment).await
+    }
+    async fn scale(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        desired: i64,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::scale(self, actor, address, environment, desired).await
     }
 }

@@ -1,36 +1,35 @@
 //! Read use-cases: overview, builds, one build, history.
 
 use super::internal;
+use crate::core::Core;
 use crate::db;
-use crate::state::AppState;
-use app::api::backend::BackendError;
 use app::domain::history::HistoryCursor;
 use app::domain::views::{
     BuildDetail, BuildPage, BuildSummary, EnvironmentColumn, EnvironmentInfo, HistoryPage, Overview,
 };
-use app::domain::{Build, HistoryFilter};
+use app::domain::{Build, HistoryFilter, Version};
+use app::use_cases::UseCaseError;
 
 /// The configured environments, pipeline order.
-pub fn environments(state: &AppState) -> Vec<EnvironmentInfo> {
-    state
-        .settings
+pub fn environments(core: &Core) -> Vec<EnvironmentInfo> {
+    core.settings
         .environments
         .iter()
         .map(|e| EnvironmentInfo {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             title: e.title.clone(),
         })
         .collect()
 }
 
 /// The overview: each environment's release, newest undeployed builds.
-pub async fn overview(state: &AppState) -> Result<Overview, BackendError> {
+pub async fn overview(core: &Core) -> Result<Overview, UseCaseError> {
     let mut columns = Vec::new();
-    for environment in environments(state) {
-        let current = db::deployments::current(&state.db, &environment.name)
+    for environment in environments(core) {
+        let current = db::deployments::current(&core.db, &environment.name)
             .await
             .map_err(internal)?;
-        let latest = db::deployments::latest(&state.db, &environment.name)
+        let latest = db::deployments::latest(&core.db, &environment.name)
             .await
             .map_err(internal)?;
         let latest_attempt = latest.filter(|l| current.as_ref().is_none_or(|c| c.id != l.id));
@@ -40,10 +39,10 @@ pub async fn overview(state: &AppState) -> Result<Overview, BackendError> {
             latest_attempt,
         });
     }
-    let undeployed = db::builds::undeployed(&state.db, 10)
+    let undeployed = db::builds::undeployed(&core.db, 10)
         .await
         .map_err(internal)?;
-    let demo = db::deployments::has_demo(&state.db)
+    let demo = db::deployments::has_demo(&core.db)
         .await
         .map_err(internal)?;
     Ok(Overview {
@@ -53,24 +52,21 @@ pub async fn overview(state: &AppState) -> Result<Overview, BackendError> {
     })
 }
 
-async fn summaries(
-    state: &AppState,
-    builds: Vec<Build>,
-) -> Result<Vec<BuildSummary>, BackendError> {
+async fn summaries(core: &Core, builds: Vec<Build>) -> Result<Vec<BuildSummary>, UseCaseError> {
     let (Some(low), Some(high)) = (
         builds.iter().map(|b| b.id).min(),
         builds.iter().map(|b| b.id).max(),
     ) else {
         return Ok(Vec::new());
     };
-    let mut reached = db::builds::reached(&state.db, low, high)
+    let mut reached = db::builds::reached(&core.db, low, high)
         .await
         .map_err(internal)?;
-    let order: Vec<String> = state
+    let order: Vec<String> = core
         .settings
         .environments
         .iter()
-        .map(|e| e.name.clone())
+        .map(|e| e.name.to_string())
         .collect();
     Ok(builds
         .into_iter()
@@ -87,11 +83,11 @@ async fn summaries(
 
 /// A page of builds, newest first.
 pub async fn builds(
-    state: &AppState,
+    core: &Core,
     cursor: Option<i64>,
     limit: i64,
-) -> Result<BuildPage, BackendError> {
-    let mut builds = db::builds::page(&state.db, cursor, limit + 1)
+) -> Result<BuildPage, UseCaseError> {
+    let mut builds = db::builds::page(&core.db, cursor, limit + 1)
         .await
         .map_err(internal)?;
     let more = builds.len() as i64 > limit;
@@ -102,24 +98,24 @@ pub async fn builds(
         None
     };
     Ok(BuildPage {
-        items: summaries(state, builds).await?,
+        items: summaries(core, builds).await?,
         next_cursor,
     })
 }
 
 /// One build with its deployments.
-pub async fn build_detail(state: &AppState, version: &str) -> Result<BuildDetail, BackendError> {
-    let (build, _) = db::builds::by_version(&state.db, version)
+pub async fn build_detail(core: &Core, version: &Version) -> Result<BuildDetail, UseCaseError> {
+    let (build, _) = db::builds::by_version(&core.db, version.as_str())
         .await
         .map_err(internal)?
-        .ok_or_else(|| BackendError::NotFound(format!("build {version}")))?;
-    let deployments = db::deployments::for_build(&state.db, build.id)
+        .ok_or_else(|| UseCaseError::NotFound(format!("build {version}")))?;
+    let deployments = db::deployments::for_build(&core.db, build.id)
         .await
         .map_err(internal)?;
-    let summary = summaries(state, vec![build])
+    let summary = summaries(core, vec![build])
         .await?
         .pop()
-        .ok_or(BackendError::Internal)?;
+        .ok_or(UseCaseError::Internal)?;
     Ok(BuildDetail {
         summary,
         deployments,
@@ -128,12 +124,12 @@ pub async fn build_detail(state: &AppState, version: &str) -> Result<BuildDetail
 
 /// A page of history plus the total matching the filter.
 pub async fn history(
-    state: &AppState,
+    core: &Core,
     filter: HistoryFilter,
     cursor: Option<HistoryCursor>,
     limit: i64,
-) -> Result<HistoryPage, BackendError> {
-    let mut items = db::deployments::page(&state.db, &filter, cursor, limit + 1)
+) -> Result<HistoryPage, UseCaseError> {
+    let mut items = db::deployments::page(&core.db, &filter, cursor, limit + 1)
         .await
         .map_err(internal)?;
     let more = items.len() as i64 > limit;
@@ -141,7 +137,7 @@ pub async fn history(
     let next_cursor = if more {
         items.last().map(|r| {
             HistoryCursor {
-                started_at: r.started_at.0,
+                started_at: r.started_at.millis(),
                 id: r.id,
             }
             .encode()
@@ -149,7 +145,7 @@ pub async fn history(
     } else {
         None
     };
-    let counted = db::deployments::count_capped(&state.db, &filter)
+    let counted = db::deployments::count_capped(&core.db, &filter)
         .await
         .map_err(internal)?;
     Ok(HistoryPage {
@@ -158,6 +154,6 @@ pub async fn history(
         total: counted.min(db::deployments::COUNT_CAP),
         total_capped: counted > db::deployments::COUNT_CAP,
         next_cursor,
-        environments: environments(state),
+        environments: environments(core),
     })
 }

@@ -2,16 +2,14 @@
 
 use super::internal;
 use crate::config::{ConfigValue, EnvironmentSettings};
+use crate::core::Core;
 use crate::db::{self, audit};
-use crate::state::AppState;
-use app::api::backend::BackendError;
-use app::domain::signoff::{Basis, SignOff, Verdict};
+use app::domain::signoff::{Basis, SignOff};
+use app::domain::signoff_request::{SignOffForm, SignOffRequest};
 use app::domain::views::Principal;
-use app::domain::{Artifact, Build, FieldErrors};
+use app::domain::{Artifact, Build, Version};
+use app::use_cases::UseCaseError;
 use std::collections::BTreeMap;
-
-/// Longest accepted notes.
-pub const MAX_NOTES: usize = 2000;
 
 /// The environment's config as a sign-off snapshot: plain values as they are, secrets as
 /// their reference only.
@@ -55,64 +53,48 @@ pub fn basis(
     }
 }
 
-/// Records `verdict` on `version` in `environment`, which must be running that build.
+/// Records QA's verdict on `version` in the form's environment, which must be running that
+/// build; the sign-off is bound to the image and config snapshot it runs.
 pub async fn record(
-    state: &AppState,
+    core: &Core,
     actor: &Principal,
     address: &str,
-    version: &str,
-    environment: &str,
-    verdict: &str,
-    notes: &str,
-) -> Result<SignOff, BackendError> {
-    let mut errors = FieldErrors::new();
-    let verdict = Verdict::parse(verdict)
-        .map_err(|e| errors.add("verdict", e))
-        .ok();
-    let env = state
-        .settings
-        .environments
-        .iter()
-        .find(|e| e.name == environment);
-    if env.is_none() {
-        errors.add("environment", "no such environment");
-    }
-    if notes.chars().count() > MAX_NOTES {
-        errors.add("notes", format!("must be at most {MAX_NOTES} characters"));
-    }
-    let (Some(verdict), Some(env)) = (verdict, env) else {
-        return Err(BackendError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(BackendError::Invalid(errors));
-    }
-    let (build, _) = db::builds::by_version(&state.db, version)
+    version: &Version,
+    form: &SignOffForm,
+) -> Result<SignOff, UseCaseError> {
+    let request = SignOffRequest::parse(form, |name| core.environment(name).is_some())
+        .map_err(UseCaseError::Invalid)?;
+    let environment = &request.environment;
+    let (_, env) = core
+        .environment(environment)
+        .ok_or_else(|| internal("a parsed environment vanished from the settings"))?;
+    let (build, _) = db::builds::by_version(&core.db, version.as_str())
         .await
         .map_err(internal)?
-        .ok_or_else(|| BackendError::NotFound(format!("build {version}")))?;
-    let current = db::deployments::current(&state.db, environment)
+        .ok_or_else(|| UseCaseError::NotFound(format!("build {version}")))?;
+    let current = db::deployments::current(&core.db, environment.as_str())
         .await
         .map_err(internal)?;
-    if current.as_ref().map(|c| c.build_version.as_str()) != Some(version) {
+    if current.as_ref().map(|c| c.build_version.as_str()) != Some(version.as_str()) {
         let running = current
             .map(|c| c.build_version)
             .unwrap_or_else(|| "nothing".into());
-        return Err(BackendError::Conflict(format!(
+        return Err(UseCaseError::Conflict(format!(
             "{environment} runs {running}, not {version}: sign off on what QA tested there"
         )));
     }
-    let fleet = db::fleets::get(&state.db, environment)
+    let fleet = db::fleets::get(&core.db, environment.as_str())
         .await
         .map_err(internal)?
         .filter(|f| f.build_id == build.id);
     let basis = basis(&build, env, fleet.as_ref().map(|f| f.image_id.as_str()));
-    let now = db::now_ms();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let now = core.now();
+    let mut tx = core.db.begin().await.map_err(internal)?;
     let new = db::signoffs::NewSignOff {
         build_id: build.id,
-        environment,
-        verdict,
-        notes: notes.trim(),
+        environment: environment.as_str(),
+        verdict: request.verdict,
+        notes: &request.notes,
         basis: &basis,
         signed_by: &actor.name,
         signed_at: now,
@@ -120,11 +102,14 @@ pub async fn record(
     let signoff = db::signoffs::insert(&mut *tx, &new)
         .await
         .map_err(internal)?;
-    let details = serde_json::json!({ "verdict": verdict.as_str(), "environment": environment, "image_id": basis.image_id }).to_string();
+    let details = serde_json::json!({
+        "verdict": request.verdict.as_str(), "environment": environment.as_str(), "image_id": basis.image_id,
+    })
+    .to_string();
     let entry = audit::Entry {
         actor: &actor.name,
         action: "signoff.record",
-        target: version,
+        target: version.as_str(),
         details,
         address,
     };

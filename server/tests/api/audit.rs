@@ -1,6 +1,6 @@
 //! The audit log: written by every mutation, refused UPDATE and DELETE by the database.
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 use app::domain::Role;
 use greenlight::db::audit;
 

@@ -1,6 +1,6 @@
 //! Sign-in, sessions, throttling, cross-origin refusal and the role matrix of mutations.
 
-use crate::helpers::{session_cookie, spawn_app};
+use crate::support::app::{session_cookie, spawn_app};
 use app::domain::Role;
 use leptos::server_fn::ServerFn;
 
@@ -38,8 +38,8 @@ async fn signing_in_sets_a_strict_http_only_session_and_pages_open() {
 
 #[tokio::test]
 async fn cookies_are_secure_when_the_public_url_is_https() {
-    let app = crate::helpers::spawn_app_with(|s| {
-        s.public_url = Some("https://greenlight.example.com".into())
+    let app = crate::support::app::spawn_app_with(|s| {
+        s.public_url = app::domain::HttpUrl::parse("https://greenlight.example.com").ok()
     })
     .await;
     let password = app.user("ana", Role::Viewer).await;
@@ -128,7 +128,7 @@ async fn failed_sign_ins_are_throttled_per_account_even_with_the_right_password(
     );
 }
 
-async fn session_cookie_count(app: &crate::helpers::TestApp, client: &reqwest::Client) -> u16 {
+async fn session_cookie_count(app: &crate::support::app::TestApp, client: &reqwest::Client) -> u16 {
     client
         .get(app.url("/"))
         .send()
@@ -349,6 +349,7 @@ async fn a_weak_password_or_bad_name_is_refused_with_the_field() {
     let app = spawn_app().await;
     let error = greenlight::service::accounts::add_user(
         &app.pool,
+        &greenlight::clock::SystemClock,
         "test",
         "local",
         "Bad Name",
@@ -367,7 +368,10 @@ async fn a_weak_password_or_bad_name_is_refused_with_the_field() {
 
 #[tokio::test]
 async fn a_session_ends_at_the_absolute_timeout_whatever_the_activity() {
-    let app = crate::helpers::spawn_app_with(|s| s.session_absolute_timeout = "2s".into()).await;
+    let app = crate::support::app::spawn_app_with(|s| {
+        s.session_absolute_timeout = "2s".parse().expect("duration")
+    })
+    .await;
     let password = app.user("ana", Role::Viewer).await;
     let client = app.new_client();
     app.login(&client, "ana", &password).await;
@@ -389,7 +393,7 @@ async fn signing_in_works_without_javascript_errors_included() {
     let client = app.new_client();
     let post = |form: Vec<(&'static str, String)>| {
         client
-            .post(app.url(crate::helpers::login_path()))
+            .post(app.url(crate::support::app::login_path()))
             .header("Accept", "text/html")
             .header("Referer", app.url("/login"))
             .header("Origin", &app.base)
@@ -441,7 +445,10 @@ async fn signing_in_works_without_javascript_errors_included() {
 
 #[tokio::test]
 async fn a_session_ends_after_the_idle_timeout_on_the_server_too() {
-    let app = crate::helpers::spawn_app_with(|s| s.session_idle_timeout = "1s".into()).await;
+    let app = crate::support::app::spawn_app_with(|s| {
+        s.session_idle_timeout = "1s".parse().expect("duration")
+    })
+    .await;
     let password = app.user("ana", Role::Viewer).await;
     let client = app.new_client();
     let cookie =

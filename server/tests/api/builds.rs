@@ -1,36 +1,17 @@
 //! The CI API: registering and reading builds.
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
+use crate::support::fixtures::build_payload;
 use app::domain::Role;
 use serde_json::{json, Value};
-
-fn payload(version: &str) -> Value {
-    json!({
-        "version": version,
-        "revision": "9fceb02d0ae598e95dc970b74767f19372d61af8",
-        "artifact": {"ami_id": "ami-0123456789abcdef0"},
-        "changes": [{"revision": "9fceb02", "summary": "Fix login", "author": "ana"}],
-        "ci_url": "https://ci.example.com/run/7"
-    })
-}
-
-async fn post(
-    app: &crate::helpers::TestApp,
-    token: Option<&str>,
-    body: &Value,
-) -> reqwest::Response {
-    let mut request = app.client.post(app.url("/api/v1/builds")).json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("request")
-}
 
 #[tokio::test]
 async fn registering_a_build_returns_201_with_the_stored_build() {
     let app = spawn_app().await;
     let token = app.token("ci", Role::Engineer).await;
-    let response = post(&app, Some(&token), &payload("1.4.2")).await;
+    let response = app
+        .post(Some(&token), "/api/v1/builds", &build_payload("1.4.2"))
+        .await;
     assert_eq!(response.status(), 201);
     let build: Value = response.json().await.expect("json");
     assert_eq!(build["version"], "1.4.2");
@@ -47,12 +28,15 @@ async fn registering_a_build_returns_201_with_the_stored_build() {
 async fn an_identical_replay_returns_200_with_the_same_build() {
     let app = spawn_app().await;
     let token = app.token("ci", Role::Engineer).await;
-    let first: Value = post(&app, Some(&token), &payload("1.4.2"))
+    let first: Value = app
+        .post(Some(&token), "/api/v1/builds", &build_payload("1.4.2"))
         .await
         .json()
         .await
         .expect("json");
-    let replay = post(&app, Some(&token), &payload("1.4.2")).await;
+    let replay = app
+        .post(Some(&token), "/api/v1/builds", &build_payload("1.4.2"))
+        .await;
     assert_eq!(replay.status(), 200);
     let second: Value = replay.json().await.expect("json");
     assert_eq!(first, second);
@@ -63,10 +47,11 @@ async fn an_identical_replay_returns_200_with_the_same_build() {
 async fn the_same_version_with_other_content_is_a_conflict_and_changes_nothing() {
     let app = spawn_app().await;
     let token = app.token("ci", Role::Engineer).await;
-    post(&app, Some(&token), &payload("1.4.2")).await;
-    let mut other = payload("1.4.2");
+    app.post(Some(&token), "/api/v1/builds", &build_payload("1.4.2"))
+        .await;
+    let mut other = build_payload("1.4.2");
     other["revision"] = json!("abcdef1");
-    let response = post(&app, Some(&token), &other).await;
+    let response = app.post(Some(&token), "/api/v1/builds", &other).await;
     assert_eq!(response.status(), 409);
     let body: Value = response.json().await.expect("json");
     assert!(body["error"].as_str().is_some_and(|e| e.contains("1.4.2")));
@@ -91,22 +76,22 @@ async fn invalid_registrations_name_the_field_and_store_nothing() {
     let app = spawn_app().await;
     let token = app.token("ci", Role::Engineer).await;
     let mut cases: Vec<(Value, &str)> = Vec::new();
-    let mut bad = payload("1.4"); // not MAJOR.MINOR.PATCH
+    let mut bad = build_payload("1.4"); // not MAJOR.MINOR.PATCH
     cases.push((bad.clone(), "version"));
-    bad = payload("1.4.2");
+    bad = build_payload("1.4.2");
     bad["revision"] = json!("not-hex!");
     cases.push((bad.clone(), "revision"));
-    bad = payload("1.4.2");
+    bad = build_payload("1.4.2");
     bad["artifact"] = json!({"ami_id": "ami-XYZ"});
     cases.push((bad.clone(), "artifact.ami_id"));
-    bad = payload("1.4.2");
+    bad = build_payload("1.4.2");
     bad["colour"] = json!("green");
     cases.push((bad.clone(), "colour"));
-    bad = payload("1.4.2");
+    bad = build_payload("1.4.2");
     bad["artifact"] = json!({"base_ami_id": "ami-12345678", "url": "ftp://x"});
     cases.push((bad.clone(), "artifact.url"));
     for (body, field) in cases {
-        let response = post(&app, Some(&token), &body).await;
+        let response = app.post(Some(&token), "/api/v1/builds", &body).await;
         assert_eq!(response.status(), 422, "{field}");
         let error: Value = response.json().await.expect("json");
         assert!(error["fields"][field].is_string(), "{field}: {error}");
@@ -131,18 +116,18 @@ async fn invalid_registrations_name_the_field_and_store_nothing() {
         .post(app.url("/api/v1/builds"))
         .bearer_auth(&token)
         .header("content-type", "text/plain")
-        .body(payload("1.4.2").to_string())
+        .body(build_payload("1.4.2").to_string())
         .send()
         .await
         .expect("request");
     assert_eq!(wrong_type.status(), 415);
 
-    let mut huge = payload("1.4.2");
+    let mut huge = build_payload("1.4.2");
     huge["ci_url"] = json!(format!(
         "https://ci.example.com/{}",
         "x".repeat(1024 * 1024)
     ));
-    let too_large = post(&app, Some(&token), &huge).await;
+    let too_large = app.post(Some(&token), "/api/v1/builds", &huge).await;
     assert_eq!(too_large.status(), 413);
     let error: Value = too_large.json().await.expect("json");
     assert!(error["error"].is_string());
@@ -155,18 +140,27 @@ async fn invalid_registrations_name_the_field_and_store_nothing() {
 #[tokio::test]
 async fn only_engineer_and_admin_tokens_may_register_builds() {
     let app = spawn_app().await;
-    assert_eq!(post(&app, None, &payload("1.0.0")).await.status(), 401);
     assert_eq!(
-        post(&app, Some("glt_not_a_real_token"), &payload("1.0.0"))
+        app.post(None, "/api/v1/builds", &build_payload("1.0.0"))
             .await
             .status(),
+        401
+    );
+    assert_eq!(
+        app.post(
+            Some("glt_not_a_real_token"),
+            "/api/v1/builds",
+            &build_payload("1.0.0")
+        )
+        .await
+        .status(),
         401
     );
     let bad_scheme = app
         .client
         .post(app.url("/api/v1/builds"))
         .header("authorization", "Basic abc")
-        .json(&payload("1.0.0"))
+        .json(&build_payload("1.0.0"))
         .send()
         .await
         .expect("request");
@@ -180,7 +174,9 @@ async fn only_engineer_and_admin_tokens_may_register_builds() {
         let token = app.token(name, role).await;
         let version = format!("1.0.{}", role as u8);
         assert_eq!(
-            post(&app, Some(&token), &payload(&version)).await.status(),
+            app.post(Some(&token), "/api/v1/builds", &build_payload(&version))
+                .await
+                .status(),
             expected,
             "{name}"
         );
@@ -193,14 +189,24 @@ async fn a_revoked_token_is_refused() {
     let app = spawn_app().await;
     let token = app.token("ci", Role::Engineer).await;
     assert_eq!(
-        post(&app, Some(&token), &payload("1.0.0")).await.status(),
+        app.post(Some(&token), "/api/v1/builds", &build_payload("1.0.0"))
+            .await
+            .status(),
         201
     );
-    greenlight::service::accounts::revoke_token(&app.pool, "test", "local", 1)
-        .await
-        .expect("revoke");
+    greenlight::service::accounts::revoke_token(
+        &app.pool,
+        &greenlight::clock::SystemClock,
+        "test",
+        "local",
+        1,
+    )
+    .await
+    .expect("revoke");
     assert_eq!(
-        post(&app, Some(&token), &payload("1.0.1")).await.status(),
+        app.post(Some(&token), "/api/v1/builds", &build_payload("1.0.1"))
+            .await
+            .status(),
         401
     );
 }
@@ -211,9 +217,13 @@ async fn builds_are_listed_newest_first_with_a_cursor_and_read_by_version() {
     let token = app.token("ci", Role::Engineer).await;
     for patch in 0..5 {
         assert_eq!(
-            post(&app, Some(&token), &payload(&format!("2.0.{patch}")))
-                .await
-                .status(),
+            app.post(
+                Some(&token),
+                "/api/v1/builds",
+                &build_payload(&format!("2.0.{patch}"))
+            )
+            .await
+            .status(),
             201
         );
     }

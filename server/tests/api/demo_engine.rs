@@ -1,8 +1,10 @@
 //! The demo runs through the engine: a fresh demo database gets real fleets (with the previous
 //! release warm) and QA sign-offs, and the simulated world survives a restart.
 
-use crate::harness::{engineer, harness};
-use crate::helpers::spawn_app_with;
+use crate::support::app::spawn_app_with;
+use crate::support::fixtures::engineer;
+use crate::support::fixtures::env;
+use crate::support::harness::harness;
 use app::domain::rollout::Phase;
 use app::domain::Role;
 use greenlight::config::{demo_environments, SandboxPace};
@@ -16,11 +18,11 @@ async fn a_fresh_demo_brings_every_environment_up_with_a_warm_fleet_and_sign_off
     let app = spawn_app_with(|s| {
         s.demo = true;
         s.engine_workers = 2;
-        s.engine_poll = "20ms".into();
+        s.engine_poll = "20ms".parse().expect("duration");
         s.cloud.sandbox_pace = SandboxPace::Instant;
         s.environments = demo_environments();
         for env in &mut s.environments {
-            env.verify_window = "1s".into();
+            env.verify_window = "1s".parse().expect("duration");
         }
     })
     .await;
@@ -29,7 +31,7 @@ async fn a_fresh_demo_brings_every_environment_up_with_a_warm_fleet_and_sign_off
     for _ in 0..400 {
         let mut warm = 0;
         for name in names {
-            warm += db::runs::in_phases(&app.pool, name, &[Phase::Warm])
+            warm += db::rollouts::in_phases(&app.pool, name, &[Phase::Warm])
                 .await
                 .unwrap()
                 .len();
@@ -85,7 +87,11 @@ async fn after_a_restart_the_sandbox_holds_the_serving_and_warm_fleets_so_rollba
         }
     }
     // A new process: a new simulated world, rebuilt from the database.
-    let (cloud, sandbox) = startup::cloud(&h.state.settings, &h.pool).await.unwrap();
+    let (restarted, sandbox) =
+        startup::core((*h.core.settings).clone(), h.pool.clone(), h.clock.clone())
+            .await
+            .unwrap();
+    let cloud = restarted.cloud.clone();
     let sandbox = sandbox.unwrap();
     let fleet = db::fleets::get(&h.pool, "staging").await.unwrap().unwrap();
     let group = fleet.target_group.clone().unwrap();
@@ -116,10 +122,10 @@ async fn after_a_restart_the_sandbox_holds_the_serving_and_warm_fleets_so_rollba
     serving.sort();
     assert_eq!(healthy(group.clone()).await, serving);
 
-    let warm = db::runs::in_phases(&h.pool, "staging", &[Phase::Warm])
+    let warm = db::rollouts::in_phases(&h.pool, "staging", &[Phase::Warm])
         .await
         .unwrap()[0];
-    deployments::rollback(&h.state, &engineer(), "test", "staging")
+    deployments::rollback(&h.core, &engineer(), "test", &env("staging"))
         .await
         .unwrap();
     let engine = h.engine_on(cloud, "restarted");

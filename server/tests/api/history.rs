@@ -1,6 +1,7 @@
 //! Release history: filters, keyset pagination and exports.
 
-use crate::helpers::{now, spawn_app, TestApp};
+use crate::support::app::{spawn_app, TestApp};
+use crate::support::fixtures::now;
 use app::domain::{Artifact, DeploymentKind, NewBuild, Outcome, Role};
 use greenlight::db::{builds, deployments};
 use serde_json::Value;
@@ -49,15 +50,6 @@ async fn seed(app: &TestApp, rows: usize) {
     }
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("get")
-}
-
 #[tokio::test]
 async fn paging_with_the_cursor_visits_every_row_once_newest_first() {
     let app = spawn_app().await;
@@ -66,7 +58,12 @@ async fn paging_with_the_cursor_visits_every_row_once_newest_first() {
     let mut seen = Vec::new();
     let mut path = "/api/v1/deployments?limit=10".to_owned();
     loop {
-        let page: Value = get(&app, &token, &path).await.json().await.expect("json");
+        let page: Value = app
+            .get(Some(&token), &path)
+            .await
+            .json()
+            .await
+            .expect("json");
         assert_eq!(page["total"], 45);
         for item in page["items"].as_array().expect("items") {
             seen.push((
@@ -91,45 +88,45 @@ async fn filters_combine_and_bad_values_are_named() {
     let app = spawn_app().await;
     let token = app.token("boss", Role::Viewer).await;
     seed(&app, 30).await;
-    let page: Value = get(
-        &app,
-        &token,
-        "/api/v1/deployments?environment=prod&user=lee&limit=100",
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let page: Value = app
+        .get(
+            Some(&token),
+            "/api/v1/deployments?environment=prod&user=lee&limit=100",
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
     let items = page["items"].as_array().expect("items");
     assert!(!items.is_empty());
     assert!(items
         .iter()
         .all(|i| i["environment"] == "prod" && i["started_by"] == "lee"));
     assert_eq!(page["total"].as_u64(), Some(items.len() as u64));
-    let failed: Value = get(
-        &app,
-        &token,
-        "/api/v1/deployments?outcome=failed&build=1.0.0",
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let failed: Value = app
+        .get(
+            Some(&token),
+            "/api/v1/deployments?outcome=failed&build=1.0.0",
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
     assert!(failed["items"]
         .as_array()
         .expect("items")
         .iter()
         .all(|i| i["outcome"] == "failed" && i["build_version"] == "1.0.0"));
     assert_eq!(failed["total"], 2);
-    let dated: Value = get(
-        &app,
-        &token,
-        "/api/v1/deployments?from=2023-11-14&to=2023-11-14",
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let dated: Value = app
+        .get(
+            Some(&token),
+            "/api/v1/deployments?from=2023-11-14&to=2023-11-14",
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
     assert!(dated["items"]
         .as_array()
         .expect("items")
@@ -138,12 +135,12 @@ async fn filters_combine_and_bad_values_are_named() {
             .as_str()
             .is_some_and(|t| t.starts_with("2023-11-14"))));
     assert!(dated["total"].as_i64().is_some_and(|n| n > 0 && n < 30));
-    let bad = get(
-        &app,
-        &token,
-        "/api/v1/deployments?outcome=exploded&from=yesterday",
-    )
-    .await;
+    let bad = app
+        .get(
+            Some(&token),
+            "/api/v1/deployments?outcome=exploded&from=yesterday",
+        )
+        .await;
     assert_eq!(bad.status(), 422);
     let error: Value = bad.json().await.expect("json");
     assert!(error["fields"]["outcome"].is_string() && error["fields"]["from"].is_string());
@@ -154,12 +151,12 @@ async fn exports_carry_every_matching_row_as_csv_or_json() {
     let app = spawn_app().await;
     let token = app.token("boss", Role::Viewer).await;
     seed(&app, 12).await;
-    let csv = get(
-        &app,
-        &token,
-        "/api/v1/deployments/export?format=csv&environment=test",
-    )
-    .await;
+    let csv = app
+        .get(
+            Some(&token),
+            "/api/v1/deployments/export?format=csv&environment=test",
+        )
+        .await;
     assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-type"]
         .to_str()
@@ -176,14 +173,15 @@ async fn exports_carry_every_matching_row_as_csv_or_json() {
     assert!(lines[1..]
         .iter()
         .all(|l| l.split(',').nth(1) == Some("test")));
-    let json: Value = get(&app, &token, "/api/v1/deployments/export?format=json")
+    let json: Value = app
+        .get(Some(&token), "/api/v1/deployments/export?format=json")
         .await
         .json()
         .await
         .expect("json");
     assert_eq!(json.as_array().map(Vec::len), Some(12));
     assert_eq!(
-        get(&app, &token, "/api/v1/deployments/export?format=xml")
+        app.get(Some(&token), "/api/v1/deployments/export?format=xml")
             .await
             .status(),
         400
@@ -207,14 +205,16 @@ async fn counting_stops_at_ten_thousand_and_says_so() {
     greenlight::db::seed::history(&app.pool, &envs, 10_050, 5, now())
         .await
         .expect("seed");
-    let page: Value = get(&app, &token, "/api/v1/deployments?limit=5")
+    let page: Value = app
+        .get(Some(&token), "/api/v1/deployments?limit=5")
         .await
         .json()
         .await
         .expect("json");
     assert_eq!(page["total"], 10_000);
     assert_eq!(page["total_capped"], true);
-    let narrow: Value = get(&app, &token, "/api/v1/deployments?environment=prod&limit=5")
+    let narrow: Value = app
+        .get(Some(&token), "/api/v1/deployments?environment=prod&limit=5")
         .await
         .json()
         .await

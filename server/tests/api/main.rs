@@ -5,15 +5,12 @@
 mod audit;
 mod auth;
 mod builds;
-mod crashing_cloud;
 mod demo_engine;
 mod deployments_api;
-mod engine_faults;
-mod engine_paths;
-mod gates;
-mod harness;
-mod helpers;
 mod history;
-mod jobs;
+mod page_actions;
 mod pages;
 mod signoffs;
+
+#[path = "../support/mod.rs"]
+mod support;

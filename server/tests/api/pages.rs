@@ -1,9 +1,9 @@
 //! Server-rendered pages: complete HTML without JavaScript, and the health probes.
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::support::app::{spawn_app, spawn_app_with};
 use app::domain::Role;
 
-async fn signed_in(app: &crate::helpers::TestApp, role: Role) -> reqwest::Client {
+async fn signed_in(app: &crate::support::app::TestApp, role: Role) -> reqwest::Client {
     let password = app.user("reader", role).await;
     let client = app.new_client();
     assert!(app
@@ -135,7 +135,7 @@ async fn builds_build_and_history_pages_render_on_the_server() {
 async fn the_suite_runs_on_the_database_it_was_asked_for() {
     use sqlx::Row;
     let app = spawn_app().await;
-    let want_postgres = !crate::helpers::backend_url().is_empty();
+    let want_postgres = !crate::support::database::backend_url().is_empty();
     let probe = if want_postgres {
         "SELECT version() AS v"
     } else {
@@ -158,7 +158,7 @@ async fn the_suite_runs_on_the_database_it_was_asked_for() {
 #[tokio::test]
 async fn site_files_are_served_pre_compressed_with_long_caching_for_hashed_names() {
     use greenlight::site::Site;
-    let app = crate::helpers::spawn_app_with_site(Site::from_files(vec![
+    let app = crate::support::app::spawn_app_with_site(Site::from_files(vec![
         ("pkg/greenlight.abc123.wasm".into(), b"raw wasm".to_vec()),
         (
             "pkg/greenlight.abc123.wasm.br".into(),

@@ -1,22 +1,12 @@
 //! QA sign-offs through the API: who may sign, on what, and what is refused.
 
-use crate::helpers::spawn_app_with;
+use crate::support::app::spawn_app_with;
 use app::domain::Role;
 use serde_json::{json, Value};
 
-async fn post(
-    app: &crate::helpers::TestApp,
-    token: &str,
-    version: &str,
-    body: Value,
-) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/v1/builds/{version}/signoffs")))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post")
+/// Where QA posts a sign-off on `version`.
+fn signoffs_of(version: &str) -> String {
+    format!("/api/v1/builds/{version}/signoffs")
 }
 
 #[tokio::test]
@@ -24,13 +14,13 @@ async fn qa_signs_off_the_build_an_environment_runs_bound_to_its_image() {
     // The demo runs 1.4.1 on test.
     let app = spawn_app_with(|s| s.demo = true).await;
     let qa = app.token("sam", Role::Qa).await;
-    let response = post(
-        &app,
-        &qa,
-        "1.4.1",
-        json!({"environment": "test", "verdict": "approved", "notes": "smoke + regression"}),
-    )
-    .await;
+    let response = app
+        .post(
+            Some(&qa),
+            &signoffs_of("1.4.1"),
+            &json!({"environment": "test", "verdict": "approved", "notes": "smoke + regression"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let signoff: Value = response.json().await.expect("json");
     assert_eq!(signoff["verdict"], "approved");
@@ -59,7 +49,9 @@ async fn viewers_may_not_sign_off_and_qa_and_up_may() {
     ] {
         let token = app.token(name, role).await;
         assert_eq!(
-            post(&app, &token, "1.4.1", body.clone()).await.status(),
+            app.post(Some(&token), &signoffs_of("1.4.1"), &body.clone())
+                .await
+                .status(),
             expected,
             "{name}"
         );
@@ -79,50 +71,49 @@ async fn viewers_may_not_sign_off_and_qa_and_up_may() {
 async fn sign_offs_on_what_an_environment_does_not_run_or_with_bad_fields_are_refused() {
     let app = spawn_app_with(|s| s.demo = true).await;
     let qa = app.token("sam", Role::Qa).await;
-    let elsewhere = post(
-        &app,
-        &qa,
-        "1.4.0",
-        json!({"environment": "test", "verdict": "approved"}),
-    )
-    .await;
+    let elsewhere = app
+        .post(
+            Some(&qa),
+            &signoffs_of("1.4.0"),
+            &json!({"environment": "test", "verdict": "approved"}),
+        )
+        .await;
     assert_eq!(elsewhere.status(), 409, "test runs 1.4.1, not 1.4.0");
     assert_eq!(
-        post(
-            &app,
-            &qa,
-            "9.9.9",
-            json!({"environment": "test", "verdict": "approved"})
+        app.post(
+            Some(&qa),
+            &signoffs_of("9.9.9"),
+            &json!({"environment": "test", "verdict": "approved"})
         )
         .await
         .status(),
         404
     );
-    let bad = post(
-        &app,
-        &qa,
-        "1.4.1",
-        json!({"environment": "moon", "verdict": "maybe"}),
-    )
-    .await;
+    let bad = app
+        .post(
+            Some(&qa),
+            &signoffs_of("1.4.1"),
+            &json!({"environment": "moon", "verdict": "maybe"}),
+        )
+        .await;
     assert_eq!(bad.status(), 422);
     let error: Value = bad.json().await.expect("json");
     assert!(error["fields"]["environment"].is_string() && error["fields"]["verdict"].is_string());
-    let unknown = post(
-        &app,
-        &qa,
-        "1.4.1",
-        json!({"environment": "test", "verdict": "approved", "extra": 1}),
-    )
-    .await;
+    let unknown = app
+        .post(
+            Some(&qa),
+            &signoffs_of("1.4.1"),
+            &json!({"environment": "test", "verdict": "approved", "extra": 1}),
+        )
+        .await;
     assert_eq!(unknown.status(), 400);
-    let long = post(
-        &app,
-        &qa,
-        "1.4.1",
-        json!({"environment": "test", "verdict": "approved", "notes": "x".repeat(2001)}),
-    )
-    .await;
+    let long = app
+        .post(
+            Some(&qa),
+            &signoffs_of("1.4.1"),
+            &json!({"environment": "test", "verdict": "approved", "notes": "x".repeat(2001)}),
+        )
+        .await;
     assert_eq!(long.status(), 422);
     assert_eq!(app.count("signoffs").await, 0);
 }

@@ -7,6 +7,9 @@ mod moto_engine;
 mod retries;
 mod sandbox_faults;
 
+#[path = "../support/mod.rs"]
+mod support;
+
 use greenlight::cloud::sandbox::{SandboxCloud, Timings};
 
 /// A sandbox with the pieces the contract expects to exist.

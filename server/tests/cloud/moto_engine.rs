@@ -5,31 +5,24 @@
 //! `-- --nocapture` to read it).
 
 use crate::moto::{clients, fixture, start};
+use crate::support::fixtures::{env, new_build_from, now, person, signoff, version};
+use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::Phase;
-use app::domain::views::Principal;
-use app::domain::{AmiId, Artifact, NewBuild, Revision, Role, Version};
+use app::domain::Role;
+use greenlight::clock::ManualClock;
 use greenlight::cloud::aws::AwsClients;
 use greenlight::cloud::retry::{RetryPolicy, RetryingCloud};
 use greenlight::cloud::{tag, Cloud, ImageState, Instance, InstanceState, Tags, TargetState};
 use greenlight::config::{EnvironmentSettings, InstanceSettings, Settings, Strategy};
+use greenlight::core::Core;
 use greenlight::db::{self, jobs};
-use greenlight::engine::run::Run;
-use greenlight::engine::{Engine, ManualClock, Tick};
+use greenlight::engine::{Engine, Tick};
 use greenlight::service::{deployments, signoffs};
 use greenlight::startup;
-use greenlight::state::AppState;
 use std::sync::Arc;
 use std::time::Instant;
 
 const HOUR: i64 = 3_600_000;
-
-fn person(name: &str, role: Role) -> Principal {
-    Principal {
-        id: 0,
-        name: name.into(),
-        role,
-    }
-}
 
 async fn target_group(aws: &AwsClients, name: &str, subnet: &str) -> String {
     let subnets = aws
@@ -56,7 +49,7 @@ async fn target_group(aws: &AwsClients, name: &str, subnet: &str) -> String {
 }
 
 struct World {
-    state: AppState,
+    state: Core,
     engine: Engine,
     clock: Arc<ManualClock>,
     aws: Arc<AwsClients>,
@@ -66,7 +59,7 @@ struct World {
 fn environment(name: &str, strategy: Strategy, subnet: &str) -> EnvironmentSettings {
     let mut env = EnvironmentSettings::named(name, &name.to_uppercase());
     env.strategy = Some(strategy);
-    env.verify_window = "10s".into();
+    env.verify_window = "10s".parse().expect("duration");
     env.instance = Some(InstanceSettings {
         instance_type: "t3.small".into(),
         subnet_ids: vec![subnet.to_owned()],
@@ -118,21 +111,13 @@ async fn world(strategy: Strategy) -> World {
     };
     let pool = startup::database(&settings).await.expect("database");
     let cloud: Arc<dyn Cloud> = Arc::new(RetryingCloud::new(aws.clone(), RetryPolicy::default()));
-    let clock = Arc::new(ManualClock::new(db::now_ms()));
-    let state = AppState::headless(pool.clone(), settings, cloud.clone(), clock.clone());
+    let clock = Arc::new(ManualClock::new(now()));
+    let state = Core::new(pool.clone(), settings, cloud.clone(), clock.clone());
     let mut engine = Engine::new(pool.clone(), cloud, clock.clone(), "moto");
     engine.poll_ms = 2_000;
     for version in ["1.0.0", "1.1.0"] {
-        let build = NewBuild {
-            version: Version::parse(version).unwrap(),
-            revision: Revision::parse("abcdef1").unwrap(),
-            artifact: Artifact::Image {
-                ami_id: AmiId::parse(&f.image_id).expect("moto's image id"),
-            },
-            changes: vec![],
-            ci_url: None,
-        };
-        db::builds::insert(&pool, &build, version, "ci", db::now_ms())
+        let build = new_build_from(version, &f.image_id);
+        db::builds::insert(&pool, &build, version, "ci", now())
             .await
             .unwrap();
     }
@@ -148,8 +133,11 @@ async fn world(strategy: Strategy) -> World {
 impl World {
     async fn run(&self, id: i64, done: fn(Phase) -> bool) -> Phase {
         for _ in 0..3000 {
-            let row = db::runs::load(&self.state.db, id).await.unwrap().unwrap();
-            let phase = Phase::parse(row.phase.as_deref().unwrap()).unwrap();
+            let row = db::rollouts::load(&self.state.db, id)
+                .await
+                .unwrap()
+                .unwrap();
+            let phase = row.phase.unwrap();
             if done(phase) {
                 return phase;
             }
@@ -170,7 +158,7 @@ impl World {
             &self.state,
             &person("erin", Role::Engineer),
             "t",
-            environment,
+            &env(environment),
         )
         .await
         .unwrap_or_else(|e| panic!("promote {environment}: {e}"))
@@ -189,19 +177,17 @@ impl World {
             &self.state,
             &qa,
             "t",
-            &current.build_version,
-            environment,
-            "approved",
-            "",
+            &version(&current.build_version),
+            &signoff(environment, "approved", ""),
         )
         .await
         .unwrap();
     }
 
     /// `version` into TEST, then promoted into STAGING and PROD; returns PROD's deployment.
-    async fn release(&self, version: &str) -> i64 {
+    async fn release(&self, release: &str) -> i64 {
         let erin = person("erin", Role::Engineer);
-        let id = deployments::deploy(&self.state, &erin, "t", "test", version)
+        let id = deployments::deploy(&self.state, &erin, "t", &env("test"), &version(release))
             .await
             .unwrap()
             .record
@@ -226,9 +212,12 @@ impl World {
         id
     }
 
-    async fn run_of(&self, id: i64) -> Run {
-        let row = db::runs::load(&self.state.db, id).await.unwrap().unwrap();
-        serde_json::from_str(&row.run.unwrap()).unwrap()
+    async fn run_of(&self, id: i64) -> DeploymentPlan {
+        let row = db::rollouts::load(&self.state.db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        row.plan.unwrap()
     }
 
     async fn instances(&self, ids: &[String]) -> Vec<Instance> {
@@ -271,7 +260,7 @@ impl World {
     }
 
     /// Whether `fleet` is what PROD's traffic reaches.
-    async fn serves(&self, run: &Run, fleet: &[String]) -> bool {
+    async fn serves(&self, run: &DeploymentPlan, fleet: &[String]) -> bool {
         let mut fleet = fleet.to_vec();
         fleet.sort();
         match run.binding.strategy {
@@ -330,7 +319,7 @@ async fn promotion_rollback_and_retirement(strategy: Strategy) {
 
     // Instant rollback: one switch back, the new fleet terminated.
     let started = Instant::now();
-    deployments::rollback(&w.state, &person("erin", Role::Engineer), "t", "prod")
+    deployments::rollback(&w.state, &person("erin", Role::Engineer), "t", &env("prod"))
         .await
         .unwrap();
     assert_eq!(w.run(second, |p| p.is_terminal()).await, Phase::RolledBack);

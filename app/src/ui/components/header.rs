@@ -1,7 +1,7 @@
 //! The page header: navigation and the user menu (name, role, sign out).
 
+use crate::api::auth::current_user;
 use crate::api::auth::Logout;
-use crate::api::reads::current_user;
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;

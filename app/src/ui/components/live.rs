@@ -2,7 +2,7 @@
 //! for resources that should refetch while something is moving, and following a started
 //! deployment to its page.
 
-use crate::domain::release::DeploymentDetail;
+use crate::domain::views::DeploymentDetail;
 use leptos::prelude::*;
 
 /// A signal bumped every `millis` in the browser, for as long as the page is shown.
@@ -20,7 +20,9 @@ pub fn ticker(millis: u64) -> RwSignal<u32> {
 }
 
 /// Goes to the deployment's page once an action started one.
-pub fn follow(started: MappedSignal<Option<Result<DeploymentDetail, ServerFnError>>>) {
+pub fn follow(
+    started: MappedSignal<Option<Result<DeploymentDetail, crate::use_cases::UseCaseError>>>,
+) {
     Effect::new(move |_| {
         if let Some(Ok(detail)) = started.get() {
             let navigate = leptos_router::hooks::use_navigate();
@@ -32,12 +34,42 @@ pub fn follow(started: MappedSignal<Option<Result<DeploymentDetail, ServerFnErro
     });
 }
 
-/// The error of a failed action, if it failed.
+/// The error of a failed action, if it failed: the gates that refused it as a list, else the
+/// error in words. Field reasons show beside their fields (see [`field_error`]).
 pub fn action_error<T: Clone + Send + Sync + 'static>(
-    value: MappedSignal<Option<Result<T, ServerFnError>>>,
+    value: MappedSignal<Option<Result<T, crate::use_cases::UseCaseError>>>,
 ) -> impl IntoView {
-    move || match value.get() {
-        Some(Err(e)) => Some(view! { <super::status::ErrorBox message=e.to_string()/> }),
+    move || {
+        match value.get() {
+        Some(Err(crate::use_cases::UseCaseError::GatesFailed(gates))) => Some(
+            view! {
+                <div class="error" role="alert" data-testid="refused-gates">
+                    <p>"Refused by these gates:"</p>
+                    <ul class="gates">
+                        {gates.into_iter().map(|g| view! {
+                            <li class="gate gate-failed" data-gate=format!("{:?}", g.gate)>"✗ " {g.reason}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Err(e)) => Some(view! { <super::status::ErrorBox message=e.to_string()/> }.into_any()),
         _ => None,
+    }
+    }
+}
+
+/// The reason a failed action gives for `field`, shown beside that field.
+pub fn field_error<T: Clone + Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, crate::use_cases::UseCaseError>>>,
+    field: &'static str,
+) -> impl IntoView {
+    move || {
+        value.get().and_then(|result| result.err()).and_then(|e| {
+            e.field(field).map(|reason| {
+                view! { <span class="field-error" role="alert" data-field=field>{reason.to_owned()}</span> }
+            })
+        })
     }
 }

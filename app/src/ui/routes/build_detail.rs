@@ -1,6 +1,6 @@
 //! One build: its artifact, changes and every deployment of it.
 
-use crate::api::reads::get_build_detail;
+use crate::api::builds::get_build_detail;
 use crate::domain::DeploymentRecord;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ pub fn BuildDetailPage() -> impl IntoView {
                                 <dt>"Artifact"</dt><dd class="artifact">{build.artifact.describe()}</dd>
                                 <dt>"Registered"</dt><dd><When at=build.created_at/> " by " {build.registered_by.clone()}</dd>
                                 <dt>"CI run"</dt><dd>{match build.ci_url.clone() {
-                                    Some(url) => view! { <a href=url.clone() rel="noopener noreferrer">{url.clone()}</a> }.into_any(),
+                                    Some(url) => view! { <a href=url.to_string() rel="noopener noreferrer">{url.to_string()}</a> }.into_any(),
                                     None => view! { <span class="muted">"not given"</span> }.into_any(),
                                 }}</dd>
                                 <dt>"Reached"</dt><dd>{if detail.summary.reached.is_empty() {

@@ -1,6 +1,6 @@
 //! Builds: newest first, with where each one got to.
 
-use crate::api::reads::get_builds;
+use crate::api::builds::get_builds;
 use crate::ui::components::status::{ErrorBox, When};
 use leptos::prelude::*;
 use leptos_meta::Title;

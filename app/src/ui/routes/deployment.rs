@@ -2,10 +2,10 @@
 //! the warm window's countdown and the instant-rollback button. Refreshes itself while the
 //! deployment moves.
 
-use crate::api::reads::current_user;
-use crate::api::releases::{get_deployment, RollBack};
-use crate::domain::release::DeploymentDetail;
+use crate::api::auth::current_user;
+use crate::api::deployments::{get_deployment, RollBack};
 use crate::domain::rollout::Phase;
+use crate::domain::views::DeploymentDetail;
 use crate::domain::{Permission, Role};
 use crate::ui::components::live::{action_error, ticker};
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};

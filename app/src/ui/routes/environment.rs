@@ -3,11 +3,12 @@
 //! the deploy, promote (with a confirmation listing what changes and every gate), roll back
 //! and scale actions.
 
-use crate::api::reads::current_user;
-use crate::api::releases::{get_environment, DeployBuild, Promote, RecordSignoff, RollBack, Scale};
-use crate::domain::release::{EnvironmentPage as Page, PromotionPreview};
+use crate::api::auth::current_user;
+use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
+use crate::api::environments::{get_environment, RecordSignoff};
+use crate::domain::views::{EnvironmentPage as Page, PromotionPreview};
 use crate::domain::{Permission, Role};
-use crate::ui::components::live::{action_error, follow, ticker};
+use crate::ui::components::live::{action_error, field_error, follow, ticker};
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,7 +54,6 @@ pub fn EnvironmentPage() -> impl IntoView {
         <Title text="Environment"/>
         {action_error(actions.sign.value())}
         {action_error(actions.deploy.value())}
-        {action_error(actions.promote.value())}
         {action_error(actions.rollback.value())}
         {action_error(actions.scale.value())}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -167,6 +167,8 @@ fn SignoffSection(
                             </select>
                         </label>
                         <label>"Notes " <textarea name="notes" rows="2" maxlength="2000"></textarea></label>
+                        {field_error(action.value(), "notes")}
+                        {field_error(action.value(), "verdict")}
                         <button type="submit">{format!("Record sign-off on {version}")}</button>
                     </ActionForm>
                 }
@@ -227,6 +229,7 @@ fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                             <input type="hidden" name="environment" value=promote_env/>
                             <button type="submit" disabled=!allowed data-testid="confirm-promote">"Confirm promotion"</button>
                         </ActionForm>
+                        {action_error(actions.promote.value())}
                     </details>
                 }
             })}
@@ -241,8 +244,9 @@ fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
             {page.fleet.is_some().then(|| view! {
                 <ActionForm action=actions.scale attr:class="inline">
                     <input type="hidden" name="environment" value=scale_env/>
-                    <label>"Instances " <input type="number" name="desired" min="1" max="100" value=page.fleet.as_ref().map(|f| f.instance_ids.len()).unwrap_or(1)/></label>
+                    <label>"Instances " <input type="number" name="desired" min="1" max=page.strategy.max_instances() value=page.fleet.as_ref().map(|f| f.instance_ids.len()).unwrap_or(1)/></label>
                     <button type="submit">"Scale"</button>
+                    {field_error(actions.scale.value(), "desired")}
                 </ActionForm>
             })}
         </section>

@@ -1,7 +1,7 @@
 //! Release history: every deployment ever recorded, filterable, paged by cursor, exportable.
 
 use super::build_detail::DeploymentTable;
-use crate::api::reads::get_history;
+use crate::api::history::get_history;
 use crate::domain::history::HistoryFilter;
 use crate::domain::views::HistoryPage as Page;
 use crate::domain::Outcome;
@@ -93,7 +93,7 @@ fn FilterForm(filter: HistoryFilter, environments: Vec<String>) -> impl IntoView
     let date = |at: Option<crate::domain::Timestamp>, end: bool| {
         at.map(|at| {
             let at = if end {
-                crate::domain::Timestamp(at.0 - 86_400_000)
+                crate::domain::Timestamp::from_millis(at.millis() - 86_400_000)
             } else {
                 at
             };

@@ -1,6 +1,6 @@
 //! Overview: one column per environment in pipeline order, and builds not yet deployed.
 
-use crate::api::reads::get_overview;
+use crate::api::overview::get_overview;
 use crate::domain::views::EnvironmentColumn;
 use crate::domain::Build;
 use crate::ui::components::status::{DemoBanner, ErrorBox, OutcomeBadge, When};

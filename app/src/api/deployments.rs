@@ -1,0 +1,72 @@
+//! Deploy, promote, roll back and scale from the pages, and one deployment's live page.
+
+use crate::domain::views::DeploymentDetail;
+use crate::use_cases::UseCaseError;
+use leptos::server;
+
+#[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
+use crate::use_cases::contract::{build_ref, environment_ref};
+#[cfg(feature = "ssr")]
+use crate::use_cases::{answer, authorised};
+
+/// A deployment with its live timeline.
+#[server(prefix = "/fn")]
+pub async fn get_deployment(id: i64) -> Result<DeploymentDetail, UseCaseError> {
+    let (use_cases, _, _) = authorised(Permission::Read).await?;
+    use_cases.deployment(id).await.map_err(answer)
+}
+
+/// Deploys a build into the first environment.
+#[server(prefix = "/fn")]
+pub async fn deploy_build(
+    environment: String,
+    version: String,
+) -> Result<DeploymentDetail, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
+    let environment = environment_ref(&environment).map_err(answer)?;
+    if version.trim().is_empty() {
+        let mut fields = crate::domain::FieldErrors::new();
+        fields.add("build", "required: the version to deploy");
+        return Err(answer(UseCaseError::Invalid(fields)));
+    }
+    let version = build_ref(&version).map_err(answer)?;
+    use_cases
+        .deploy(&actor, &address, &environment, &version)
+        .await
+        .map_err(answer)
+}
+
+/// Promotes the previous environment's build.
+#[server(prefix = "/fn")]
+pub async fn promote(environment: String) -> Result<DeploymentDetail, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
+    let environment = environment_ref(&environment).map_err(answer)?;
+    use_cases
+        .promote(&actor, &address, &environment)
+        .await
+        .map_err(answer)
+}
+
+/// Rolls an environment back.
+#[server(prefix = "/fn")]
+pub async fn roll_back(environment: String) -> Result<DeploymentDetail, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
+    let environment = environment_ref(&environment).map_err(answer)?;
+    use_cases
+        .rollback(&actor, &address, &environment)
+        .await
+        .map_err(answer)
+}
+
+/// Sets an environment's instance count.
+#[server(prefix = "/fn")]
+pub async fn scale(environment: String, desired: i64) -> Result<DeploymentDetail, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
+    let environment = environment_ref(&environment).map_err(answer)?;
+    use_cases
+        .scale(&actor, &address, &environment, desired)
+        .await
+        .map_err(answer)
+}

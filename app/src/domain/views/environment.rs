@@ -1,0 +1,88 @@
+//! What the environment page shows: the release it runs, its fleet, QA's verdict and what a
+//! promotion into it would change.
+
+use super::deployment::DeploymentDetail;
+use super::EnvironmentInfo;
+use crate::domain::gates::Gate;
+use crate::domain::signoff::SignOff;
+use crate::domain::{DeploymentRecord, Strategy};
+use serde::{Deserialize, Serialize};
+
+/// The fleet serving an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FleetView {
+    /// The deployment that put it into service.
+    pub deployment_id: i64,
+    /// Its image.
+    pub image_id: String,
+    /// Its instances.
+    pub instance_ids: Vec<String>,
+}
+
+/// What promoting into an environment would do, and whether it may.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PromotionPreview {
+    /// Where the build comes from.
+    pub from: String,
+    /// The build.
+    pub version: Option<String>,
+    /// Its revision.
+    pub revision: Option<String>,
+    /// The image the new fleet launches from, or how it will be baked.
+    pub image: String,
+    /// New instances.
+    pub instances: u32,
+    /// The fleet that goes out (warm first, then terminated).
+    pub outgoing: Vec<String>,
+    /// Every gate, passed or not.
+    pub gates: Vec<Gate>,
+}
+
+impl PromotionPreview {
+    /// Whether every gate passes.
+    pub fn allowed(&self) -> bool {
+        self.gates.iter().all(|g| g.passed)
+    }
+}
+
+/// QA's newest verdict on the build an environment runs, and whether it still counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignoffStatus {
+    /// The sign-off.
+    pub signoff: SignOff,
+    /// Why it no longer counts (empty when it does).
+    pub void_reasons: Vec<String>,
+}
+
+/// The environment page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentPage {
+    /// The environment.
+    pub environment: EnvironmentInfo,
+    /// How traffic is switched (and so how many instances a fleet may have).
+    pub strategy: Strategy,
+    /// Configured instances per fleet.
+    pub desired_capacity: u32,
+    /// Whether this is the first environment (builds are deployed into it).
+    pub first: bool,
+    /// Why it is frozen, if it is.
+    pub frozen: Option<String>,
+    /// The release it runs.
+    pub current: Option<DeploymentRecord>,
+    /// The fleet serving it.
+    pub fleet: Option<FleetView>,
+    /// A deployment in its verify or warm window (instant rollback possible).
+    pub warm: Option<DeploymentDetail>,
+    /// The mutation in flight.
+    pub in_flight: Option<DeploymentRecord>,
+    /// QA's newest verdict on what it runs.
+    pub signoff: Option<SignoffStatus>,
+    /// What a promotion into it would do (not for the first environment).
+    pub promotion: Option<PromotionPreview>,
+    /// Recent deployments, newest first.
+    pub recent: Vec<DeploymentRecord>,
+    /// Builds that may be deployed (first environment only), newest first.
+    pub deployable: Vec<String>,
+}

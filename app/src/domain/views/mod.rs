@@ -1,0 +1,135 @@
+//! What the pages show: plain serialisable values built by the server, read by the UI.
+
+pub mod deployment;
+pub mod environment;
+
+pub use deployment::{DeploymentDetail, StepView};
+pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
+
+use super::{Build, DeploymentRecord, HistoryFilter, Role, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// One environment as configured, in pipeline order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentInfo {
+    /// Short name, e.g. `prod`.
+    pub name: String,
+    /// Display title, e.g. `PROD`.
+    pub title: String,
+}
+
+/// An environment column on the overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentColumn {
+    /// The environment.
+    pub environment: EnvironmentInfo,
+    /// The last successful deployment: the release it runs.
+    pub current: Option<DeploymentRecord>,
+    /// The most recent deployment of any outcome, when it is not the current one.
+    pub latest_attempt: Option<DeploymentRecord>,
+}
+
+/// A build in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildSummary {
+    /// The build.
+    pub build: Build,
+    /// Environments it was deployed to successfully, in pipeline order.
+    pub reached: Vec<String>,
+}
+
+/// The overview page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    /// One column per environment, pipeline order.
+    pub columns: Vec<EnvironmentColumn>,
+    /// The newest builds not deployed anywhere yet.
+    pub undeployed: Vec<Build>,
+    /// Whether the database holds demo data.
+    pub demo: bool,
+}
+
+/// A page of builds, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildPage {
+    /// The builds.
+    pub items: Vec<BuildSummary>,
+    /// Cursor of the next (older) page.
+    pub next_cursor: Option<i64>,
+}
+
+/// One build with its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildDetail {
+    /// The build and where it went.
+    pub summary: BuildSummary,
+    /// Every deployment of it, newest first.
+    pub deployments: Vec<DeploymentRecord>,
+}
+
+/// A page of release history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// The filter that produced it.
+    pub filter: HistoryFilter,
+    /// Rows, newest first.
+    pub items: Vec<DeploymentRecord>,
+    /// How many rows match the filter, counted up to a cap.
+    pub total: i64,
+    /// True when more than `total` rows match (counting stopped at the cap).
+    pub total_capped: bool,
+    /// Cursor of the next (older) page.
+    pub next_cursor: Option<String>,
+    /// Environments, for the filter's choices.
+    pub environments: Vec<EnvironmentInfo>,
+}
+
+/// A user as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Created.
+    pub created_at: Timestamp,
+}
+
+/// An API token as admins see it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    /// Id.
+    pub id: i64,
+    /// Owner's login name.
+    pub user: String,
+    /// Label.
+    pub name: String,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last used, if ever.
+    pub last_used_at: Option<Timestamp>,
+    /// Revoked, if so.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A token just created: the secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    /// The stored row.
+    pub row: TokenRow,
+    /// The bearer secret; only its hash is kept.
+    pub secret: String,
+}

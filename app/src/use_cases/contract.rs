@@ -1,0 +1,163 @@
+//! The use-case contract: one method per command or query, implemented by the server and
+//! reached by both the pages (through server functions) and the REST API, so the two can never
+//! drift apart. Arguments are typed (an environment is an [`EnvironmentName`], a build a
+//! [`Version`]), so a swapped pair does not compile.
+
+use super::{Identity, UseCaseError};
+use crate::domain::history::HistoryCursor;
+use crate::domain::signoff::SignOff;
+use crate::domain::signoff_request::SignOffForm;
+use crate::domain::views::{
+    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, HistoryPage, Overview,
+    Principal, PromotionPreview, TokenRow, UserRow,
+};
+use crate::domain::{
+    Build, DeploymentRecord, EnvironmentName, HistoryFilter, NewBuild, Role, Version,
+};
+use std::sync::Arc;
+
+/// Whether registering a build created it or found the identical build already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registered {
+    /// A new build.
+    Created,
+    /// The same version with the same content was already registered.
+    AlreadyThere,
+}
+
+/// The use-cases, as the server implements them.
+#[async_trait::async_trait]
+pub trait UseCases: Send + Sync + 'static {
+    /// Environments with their current releases, and builds not yet deployed.
+    async fn overview(&self) -> Result<Overview, UseCaseError>;
+    /// Builds, newest first, older than `cursor`, `limit` of them.
+    async fn builds(&self, cursor: Option<i64>, limit: i64) -> Result<BuildPage, UseCaseError>;
+    /// One build with its deployments.
+    async fn build_detail(&self, version: &Version) -> Result<BuildDetail, UseCaseError>;
+    /// Registers a build from CI (idempotent for identical content).
+    async fn register_build(
+        &self,
+        actor: &Principal,
+        address: &str,
+        build: NewBuild,
+    ) -> Result<(Build, Registered), UseCaseError>;
+    /// A page of release history, `limit` rows.
+    async fn history(
+        &self,
+        filter: HistoryFilter,
+        cursor: Option<HistoryCursor>,
+        limit: i64,
+    ) -> Result<HistoryPage, UseCaseError>;
+    /// Every deployment matching `filter`, newest first (for exports).
+    async fn export_history(
+        &self,
+        filter: HistoryFilter,
+    ) -> Result<Vec<DeploymentRecord>, UseCaseError>;
+    /// Checks a password (throttled), and on success starts a fresh session.
+    async fn login(
+        &self,
+        session: tower_sessions::Session,
+        name: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<Principal, UseCaseError>;
+    /// Ends the session.
+    async fn logout(
+        &self,
+        session: tower_sessions::Session,
+        identity: &Identity,
+    ) -> Result<(), UseCaseError>;
+    /// Every user.
+    async fn users(&self) -> Result<Vec<UserRow>, UseCaseError>;
+    /// Adds a user (admin).
+    async fn add_user(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<UserRow, UseCaseError>;
+    /// Every API token.
+    async fn tokens(&self) -> Result<Vec<TokenRow>, UseCaseError>;
+    /// Creates a token for `user` (admin); the secret is returned once.
+    async fn create_token(
+        &self,
+        actor: &Principal,
+        address: &str,
+        user: &str,
+        name: &str,
+    ) -> Result<CreatedToken, UseCaseError>;
+    /// Revokes a token (admin).
+    async fn revoke_token(
+        &self,
+        actor: &Principal,
+        address: &str,
+        id: i64,
+    ) -> Result<(), UseCaseError>;
+    /// An environment's page: release, fleets, warm window, sign-off, promotion preview.
+    async fn environment(
+        &self,
+        actor: &Principal,
+        environment: &EnvironmentName,
+    ) -> Result<EnvironmentPage, UseCaseError>;
+    /// One deployment with its timeline.
+    async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError>;
+    /// Records QA's verdict on `version`, which the form's environment must run.
+    async fn sign_off(
+        &self,
+        actor: &Principal,
+        address: &str,
+        version: &Version,
+        form: SignOffForm,
+    ) -> Result<SignOff, UseCaseError>;
+    /// Deploys `version` into the first environment of the pipeline.
+    async fn deploy(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        version: &Version,
+    ) -> Result<DeploymentDetail, UseCaseError>;
+    /// What promoting into `environment` would change, with every gate.
+    async fn promotion_preview(
+        &self,
+        actor: &Principal,
+        environment: &EnvironmentName,
+    ) -> Result<PromotionPreview, UseCaseError>;
+    /// Promotes the build the previous environment runs into `environment`.
+    async fn promote(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+    ) -> Result<DeploymentDetail, UseCaseError>;
+    /// Rolls `environment` back (a traffic switch while the old fleet is warm).
+    async fn rollback(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+    ) -> Result<DeploymentDetail, UseCaseError>;
+    /// Sets the number of instances serving `environment`.
+    async fn scale(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        desired: i64,
+    ) -> Result<DeploymentDetail, UseCaseError>;
+}
+
+/// The use-cases, as the server provides them to every request.
+pub type SharedUseCases = Arc<dyn UseCases>;
+
+/// An environment named in a request: a name that cannot be one names no environment (404).
+pub fn environment_ref(text: &str) -> Result<EnvironmentName, UseCaseError> {
+    EnvironmentName::parse(text).map_err(|_| UseCaseError::NotFound(format!("environment {text}")))
+}
+
+/// A build named in a request: a version that cannot be one names no build (404).
+pub fn build_ref(text: &str) -> Result<Version, UseCaseError> {
+    Version::parse(text).map_err(|_| UseCaseError::NotFound(format!("build {text}")))
+}

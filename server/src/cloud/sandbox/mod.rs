@@ -1,0 +1,556 @@
+//! The `sandbox` adapter: an in-process simulated fleet for the demo and for tests. It keeps
+//! AWS's timings (instances boot, targets pass health checks after a while, deregistered
+//! targets drain, images take time to bake) on tokio's clock, so tests can pause and advance
+//! time, and it injects faults on request: instances that never get healthy, throttling and
+//! 5xx answers at a given rate, slow calls, alarms that fire.
+
+pub mod names;
+
+use crate::cloud::{
+    Alarm, AlarmState, Cloud, CloudError, Image, ImageState, Instance, InstanceState, LaunchSpec,
+    Tags, TargetHealth, TargetState,
+};
+use async_trait::async_trait;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use tokio::time::{Duration, Instant};
+
+/// How long things take in the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timings {
+    /// Launch to running.
+    pub boot: Duration,
+    /// Registration (of a running instance) to healthy.
+    pub health_check: Duration,
+    /// Deregistration to gone.
+    pub draining: Duration,
+    /// CreateImage to available.
+    pub bake: Duration,
+    /// Terminate to terminated.
+    pub shutdown: Duration,
+}
+
+impl Timings {
+    /// Roughly what AWS takes, shortened for a demo.
+    pub fn realistic() -> Self {
+        Self {
+            boot: Duration::from_secs(20),
+            health_check: Duration::from_secs(15),
+            draining: Duration::from_secs(10),
+            bake: Duration::from_secs(30),
+            shutdown: Duration::from_secs(5),
+        }
+    }
+
+    /// Everything at once (for measuring engine overhead).
+    pub fn instant() -> Self {
+        Self {
+            boot: Duration::ZERO,
+            health_check: Duration::ZERO,
+            draining: Duration::ZERO,
+            bake: Duration::ZERO,
+            shutdown: Duration::ZERO,
+        }
+    }
+}
+
+/// Faults to inject.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Instances launched from now on never pass health checks.
+    pub never_healthy: bool,
+    /// Share of calls answered with throttling (0.0–1.0).
+    pub throttle_rate: f64,
+    /// Share of calls answered with a 5xx (0.0–1.0).
+    pub error_rate: f64,
+    /// Added to every call.
+    pub latency: Duration,
+    /// New instances are missing from DescribeInstances this long after their launch (AWS's
+    /// eventual consistency: "not found" right after a launch means "not yet visible").
+    pub invisible_after_launch: Duration,
+}
+
+#[derive(Debug, Clone)]
+struct SimInstance {
+    image_id: String,
+    tags: Tags,
+    launched: Instant,
+    terminated: Option<Instant>,
+    healthy_ever: bool,
+}
+
+#[derive(Debug, Clone)]
+struct SimTarget {
+    registered: Instant,
+    deregistered: Option<Instant>,
+}
+
+#[derive(Debug, Clone)]
+struct SimImage {
+    id: String,
+    created: Instant,
+}
+
+#[derive(Debug, Default)]
+struct World {
+    next_id: u64,
+    instances: BTreeMap<String, SimInstance>,
+    client_tokens: HashMap<String, Vec<String>>,
+    images: BTreeMap<String, SimImage>,
+    target_groups: HashMap<String, BTreeMap<String, SimTarget>>,
+    listeners: HashMap<String, String>,
+    addresses: HashMap<String, String>,
+    alarms: BTreeMap<String, AlarmState>,
+    calls: BTreeMap<&'static str, u64>,
+}
+
+/// The simulated cloud.
+#[derive(Debug)]
+pub struct SandboxCloud {
+    timings: Timings,
+    world: Mutex<World>,
+    faults: Mutex<Faults>,
+    dice: Mutex<StdRng>,
+}
+
+impl SandboxCloud {
+    /// A cloud with these timings and no faults.
+    pub fn new(timings: Timings) -> Self {
+        Self {
+            timings,
+            world: Mutex::new(World::default()),
+            faults: Mutex::new(Faults::default()),
+            dice: Mutex::new(StdRng::seed_from_u64(7)),
+        }
+    }
+
+    /// Replaces the injected faults.
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.faults) = faults;
+    }
+
+    /// Sets (or creates) an alarm's state.
+    pub fn set_alarm(&self, name: &str, state: AlarmState) {
+        lock(&self.world).alarms.insert(name.to_owned(), state);
+    }
+
+    /// Declares a target group (so that it exists, empty).
+    pub fn add_target_group(&self, arn: &str) {
+        lock(&self.world)
+            .target_groups
+            .entry(arn.to_owned())
+            .or_default();
+    }
+
+    /// Declares a listener forwarding to `target_group`.
+    pub fn add_listener(&self, arn: &str, target_group: &str) {
+        lock(&self.world)
+            .listeners
+            .insert(arn.to_owned(), target_group.to_owned());
+    }
+
+    /// Declares an Elastic IP allocation, not yet associated.
+    pub fn add_address(&self, allocation_id: &str) {
+        lock(&self.world)
+            .addresses
+            .entry(allocation_id.to_owned())
+            .or_default();
+    }
+
+    /// Takes over instances that already serve (after a restart of the demo, whose simulated
+    /// world lived in memory): running, healthy and registered in `target_group`.
+    pub fn adopt(
+        &self,
+        tags: &Tags,
+        image_id: &str,
+        instance_ids: &[String],
+        target_group: Option<&str>,
+    ) {
+        let now = Instant::now();
+        let long_ago = now
+            .checked_sub(Duration::from_secs(24 * 3600))
+            .unwrap_or(now);
+        let mut world = lock(&self.world);
+        for id in instance_ids {
+            world.instances.entry(id.clone()).or_insert(SimInstance {
+                image_id: image_id.to_owned(),
+                tags: tags.clone(),
+                launched: long_ago,
+                terminated: None,
+                healthy_ever: true,
+            });
+            if let Some(group) = target_group {
+                world
+                    .target_groups
+                    .entry(group.to_owned())
+                    .or_default()
+                    .insert(
+                        id.clone(),
+                        SimTarget {
+                            registered: long_ago,
+                            deregistered: None,
+                        },
+                    );
+            }
+        }
+        // Fresh ids must not collide with adopted ones.
+        let highest = instance_ids
+            .iter()
+            .filter_map(|id| u64::from_str_radix(id.trim_start_matches("i-"), 16).ok())
+            .max()
+            .unwrap_or(0);
+        world.next_id = world.next_id.max(highest);
+    }
+
+    /// How many times each operation was called (faulted calls included).
+    pub fn call_counts(&self) -> BTreeMap<&'static str, u64> {
+        lock(&self.world).calls.clone()
+    }
+
+    async fn call(&self, operation: &'static str) -> Result<(), CloudError> {
+        let faults = lock(&self.faults).clone();
+        *lock(&self.world).calls.entry(operation).or_default() += 1;
+        if !faults.latency.is_zero() {
+            tokio::time::sleep(faults.latency).await;
+        }
+        let roll: f64 = lock(&self.dice).gen();
+        if roll < faults.throttle_rate {
+            return Err(CloudError::Throttled(format!("{operation}: Rate exceeded")));
+        }
+        if roll < faults.throttle_rate + faults.error_rate {
+            return Err(CloudError::Unavailable(format!(
+                "{operation}: InternalError"
+            )));
+        }
+        Ok(())
+    }
+
+    fn instance_state(&self, instance: &SimInstance, now: Instant) -> InstanceState {
+        match instance.terminated {
+            Some(at) if now >= at + self.timings.shutdown => InstanceState::Terminated,
+            Some(_) => InstanceState::ShuttingDown,
+            None if now >= instance.launched + self.timings.boot => InstanceState::Running,
+            None => InstanceState::Pending,
+        }
+    }
+}
+
+fn no_target_group(arn: &str) -> CloudError {
+    CloudError::NotFound(format!("target group {arn}"))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind; carry on with it.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[async_trait]
+impl Cloud for SandboxCloud {
+    async fn launch(&self, spec: &LaunchSpec) -> Result<Vec<Instance>, CloudError> {
+        self.call("RunInstances").await?;
+        if spec.count == 0 || !spec.image_id.starts_with("ami-") {
+            return Err(CloudError::Rejected(
+                "count must be at least 1 and image_id an ami- id".into(),
+            ));
+        }
+        let never_healthy = lock(&self.faults).never_healthy;
+        let now = Instant::now();
+        let mut world = lock(&self.world);
+        let ids = match world.client_tokens.get(&spec.client_token) {
+            Some(ids) => ids.clone(),
+            None => {
+                let mut ids = Vec::new();
+                for _ in 0..spec.count {
+                    world.next_id += 1;
+                    let id = format!("i-{:017x}", world.next_id);
+                    let instance = SimInstance {
+                        image_id: spec.image_id.clone(),
+                        tags: spec.tags.clone(),
+                        launched: now,
+                        terminated: None,
+                        healthy_ever: !never_healthy,
+                    };
+                    world.instances.insert(id.clone(), instance);
+                    ids.push(id);
+                }
+                world
+                    .client_tokens
+                    .insert(spec.client_token.clone(), ids.clone());
+                ids
+            }
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| world.instances.get(id).map(|i| (id, i)))
+            .map(|(id, i)| Instance {
+                id: id.clone(),
+                image_id: i.image_id.clone(),
+                state: self.instance_state(i, now),
+                tags: i.tags.clone(),
+            })
+            .collect())
+    }
+
+    async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError> {
+        self.call("DescribeInstances").await?;
+        let hidden = lock(&self.faults).invisible_after_launch;
+        let now = Instant::now();
+        let world = lock(&self.world);
+        Ok(world
+            .instances
+            .iter()
+            .filter(|(_, i)| now >= i.launched + hidden)
+            .filter(|(_, i)| tags.iter().all(|(k, v)| i.tags.get(k) == Some(v)))
+            .map(|(id, i)| Instance {
+                id: id.clone(),
+                image_id: i.image_id.clone(),
+                state: self.instance_state(i, now),
+                tags: i.tags.clone(),
+            })
+            .collect())
+    }
+
+    async fn terminate(&self, instance_ids: &[String]) -> Result<(), CloudError> {
+        self.call("TerminateInstances").await?;
+        let now = Instant::now();
+        let mut world = lock(&self.world);
+        if let Some(missing) = instance_ids
+            .iter()
+            .find(|id| !world.instances.contains_key(*id))
+        {
+            return Err(CloudError::NotFound(format!("instance {missing}")));
+        }
+        for id in instance_ids {
+            if let Some(instance) = world.instances.get_mut(id) {
+                instance.terminated.get_or_insert(now);
+            }
+        }
+        // A terminated instance leaves every target group and loses its address.
+        for targets in world.target_groups.values_mut() {
+            for id in instance_ids {
+                if let Some(target) = targets.get_mut(id) {
+                    target.deregistered.get_or_insert(now);
+                }
+            }
+        }
+        world
+            .addresses
+            .retain(|_, instance| !instance_ids.contains(instance));
+        Ok(())
+    }
+
+    async fn create_image(
+        &self,
+        instance_id: &str,
+        name: &str,
+        _tags: &Tags,
+    ) -> Result<String, CloudError> {
+        self.call("CreateImage").await?;
+        let now = Instant::now();
+        let mut world = lock(&self.world);
+        if world
+            .instances
+            .get(instance_id)
+            .is_none_or(|i| i.terminated.is_some())
+        {
+            return Err(CloudError::NotFound(format!("instance {instance_id}")));
+        }
+        if world.images.contains_key(name) {
+            return Err(CloudError::Rejected(format!(
+                "InvalidAMIName.Duplicate: {name}"
+            )));
+        }
+        world.next_id += 1;
+        let id = format!("ami-{:017x}", world.next_id);
+        world.images.insert(
+            name.to_owned(),
+            SimImage {
+                id: id.clone(),
+                created: now,
+            },
+        );
+        Ok(id)
+    }
+
+    async fn find_image(&self, name: &str) -> Result<Option<Image>, CloudError> {
+        self.call("DescribeImages").await?;
+        let now = Instant::now();
+        let world = lock(&self.world);
+        Ok(world.images.get(name).map(|image| Image {
+            id: image.id.clone(),
+            name: name.to_owned(),
+            state: if now >= image.created + self.timings.bake {
+                ImageState::Available
+            } else {
+                ImageState::Pending
+            },
+        }))
+    }
+
+    async fn register_targets(
+        &self,
+        target_group: &str,
+        instance_ids: &[String],
+    ) -> Result<(), CloudError> {
+        self.call("RegisterTargets").await?;
+        let now = Instant::now();
+        let mut world = lock(&self.world);
+        if let Some(missing) = instance_ids
+            .iter()
+            .find(|id| !world.instances.contains_key(*id))
+        {
+            return Err(CloudError::Rejected(format!("InvalidTarget: {missing}")));
+        }
+        let targets = world
+            .target_groups
+            .get_mut(target_group)
+            .ok_or_else(|| no_target_group(target_group))?;
+        for id in instance_ids {
+            let target = targets.entry(id.clone()).or_insert(SimTarget {
+                registered: now,
+                deregistered: None,
+            });
+            if target.deregistered.is_some() {
+                *target = SimTarget {
+                    registered: now,
+                    deregistered: None,
+                };
+            }
+        }
+        Ok(())
+    }
+
+    async fn deregister_targets(
+        &self,
+        target_group: &str,
+        instance_ids: &[String],
+    ) -> Result<(), CloudError> {
+        self.call("DeregisterTargets").await?;
+        let now = Instant::now();
+        let mut world = lock(&self.world);
+        let targets = world
+            .target_groups
+            .get_mut(target_group)
+            .ok_or_else(|| no_target_group(target_group))?;
+        for id in instance_ids {
+            if let Some(target) = targets.get_mut(id) {
+                target.deregistered.get_or_insert(now);
+            }
+        }
+        Ok(())
+    }
+
+    async fn target_health(&self, target_group: &str) -> Result<Vec<TargetHealth>, CloudError> {
+        self.call("DescribeTargetHealth").await?;
+        let now = Instant::now();
+        let world = lock(&self.world);
+        let targets = world
+            .target_groups
+            .get(target_group)
+            .ok_or_else(|| no_target_group(target_group))?;
+        let mut health = Vec::new();
+        for (id, target) in targets {
+            let state = match target.deregistered {
+                Some(at) if now >= at + self.timings.draining => continue,
+                Some(_) => TargetState::Draining,
+                None => {
+                    let Some(instance) = world.instances.get(id) else {
+                        continue;
+                    };
+                    match self.instance_state(instance, now) {
+                        InstanceState::Running => {
+                            let up_since =
+                                target.registered.max(instance.launched + self.timings.boot);
+                            if now < up_since + self.timings.health_check {
+                                TargetState::Initial
+                            } else if instance.healthy_ever {
+                                TargetState::Healthy
+                            } else {
+                                TargetState::Unhealthy
+                            }
+                        }
+                        InstanceState::Pending => TargetState::Initial,
+                        _ => TargetState::Unused,
+                    }
+                }
+            };
+            health.push(TargetHealth {
+                instance_id: id.clone(),
+                state,
+            });
+        }
+        Ok(health)
+    }
+
+    async fn forward_listener(&self, listener: &str, target_group: &str) -> Result<(), CloudError> {
+        self.call("ModifyListener").await?;
+        let mut world = lock(&self.world);
+        if !world.target_groups.contains_key(target_group) {
+            return Err(no_target_group(target_group));
+        }
+        let forward = world
+            .listeners
+            .get_mut(listener)
+            .ok_or_else(|| CloudError::NotFound(format!("listener {listener}")))?;
+        *forward = target_group.to_owned();
+        Ok(())
+    }
+
+    async fn listener_target(&self, listener: &str) -> Result<Option<String>, CloudError> {
+        self.call("DescribeListeners").await?;
+        Ok(lock(&self.world).listeners.get(listener).cloned())
+    }
+
+    async fn associate_address(
+        &self,
+        allocation_id: &str,
+        instance_id: &str,
+    ) -> Result<(), CloudError> {
+        self.call("AssociateAddress").await?;
+        let now = Instant::now();
+        let mut world = lock(&self.world);
+        let running = world
+            .instances
+            .get(instance_id)
+            .is_some_and(|i| self.instance_state(i, now) == InstanceState::Running);
+        if !running {
+            return Err(CloudError::Rejected(format!(
+                "instance {instance_id} is not running"
+            )));
+        }
+        let address = world
+            .addresses
+            .get_mut(allocation_id)
+            .ok_or_else(|| CloudError::NotFound(format!("address {allocation_id}")))?;
+        *address = instance_id.to_owned();
+        Ok(())
+    }
+
+    async fn address_instance(&self, allocation_id: &str) -> Result<Option<String>, CloudError> {
+        self.call("DescribeAddresses").await?;
+        let world = lock(&self.world);
+        let address = world
+            .addresses
+            .get(allocation_id)
+            .ok_or_else(|| CloudError::NotFound(format!("address {allocation_id}")))?;
+        Ok(Some(address.clone()).filter(|a| !a.is_empty()))
+    }
+
+    async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError> {
+        self.call("DescribeAlarms").await?;
+        let world = lock(&self.world);
+        Ok(names
+            .iter()
+            .filter_map(|name| {
+                world.alarms.get(name).map(|state| Alarm {
+                    name: name.clone(),
+                    state: *state,
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,54 @@
+//! The core state: what the use-cases and the engine need (database, settings, cloud, clock)
+//! and nothing of the web. The web layer ([`crate::state::AppState`]) holds a core beside what
+//! only it needs; tools and tests build a core alone.
+
+use crate::clock::Clock;
+use crate::cloud::Cloud;
+use crate::config::{EnvironmentSettings, Settings};
+use app::domain::EnvironmentName;
+use sqlx::AnyPool;
+use std::sync::Arc;
+
+/// Database, settings, cloud and clock, cheap to clone.
+#[derive(Clone)]
+pub struct Core {
+    /// The database.
+    pub db: AnyPool,
+    /// The configuration, parsed.
+    pub settings: Arc<Settings>,
+    /// Where fleets run (behind retries).
+    pub cloud: Arc<dyn Cloud>,
+    /// "Now", for every use-case and the engine alike.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Core {
+    /// A core over these parts.
+    pub fn new(
+        db: AnyPool,
+        settings: Settings,
+        cloud: Arc<dyn Cloud>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            db,
+            settings: Arc::new(settings),
+            cloud,
+            clock,
+        }
+    }
+
+    /// Now, in epoch milliseconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The environment named `name` and its place in the pipeline.
+    pub fn environment(&self, name: &EnvironmentName) -> Option<(usize, &EnvironmentSettings)> {
+        self.settings
+            .environments
+            .iter()
+            .enumerate()
+            .find(|(_, e)| &e.name == name)
+    }
+}

@@ -1,0 +1,292 @@
+//! A deployment's rollout, as the `deployments` row and its `deployment_steps` hold it: the
+//! phase, the plan (stored as JSON), the warm window, a rollback request and the timeline. This
+//! is the one place the phase and the plan are parsed: callers get [`Phase`] and
+//! [`DeploymentPlan`]. A step's writes happen in [`save`], in one transaction that first proves
+//! the worker's lease is still current.
+
+use super::jobs::{self, Lease, StaleLease};
+use app::domain::plan::DeploymentPlan;
+use app::domain::rollout::Phase;
+use app::domain::views::StepView;
+use app::domain::{Fleet, Outcome, Timestamp};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row};
+
+fn decode(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> sqlx::Error {
+    sqlx::Error::Decode(error.into())
+}
+
+fn encode(error: serde_json::Error) -> sqlx::Error {
+    sqlx::Error::Encode(Box::new(error))
+}
+
+fn phase(row: &AnyRow, column: &str) -> Result<Phase, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    Phase::parse(&text).map_err(decode)
+}
+
+/// A deployment's rollout state.
+#[derive(Debug, Clone)]
+pub struct RolloutRow {
+    /// Id.
+    pub id: i64,
+    /// Phase (`None` for history rows the engine never ran).
+    pub phase: Option<Phase>,
+    /// The plan and progress (`None` for history rows the engine never ran).
+    pub plan: Option<DeploymentPlan>,
+    /// Notes so far.
+    pub notes: String,
+    /// When the warm window ends.
+    pub warm_until: Option<i64>,
+    /// Who asked to roll back.
+    pub rollback_requested_by: Option<String>,
+}
+
+/// Loads a deployment's rollout state.
+pub async fn load<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<RolloutRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, phase, run, notes, warm_until, rollback_requested_by FROM deployments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| {
+        let plan: Option<String> = row.try_get("run")?;
+        Ok(RolloutRow {
+            id: row.try_get("id")?,
+            phase: match row.try_get::<Option<String>, _>("phase")? {
+                Some(_) => Some(phase(&row, "phase")?),
+                None => None,
+            },
+            plan: plan
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(decode)?,
+            notes: row.try_get("notes")?,
+            warm_until: super::opt_i64(&row, "warm_until")?,
+            rollback_requested_by: row.try_get("rollback_requested_by")?,
+        })
+    })
+    .transpose()
+}
+
+/// Appends a line to a deployment's timeline.
+pub async fn add_step<'c>(
+    db: impl Executor<'c, Database = Any>,
+    deployment_id: i64,
+    at: i64,
+    phase: Phase,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO deployment_steps (deployment_id, at, phase, message) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(deployment_id)
+    .bind(at)
+    .bind(phase.as_str())
+    .bind(message)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A deployment's timeline, oldest first.
+pub async fn steps<'c>(
+    db: impl Executor<'c, Database = Any>,
+    deployment_id: i64,
+) -> Result<Vec<StepView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT at, phase, message FROM deployment_steps WHERE deployment_id = $1 ORDER BY id",
+    )
+    .bind(deployment_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StepView {
+                at: Timestamp::from_millis(r.try_get("at")?),
+                phase: phase(r, "phase")?,
+                message: r.try_get("message")?,
+            })
+        })
+        .collect()
+}
+
+/// What becomes of an environment's serving fleet with a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FleetChange {
+    /// Unchanged.
+    Keep,
+    /// This fleet serves now.
+    Set(Fleet),
+    /// Nothing serves.
+    Clear,
+}
+
+/// Everything one step writes.
+#[derive(Debug, Clone)]
+pub struct StepWrite {
+    /// The deployment's environment.
+    pub environment: String,
+    /// Its phase after the step.
+    pub phase: Phase,
+    /// The plan and progress.
+    pub plan: DeploymentPlan,
+    /// Notes (with the reason once it ends badly).
+    pub notes: String,
+    /// Set when the warm window starts.
+    pub warm_until: Option<i64>,
+    /// A timeline line, when something happened.
+    pub step: Option<String>,
+    /// The serving fleet.
+    pub fleet: FleetChange,
+    /// When to run the next step; `None` when the deployment is over.
+    pub next_run_at: Option<i64>,
+}
+
+/// Persists a step: state, timeline line, fleet and next job, all or nothing, and only while
+/// `lease` is current.
+pub async fn save(
+    pool: &AnyPool,
+    lease: Lease,
+    now: i64,
+    write: &StepWrite,
+) -> Result<Result<(), StaleLease>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let conn: &mut AnyConnection = &mut tx;
+    if let Err(stale) = jobs::check(conn, lease).await? {
+        return Ok(Err(stale));
+    }
+    let plan = serde_json::to_string(&write.plan).map_err(encode)?;
+    let outcome: Outcome = write.phase.outcome();
+    let finished_at = write.phase.is_terminal().then_some(now);
+    sqlx::query(
+        "UPDATE deployments SET phase = $1, outcome = $2, run = $3, notes = $4, \
+         finished_at = COALESCE($5, finished_at) WHERE id = $6",
+    )
+    .bind(write.phase.as_str())
+    .bind(outcome.as_str())
+    .bind(plan)
+    .bind(&write.notes)
+    .bind(finished_at)
+    .bind(lease.deployment_id)
+    .execute(&mut *conn)
+    .await?;
+    if let Some(until) = write.warm_until {
+        sqlx::query("UPDATE deployments SET warm_until = $1 WHERE id = $2")
+            .bind(until)
+            .bind(lease.deployment_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let Some(message) = &write.step {
+        add_step(&mut *conn, lease.deployment_id, now, write.phase, message).await?;
+    }
+    match &write.fleet {
+        FleetChange::Keep => {}
+        FleetChange::Set(fleet) => {
+            super::fleets::set(&mut *conn, &write.environment, fleet, now).await?
+        }
+        FleetChange::Clear => super::fleets::clear(&mut *conn, &write.environment).await?,
+    }
+    let queued = match write.next_run_at {
+        Some(at) => jobs::reschedule(conn, lease, at).await?,
+        None => jobs::finish(conn, lease).await?,
+    };
+    if let Err(stale) = queued {
+        return Ok(Err(stale));
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// A new engine deployment's columns.
+#[derive(Debug, Clone)]
+pub struct NewRollout<'a> {
+    /// The history row.
+    pub deployment: super::deployments::NewDeployment<'a>,
+    /// The plan.
+    pub plan: &'a DeploymentPlan,
+}
+
+/// Inserts an accepted deployment (phase `pending`) and queues its first step. A second
+/// in-flight deployment of the environment fails on the unique index.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewRollout<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let plan = serde_json::to_string(new.plan).map_err(encode)?;
+    let id = super::deployments::insert(&mut *conn, &new.deployment).await?;
+    sqlx::query("UPDATE deployments SET phase = $1, run = $2 WHERE id = $3")
+        .bind(Phase::Pending.as_str())
+        .bind(plan)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    jobs::enqueue(&mut *conn, id, now).await?;
+    Ok(id)
+}
+
+/// The environment's deployments in `phases`, newest first.
+pub async fn in_phases<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+    phases: &[Phase],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let list = phases
+        .iter()
+        .map(|p| format!("'{}'", p.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = sqlx::query(&format!(
+        "SELECT id FROM deployments WHERE environment = $1 AND phase IN ({list}) ORDER BY id DESC"
+    ))
+    .bind(environment)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|r| r.try_get("id")).collect()
+}
+
+/// Ends a warm window now (a newer deployment replaces the old fleet's purpose).
+pub async fn end_warm_window(
+    conn: &mut AnyConnection,
+    deployment_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    jobs::interrupt(conn, deployment_id, now).await?;
+    sqlx::query("UPDATE deployments SET warm_until = $1 WHERE id = $2 AND phase = 'warm'")
+        .bind(now)
+        .bind(deployment_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Asks the engine to roll a verifying or warm deployment back. `false` when it has moved on
+/// (the caller then deploys the previous release instead). The deployment is in flight again,
+/// so this fails on the unique index while another mutation of the environment is.
+pub async fn request_rollback(
+    conn: &mut AnyConnection,
+    deployment_id: i64,
+    by: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    // The job row first: both this and the engine's step lock it before the deployment.
+    if !jobs::interrupt(conn, deployment_id, now).await? {
+        return Ok(false);
+    }
+    let done = sqlx::query(
+        "UPDATE deployments SET rollback_requested_by = $1, outcome = 'in_progress' \
+         WHERE id = $2 AND phase IN ('verifying', 'warm') AND rollback_requested_by IS NULL",
+    )
+    .bind(by)
+    .bind(deployment_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

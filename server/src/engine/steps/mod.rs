@@ -1,0 +1,46 @@
+//! One step of a deployment: look at the cloud, act, and say what happened. Every step may
+//! run twice (a crash after acting but before the engine persisted, a lease that expired):
+//! launches look up their tag first and carry a client token, images are looked up by their
+//! unique name before baking, and registering, switching and terminating are idempotent.
+//!
+//! The step families live in their own files: [`launch`] (begin, bake, launch),
+//! [`health_wait`] (the new fleet's health, scaling), [`verify`] (verify and warm windows),
+//! [`retire`] and [`rollback`]. Traffic switching per strategy is in [`super::traffic`].
+
+mod health_wait;
+mod launch;
+mod retire;
+mod rollback;
+mod verify;
+
+use super::outcome::{Context, StepOutcome};
+use crate::cloud::{Cloud, CloudError};
+use app::domain::plan::DeploymentPlan;
+use app::domain::rollout::Phase;
+use app::domain::DeploymentKind;
+
+/// Runs the step of `phase`, updating `plan`'s progress.
+pub async fn advance(
+    cloud: &dyn Cloud,
+    phase: Phase,
+    plan: &mut DeploymentPlan,
+    cx: &Context,
+) -> Result<StepOutcome, CloudError> {
+    match phase {
+        Phase::Pending => Ok(launch::begin(plan)),
+        Phase::Baking => launch::bake(cloud, plan, cx).await,
+        Phase::Launching => launch::launch(cloud, plan, cx).await,
+        Phase::AwaitingHealth if plan.kind == DeploymentKind::Scale => {
+            health_wait::resize(cloud, plan, cx).await
+        }
+        Phase::AwaitingHealth => health_wait::await_health(cloud, plan, cx).await,
+        Phase::CuttingOver => verify::cut_over(cloud, plan, cx).await,
+        Phase::Verifying => verify::verify(cloud, plan, cx).await,
+        Phase::Warm => Ok(verify::keep_warm(plan, cx)),
+        Phase::Retiring => retire::retire(cloud, plan).await,
+        Phase::RollingBack => rollback::roll_back(cloud, plan, cx).await,
+        Phase::Succeeded | Phase::RolledBack | Phase::Failed => {
+            Ok(StepOutcome::Failed(format!("{phase} is final")))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Accepting a deployment: the history row in flight, its plan, the first timeline line, the
+//! queued first step, the end of any warm window it supersedes and the audit entry — one
+//! transaction, or nothing at all.
+
+use super::detail::detail;
+use crate::core::Core;
+use crate::db::{self, audit, rollouts};
+use crate::service::{conflict_on_unique, internal};
+use app::domain::gates::{failed, Gate, GateKind};
+use app::domain::plan::DeploymentPlan;
+use app::domain::rollout::Phase;
+use app::domain::views::{DeploymentDetail, Principal};
+use app::domain::Outcome;
+use app::use_cases::UseCaseError;
+
+/// Refuses when a gate failed: a mutation in flight is a conflict (409), anything else a
+/// failed precondition listing every failed gate (412).
+pub fn refuse_failed(gates: &[Gate]) -> Result<(), UseCaseError> {
+    let failed = failed(gates);
+    if let Some(busy) = failed.iter().find(|g| g.gate == GateKind::NothingInFlight) {
+        Err(UseCaseError::Conflict(busy.reason.clone()))
+    } else if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(UseCaseError::GatesFailed(failed))
+    }
+}
+
+/// Who asks, from where, and whether the row is demo data.
+pub struct Requester<'a> {
+    /// The person (or token owner).
+    pub actor: &'a Principal,
+    /// Their address, for the audit log.
+    pub address: &'a str,
+    /// Label the history row as demo data.
+    pub demo: bool,
+}
+
+/// Accepts `plan`: one transaction, or nothing at all.
+pub async fn accept(
+    core: &Core,
+    by: Requester<'_>,
+    plan: DeploymentPlan,
+    notes: String,
+) -> Result<DeploymentDetail, UseCaseError> {
+    let now = core.now();
+    let mut tx = core.db.begin().await.map_err(internal)?;
+    let new = rollouts::NewRollout {
+        deployment: db::deployments::NewDeployment {
+            environment: &plan.environment,
+            build_id: plan.build_id,
+            kind: plan.kind,
+            outcome: Outcome::InProgress,
+            started_by: &by.actor.name,
+            started_at: now,
+            finished_at: None,
+            notes: &notes,
+            demo: by.demo,
+        },
+        plan: &plan,
+    };
+    let id = rollouts::insert(&mut tx, &new, now).await.map_err(|e| {
+        conflict_on_unique(
+            e,
+            format!("{} already has a deployment in flight", plan.environment),
+        )
+    })?;
+    let line = format!(
+        "{} of {} requested by {}",
+        plan.kind, plan.build, by.actor.name
+    );
+    rollouts::add_step(&mut *tx, id, now, Phase::Pending, &line)
+        .await
+        .map_err(internal)?;
+    // Any change to the serving fleet ends the previous release's warm window: a switch back
+    // would no longer restore what served before (a new release replaced it, or a resize
+    // added instances the old fleet knows nothing of).
+    for warm in rollouts::in_phases(&mut *tx, &plan.environment, &[Phase::Warm])
+        .await
+        .map_err(internal)?
+    {
+        rollouts::end_warm_window(&mut tx, warm, now)
+            .await
+            .map_err(internal)?;
+    }
+    let details = serde_json::json!({
+        "deployment": id, "environment": plan.environment, "kind": plan.kind.as_str(),
+        "image_id": plan.image_id, "desired": plan.desired,
+    })
+    .to_string();
+    let action = format!("deployment.{}", plan.kind);
+    let entry = audit::Entry {
+        actor: &by.actor.name,
+        action: &action,
+        target: &plan.build,
+        details,
+        address: by.address,
+    };
+    audit::append(&mut *tx, entry, now)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    detail(core, id).await
+}

@@ -1,0 +1,39 @@
+//! One deployment as its page and `GET /api/v1/deployments/{id}` show it: the history row,
+//! the phase, the timeline, the fleets and the warm window.
+
+use crate::core::Core;
+use crate::db::{self, rollouts};
+use crate::service::internal;
+use app::domain::rollout::Phase;
+use app::domain::views::DeploymentDetail;
+use app::domain::Timestamp;
+use app::use_cases::UseCaseError;
+
+/// A deployment with its timeline and fleets.
+pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseError> {
+    let record = db::deployments::by_id(&core.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
+    let row = rollouts::load(&core.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
+    let steps = rollouts::steps(&core.db, id).await.map_err(internal)?;
+    let plan = row.plan.as_ref();
+    let warm_until = row.warm_until.filter(|_| row.phase == Some(Phase::Warm));
+    Ok(DeploymentDetail {
+        record,
+        phase: row.phase,
+        progress: plan.map(|p| p.progress.clone()).unwrap_or_default(),
+        steps,
+        image_id: plan.and_then(|p| p.image_id.clone()),
+        desired: plan.map(|p| p.desired),
+        new_fleet: plan.map(|p| p.new_instances.clone()).unwrap_or_default(),
+        old_fleet: plan.map(|p| p.old_instances().to_vec()).unwrap_or_default(),
+        warm_until: warm_until.map(Timestamp::from_millis),
+        warm_seconds_left: warm_until.map(|until| ((until - core.now()) / 1000).max(0)),
+        rollback_requested_by: row.rollback_requested_by.clone(),
+        reason: row.plan.and_then(|p| p.reason),
+    })
+}

@@ -1,0 +1,25 @@
+//! Deploy, promote, roll back and scale: each checks its gates, then accepts the deployment in
+//! one transaction ([`accept`]). The unique index on in-flight deployments turns a concurrent
+//! second request into a conflict, whichever replica took it. The engine does the rest.
+//! One file per command; the plan they build is in [`plan`], the detail query in [`detail`].
+
+pub mod accept;
+pub mod deploy;
+pub mod detail;
+pub mod plan;
+pub mod promote;
+pub mod rollback;
+pub mod scale;
+
+pub use deploy::deploy;
+pub use detail::detail;
+pub use promote::{preview, promote, promotion_preview};
+pub use rollback::rollback;
+pub use scale::scale;
+
+use app::domain::EnvironmentName;
+use app::use_cases::UseCaseError;
+
+fn not_found(environment: &EnvironmentName) -> UseCaseError {
+    UseCaseError::NotFound(format!("environment {environment}"))
+}

@@ -1,0 +1,51 @@
+//! A deployment's plan from its environment's settings: binding, launch template, timings
+//! and alarms captured when the deployment is accepted, so a later config change never alters
+//! a deployment in flight.
+
+use crate::config::EnvironmentSettings;
+use app::domain::plan::DeploymentPlan;
+use app::domain::{Build, DeploymentKind, Fleet};
+use app::use_cases::UseCaseError;
+
+/// A plan for `environment` with its timings and binding.
+pub fn plan_for(
+    environment: &EnvironmentSettings,
+    kind: DeploymentKind,
+    build: &Build,
+    image_id: Option<String>,
+    previous: Option<Fleet>,
+) -> Result<DeploymentPlan, UseCaseError> {
+    let version = build.version.to_string();
+    // Start-up fills a template in for the sandbox, and the loader demands one on AWS.
+    let template = environment.launch_template(&version).ok_or_else(|| {
+        super::super::internal(format!(
+            "environment {} has no [environments.instance]",
+            environment.name
+        ))
+    })?;
+    Ok(DeploymentPlan {
+        environment: environment.name.to_string(),
+        kind,
+        binding: environment.binding(),
+        template,
+        build_id: build.id,
+        build: version,
+        image_id,
+        bake: None,
+        desired: environment.desired_capacity,
+        health_deadline_ms: environment.health_deadline.as_millis_i64(),
+        verify_ms: environment.verify_window.as_millis_i64(),
+        warm_ms: environment.warm_retention.as_millis_i64(),
+        alarms: environment.alarms.clone(),
+        previous,
+        new_instances: Vec::new(),
+        new_target_group: None,
+        remove: Vec::new(),
+        launched_at: None,
+        switched_at: None,
+        rollback_started_at: None,
+        failures: 0,
+        progress: String::new(),
+        reason: None,
+    })
+}

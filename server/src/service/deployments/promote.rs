@@ -1,0 +1,102 @@
+//! Promoting the build the previous environment runs: the preview the confirmation shows
+//! (what changes and every gate), and the promotion itself, baking an image from a healthy
+//! source instance where the environment asks for it.
+
+use super::accept::{accept, refuse_failed, Requester};
+use super::not_found;
+use super::plan::plan_for;
+use crate::core::Core;
+use crate::db;
+use crate::service::gates::{self, Promotion};
+use crate::service::{internal, signoffs};
+use app::domain::gates::{Gate, GateKind};
+use app::domain::plan::Bake;
+use app::domain::views::{DeploymentDetail, Principal, PromotionPreview};
+use app::domain::{DeploymentKind, EnvironmentName};
+use app::use_cases::UseCaseError;
+
+/// What promoting into `environment` would do, with every gate.
+pub async fn preview(
+    core: &Core,
+    actor: &Principal,
+    environment: &EnvironmentName,
+) -> Result<Promotion, UseCaseError> {
+    let (index, env) = core
+        .environment(environment)
+        .ok_or_else(|| not_found(environment))?;
+    if index == 0 {
+        return Err(UseCaseError::GatesFailed(vec![Gate {
+            gate: GateKind::SourceRelease,
+            passed: false,
+            reason: format!(
+                "{} is the first environment: deploy a build into it",
+                env.title
+            ),
+        }]));
+    }
+    let source = &core.settings.environments[index - 1];
+    gates::promotion(core, env, source, &actor.name).await
+}
+
+/// The preview alone (for the dialog and `GET …/promotion`).
+pub async fn promotion_preview(
+    core: &Core,
+    actor: &Principal,
+    environment: &EnvironmentName,
+) -> Result<PromotionPreview, UseCaseError> {
+    Ok(preview(core, actor, environment).await?.preview)
+}
+
+/// Promotes the build the previous environment runs into `environment`.
+pub async fn promote(
+    core: &Core,
+    actor: &Principal,
+    address: &str,
+    environment: &EnvironmentName,
+) -> Result<DeploymentDetail, UseCaseError> {
+    let promotion = preview(core, actor, environment).await?;
+    refuse_failed(&promotion.preview.gates)?;
+    let (_, env) = core
+        .environment(environment)
+        .ok_or_else(|| not_found(environment))?;
+    let build = promotion
+        .build
+        .ok_or_else(|| internal("promotion passed its gates without a build"))?;
+    let source_fleet = db::fleets::get(&core.db, promotion.source.name.as_str())
+        .await
+        .map_err(internal)?;
+    let previous = db::fleets::get(&core.db, environment.as_str())
+        .await
+        .map_err(internal)?;
+    let mut plan = plan_for(env, DeploymentKind::Promote, &build, None, previous)?;
+    if env.bake_image {
+        let from_instance = source_fleet
+            .as_ref()
+            .and_then(|f| f.instance_ids.first().cloned())
+            .ok_or_else(|| internal("promotion to bake passed its gates without an instance"))?;
+        plan.bake = Some(Bake {
+            from_environment: promotion.source.name.to_string(),
+            from_instance,
+            // Unique per deployment, so a retried bake finds its own image instead of
+            // making a second one, and a later promotion of the same build bakes afresh.
+            image_name: format!(
+                "greenlight-{}-{}-{}",
+                environment,
+                build.version,
+                core.now()
+            ),
+        });
+    } else {
+        plan.image_id = Some(match source_fleet.filter(|f| f.build_id == build.id) {
+            Some(fleet) => fleet.image_id,
+            None => signoffs::build_image(&build),
+        });
+    }
+    let notes = format!("from {}", promotion.source.title);
+    let by = Requester {
+        actor,
+        address,
+        demo: false,
+    };
+    accept(core, by, plan, notes).await
+}

@@ -1,0 +1,166 @@
+//! The engine's job queue: leases are exclusive, expire, and carry a fencing counter that
+//! turns a stale worker's writes away.
+
+use crate::support::app::{spawn_app, TestApp};
+use crate::support::fixtures::now;
+use app::domain::{Artifact, DeploymentKind, NewBuild, Outcome};
+use greenlight::db::jobs::{self, Lease, StaleLease};
+use greenlight::db::{builds, deployments};
+
+async fn deployment(app: &TestApp, environment: &'static str) -> i64 {
+    let version = format!("6.0.{}", rand::random::<u16>());
+    let new = NewBuild {
+        version: app::domain::Version::parse(&version).expect("version"),
+        revision: app::domain::Revision::parse("abcdef1").expect("rev"),
+        artifact: Artifact::Image {
+            ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
+        },
+        changes: vec![],
+        ci_url: None,
+    };
+    let build = builds::insert(&app.pool, &new, &version, "ci", now())
+        .await
+        .expect("build")
+        .id;
+    let row = deployments::NewDeployment {
+        environment,
+        build_id: build,
+        kind: DeploymentKind::Promote,
+        outcome: Outcome::InProgress,
+        started_by: "dana",
+        started_at: now(),
+        finished_at: None,
+        notes: "",
+        demo: false,
+    };
+    deployments::insert(&app.pool, &row)
+        .await
+        .expect("deployment")
+}
+
+#[tokio::test]
+async fn a_due_job_is_leased_by_one_worker_until_its_lease_expires() {
+    let app = spawn_app().await;
+    let id = deployment(&app, "prod").await;
+    jobs::enqueue(&app.pool, id, 1_000).await.expect("enqueue");
+    assert_eq!(
+        jobs::lease_next(&app.pool, "a", 999, 30_000)
+            .await
+            .expect("lease"),
+        None,
+        "not due yet"
+    );
+    let first = jobs::lease_next(&app.pool, "a", 1_000, 30_000)
+        .await
+        .expect("lease")
+        .expect("granted");
+    assert_eq!(first.deployment_id, id);
+    assert_eq!(
+        jobs::lease_next(&app.pool, "b", 20_000, 30_000)
+            .await
+            .expect("lease"),
+        None,
+        "held by a"
+    );
+    let second = jobs::lease_next(&app.pool, "b", 31_001, 30_000)
+        .await
+        .expect("lease")
+        .expect("expired, taken over");
+    assert!(second.fence > first.fence);
+
+    let mut conn = app.pool.acquire().await.expect("conn");
+    assert_eq!(
+        jobs::check(&mut conn, first).await.expect("check"),
+        Err(StaleLease(id))
+    );
+    assert_eq!(
+        jobs::reschedule(&mut conn, first, 50_000)
+            .await
+            .expect("write"),
+        Err(StaleLease(id)),
+        "the stale worker is turned away"
+    );
+    assert_eq!(
+        jobs::finish(&mut conn, first).await.expect("write"),
+        Err(StaleLease(id))
+    );
+    assert_eq!(jobs::check(&mut conn, second).await.expect("check"), Ok(()));
+    assert_eq!(
+        jobs::reschedule(&mut conn, second, 40_000)
+            .await
+            .expect("write"),
+        Ok(())
+    );
+    drop(conn);
+
+    assert_eq!(
+        jobs::lease_next(&app.pool, "c", 39_999, 30_000)
+            .await
+            .expect("lease"),
+        None,
+        "rescheduled later"
+    );
+    let third = jobs::lease_next(&app.pool, "c", 40_000, 30_000)
+        .await
+        .expect("lease")
+        .expect("due again");
+    let mut conn = app.pool.acquire().await.expect("conn");
+    assert_eq!(
+        jobs::finish(&mut conn, third).await.expect("finish"),
+        Ok(())
+    );
+    assert_eq!(app.count("deployment_jobs").await, 0);
+}
+
+#[tokio::test]
+async fn the_most_overdue_job_goes_first() {
+    let app = spawn_app().await;
+    let (late, later) = (
+        deployment(&app, "staging").await,
+        deployment(&app, "prod").await,
+    );
+    jobs::enqueue(&app.pool, later, 2_000)
+        .await
+        .expect("enqueue");
+    jobs::enqueue(&app.pool, late, 1_000)
+        .await
+        .expect("enqueue");
+    let lease = jobs::lease_next(&app.pool, "a", 5_000, 1_000)
+        .await
+        .expect("lease")
+        .expect("granted");
+    assert_eq!(lease.deployment_id, late);
+}
+
+#[tokio::test]
+async fn twenty_workers_racing_for_one_job_get_one_lease() {
+    let app = spawn_app().await;
+    let id = deployment(&app, "prod").await;
+    jobs::enqueue(&app.pool, id, 0).await.expect("enqueue");
+    let mut tasks = Vec::new();
+    for worker in 0..20 {
+        let pool = app.pool.clone();
+        tasks.push(tokio::spawn(async move {
+            let name = format!("w{worker}");
+            loop {
+                match jobs::lease_next(&pool, &name, 10, 60_000).await {
+                    Ok(lease) => return lease,
+                    // SQLite may report a busy database under contention; try again.
+                    Err(e)
+                        if e.to_string().contains("locked") || e.to_string().contains("busy") =>
+                    {
+                        tokio::task::yield_now().await
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }));
+    }
+    let mut granted: Vec<Lease> = Vec::new();
+    for task in tasks {
+        if let Some(lease) = task.await.expect("task") {
+            granted.push(lease);
+        }
+    }
+    assert_eq!(granted.len(), 1, "{granted:?}");
+}

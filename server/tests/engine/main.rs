@@ -1,0 +1,13 @@
+//! The deployment engine on the sandbox, driven step by step on a hand-moved clock: every
+//! path of a rollout, faults and crashes, the job queue, gates seen from the use-cases, and
+//! the supervisor. Each test's harness checks at the end that no job was left unfinished.
+
+mod crashing_cloud;
+mod faults;
+mod gates;
+mod jobs;
+mod paths;
+mod supervisor;
+
+#[path = "../support/mod.rs"]
+mod support;

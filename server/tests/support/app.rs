@@ -1,0 +1,191 @@
+//! `spawn_app()`: a fresh database and the real server on 127.0.0.1:0, with request helpers
+//! (bearer or cookie, JSON in and out) every HTTP test uses.
+
+use super::database::fresh_database;
+use app::domain::Role;
+use greenlight::clock::SystemClock;
+use greenlight::config::Settings;
+use greenlight::{service, startup};
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use sqlx::AnyPool;
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: AnyPool,
+    pub client: reqwest::Client,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn(|_| {}, None).await
+}
+
+pub async fn spawn_app_with_site(site: greenlight::site::Site) -> TestApp {
+    spawn(|_| {}, Some(site)).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(configure, None).await
+}
+
+async fn spawn(
+    configure: impl FnOnce(&mut Settings),
+    site: Option<greenlight::site::Site>,
+) -> TestApp {
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        database_url: fresh_database().await,
+        demo: false,
+        // Tests that want the engine in the background ask for it.
+        engine_workers: 0,
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    let pool = startup::database(&settings).await.expect("database");
+    let site = site.unwrap_or_else(|| greenlight::site::Site::from_files(Vec::new()));
+    let running = startup::start_with_site(settings, pool.clone(), site)
+        .await
+        .expect("server");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        base: format!("http://{}", running.address),
+        pool,
+        client,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Adds a user with a fixed password and returns the password.
+    pub async fn user(&self, name: &str, role: Role) -> String {
+        let password = format!("{name}-password-123");
+        service::accounts::add_user(
+            &self.pool,
+            &SystemClock,
+            "test",
+            "local",
+            name,
+            role,
+            &password,
+        )
+        .await
+        .expect("add user");
+        password
+    }
+
+    /// Adds a user with `role` and returns a token for it.
+    pub async fn token(&self, name: &str, role: Role) -> String {
+        self.user(name, role).await;
+        service::accounts::create_token(&self.pool, &SystemClock, "test", "local", name, "test")
+            .await
+            .expect("token")
+            .secret
+    }
+
+    /// `GET path`, with a bearer token when given.
+    pub async fn get(&self, token: Option<&str>, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("GET request")
+    }
+
+    /// `POST path` with a JSON body, with a bearer token when given.
+    pub async fn post(&self, token: Option<&str>, path: &str, body: &Value) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("POST request")
+    }
+
+    /// [`Self::get`], answered as status and JSON (`null` when the body is not JSON).
+    pub async fn get_json(&self, token: Option<&str>, path: &str) -> (u16, Value) {
+        status_and_json(self.get(token, path).await).await
+    }
+
+    /// [`Self::post`], answered as status and JSON (`null` when the body is not JSON).
+    pub async fn post_json(&self, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
+        status_and_json(self.post(token, path, &body).await).await
+    }
+
+    /// A fresh client (own cookie jar).
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Posts to a server function as a same-origin browser form would.
+    pub async fn server_fn(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+        bearer: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = client
+            .post(self.url(path))
+            .form(form)
+            .header("Origin", &self.base);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("server fn request")
+    }
+
+    /// Signs `client` in through the login server function.
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.server_fn(
+            client,
+            login_path(),
+            &[("name", name), ("password", password)],
+            None,
+        )
+        .await
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
+            .try_get("n")
+            .expect("n")
+    }
+}
+
+pub fn login_path() -> &'static str {
+    <app::api::auth::Login as leptos::server_fn::ServerFn>::PATH
+}
+
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("greenlight_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// A response's status and JSON body (`null` when it is not JSON).
+pub async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
