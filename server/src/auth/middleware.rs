@@ -78,14 +78,10 @@ async fn session_principal(
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let login_at = session
-        .get::<i64>(LOGIN_AT)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(0);
+    // A session without its sign-in time cannot prove it is young enough: it ends.
+    let login_at = session.get::<i64>(LOGIN_AT).await.ok().flatten();
     let absolute = core.settings.session_absolute_timeout.as_millis_i64();
-    if core.now() - login_at > absolute {
+    if login_at.is_none_or(|at| core.now() - at > absolute) {
         let _ = session.flush().await;
         return Ok(None);
     }

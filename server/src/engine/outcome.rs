@@ -51,5 +51,6 @@ pub fn happened(event: Event, message: impl Into<String>) -> StepOutcome {
 
 /// Milliseconds as people read them (`4m 58s`).
 pub fn seconds(ms: i64) -> String {
-    app::domain::duration::describe_seconds(u64::try_from(ms / 1000).unwrap_or(0))
+    // A moment already past reads as "0s".
+    app::domain::duration::describe_seconds((ms / 1000).max(0).unsigned_abs())
 }

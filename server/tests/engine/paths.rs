@@ -328,7 +328,7 @@ async fn instances_not_yet_listed_after_a_launch_are_waited_for_not_relaunched()
     let h = harness(|_| {}).await;
     h.build("1.0.0").await;
     h.sandbox.set_faults(Faults {
-        invisible_after_launch: std::time::Duration::from_millis(400),
+        invisible_for_lookups: 2,
         ..Faults::default()
     });
     let id = h.deploy("1.0.0").await;

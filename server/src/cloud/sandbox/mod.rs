@@ -67,9 +67,10 @@ pub struct Faults {
     pub error_rate: f64,
     /// Added to every call.
     pub latency: Duration,
-    /// New instances are missing from DescribeInstances this long after their launch (AWS's
-    /// eventual consistency: "not found" right after a launch means "not yet visible").
-    pub invisible_after_launch: Duration,
+    /// New instances are missing from this many DescribeInstances answers after their launch
+    /// (AWS's eventual consistency: "not found" right after a launch means "not yet
+    /// visible"). Counted in lookups, not time, so a test sees it the same on any clock.
+    pub invisible_for_lookups: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +80,8 @@ struct SimInstance {
     launched: Instant,
     terminated: Option<Instant>,
     healthy_ever: bool,
+    /// DescribeInstances answers that will still leave it out.
+    unlisted_lookups: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +183,7 @@ impl SandboxCloud {
                 launched: long_ago,
                 terminated: None,
                 healthy_ever: true,
+                unlisted_lookups: 0,
             });
             if let Some(group) = target_group {
                 world
@@ -196,12 +200,13 @@ impl SandboxCloud {
             }
         }
         // Fresh ids must not collide with adopted ones.
-        let highest = instance_ids
+        if let Some(highest) = instance_ids
             .iter()
             .filter_map(|id| u64::from_str_radix(id.trim_start_matches("i-"), 16).ok())
             .max()
-            .unwrap_or(0);
-        world.next_id = world.next_id.max(highest);
+        {
+            world.next_id = world.next_id.max(highest);
+        }
     }
 
     /// How many times each operation was called (faulted calls included).
@@ -257,7 +262,10 @@ impl Cloud for SandboxCloud {
                 "count must be at least 1 and image_id an ami- id".into(),
             ));
         }
-        let never_healthy = lock(&self.faults).never_healthy;
+        let (never_healthy, invisible_for) = {
+            let faults = lock(&self.faults);
+            (faults.never_healthy, faults.invisible_for_lookups)
+        };
         let now = Instant::now();
         let mut world = lock(&self.world);
         let ids = match world.client_tokens.get(&spec.client_token) {
@@ -273,6 +281,7 @@ impl Cloud for SandboxCloud {
                         launched: now,
                         terminated: None,
                         healthy_ever: !never_healthy,
+                        unlisted_lookups: invisible_for,
                     };
                     world.instances.insert(id.clone(), instance);
                     ids.push(id);
@@ -297,14 +306,22 @@ impl Cloud for SandboxCloud {
 
     async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError> {
         self.call("DescribeInstances").await?;
-        let hidden = lock(&self.faults).invisible_after_launch;
         let now = Instant::now();
-        let world = lock(&self.world);
-        Ok(world
-            .instances
+        let mut world = lock(&self.world);
+        let mut listed = Vec::new();
+        for (id, instance) in world.instances.iter_mut() {
+            if !tags.iter().all(|(k, v)| instance.tags.get(k) == Some(v)) {
+                continue;
+            }
+            if instance.unlisted_lookups > 0 {
+                instance.unlisted_lookups -= 1;
+                continue;
+            }
+            listed.push(id.clone());
+        }
+        Ok(listed
             .iter()
-            .filter(|(_, i)| now >= i.launched + hidden)
-            .filter(|(_, i)| tags.iter().all(|(k, v)| i.tags.get(k) == Some(v)))
+            .filter_map(|id| world.instances.get(id).map(|i| (id, i)))
             .map(|(id, i)| Instance {
                 id: id.clone(),
                 image_id: i.image_id.clone(),
