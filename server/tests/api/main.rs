@@ -15,5 +15,6 @@ mod harness;
 mod helpers;
 mod history;
 mod jobs;
+mod openapi;
 mod pages;
 mod signoffs;
