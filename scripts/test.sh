@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI runs: fmt, clippy, unit + integration tests on SQLite and on PostgreSQL (a
-# throwaway cluster), the release build, and the browser end-to-end tests.
+# throwaway cluster), the release build, the OpenAPI document validated and the API fuzzed
+# against it with schemathesis, and the browser end-to-end tests.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +43,9 @@ trap - EXIT
 
 step "release build"
 cargo leptos build --release --precompress
+
+step "OpenAPI document and API fuzzing"
+scripts/openapi_check.sh "$CARGO_TARGET_DIR/release/greenlight"
 
 step "browser end-to-end"
 scripts/e2e.sh "$CARGO_TARGET_DIR/release/greenlight"

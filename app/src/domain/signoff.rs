@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A QA verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Good to promote.
@@ -45,7 +46,6 @@ pub struct SignOff {
     /// The environment it was tested in.
     pub environment: String,
     /// Approved or rejected.
-    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "approved"))]
     pub verdict: Verdict,
     /// What QA wrote.
     pub notes: String,

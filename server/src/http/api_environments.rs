@@ -4,23 +4,30 @@
 //! gate.
 
 use super::error::{ApiError, ErrorBody};
-use super::identity;
+use super::{extract, identity};
 use crate::core::Core;
 use app::domain::views::{DeploymentDetail, PromotionPreview};
 use app::domain::Permission;
 use app::use_cases::contract::{build_ref, environment_ref};
 use app::use_cases::{Identity, UseCases};
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
 
 /// `POST …/deployments`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployRequest {
-    /// The version to deploy (first environment of the pipeline only).
+    /// The version to deploy (first environment of the pipeline only; the rules of
+    /// `BuildRegistration.version`, any other text names no build).
+    #[schema(
+        example = "1.4.2",
+        max_length = 64,
+        pattern = r"^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"
+    )]
     pub build: String,
 }
 
@@ -28,8 +35,27 @@ pub struct DeployRequest {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleRequest {
-    /// Instances wanted.
+    /// Instances wanted: 1–100, at most 1 for an `elastic-ip` environment, and not what
+    /// already runs.
+    #[schema(example = 2, minimum = 1, maximum = 100)]
+    #[serde(deserialize_with = "whole_number")]
     pub desired: i64,
+}
+
+/// A JSON number that is whole, however it is written (`2` or `2.0`): JSON Schema's
+/// `integer`, which the document promises and client generators may send either way.
+fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    if let Some(whole) = number.as_i64() {
+        return Ok(whole);
+    }
+    match number.as_f64() {
+        // The bounds keep the cast exact: every whole f64 in them is an i64.
+        Some(n) if n.fract() == 0.0 && n >= i64::MIN as f64 && n < i64::MAX as f64 => Ok(n as i64),
+        _ => Err(D::Error::custom(format!(
+            "invalid value: {number}, expected a whole number"
+        ))),
+    }
 }
 
 type Started = Result<(StatusCode, Json<DeploymentDetail>), ApiError>;
@@ -48,32 +74,52 @@ fn deploy_target(text: &str) -> Result<app::domain::Version, ApiError> {
     Ok(build_ref(text)?)
 }
 
-fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(t)| t)
-        .map_err(|e| ApiError::bad_request("body", e.body_text()))
+/// The `{environment}` path parameter.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct EnvironmentPath {
+    /// The environment's name as configured: 1–32 of `a-z`, `0-9` and `-`; any other text
+    /// names no environment.
+    #[param(example = "staging", pattern = "^[a-z0-9-]{1,32}$")]
+    environment: String,
+}
+
+/// The `{id}` path parameter of a deployment.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct DeploymentIdPath {
+    /// The deployment's id (`record.id`).
+    #[param(example = 42)]
+    id: i64,
 }
 
 /// Deploy a build into the first environment (engineer or admin).
 #[utoipa::path(
-    post, path = "/api/v1/environments/{environment}/deployments", tag = "deployments",
-    params(("environment" = String, Path)), request_body = DeployRequest, security(("bearer" = [])),
+    post, operation_id = "deploy", path = "/api/v1/environments/{environment}/deployments", tag = "deployments",
+    params(EnvironmentPath), request_body = DeployRequest, security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "Another mutation in flight", body = ErrorBody),
-        (status = 412, description = "Gates failed (listed)", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 400, description = "The body is not JSON of this shape (malformed, wrong type, unknown or missing field, no `Content-Type: application/json`), or the path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
+        (status = 404, description = "No such environment or build", body = ErrorBody),
+        (status = 409, description = "Another mutation of the environment is in flight", body = ErrorBody),
+        (status = 412, description = "Gates failed, listed in `gates` (only the first environment takes deploys; frozen; alarms firing)", body = ErrorBody),
+        (status = 422, description = "`build` is blank", body = ErrorBody),
     )
 )]
 pub async fn deploy(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(environment): Path<String>,
+    environment: Result<Path<String>, PathRejection>,
     request: Result<Json<DeployRequest>, JsonRejection>,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
-    let request = body(request)?;
+    let environment = extract::path(environment, "environment")?;
+    let request = extract::body(request)?;
     started(
         core.deploy(
             &actor,
@@ -87,22 +133,26 @@ pub async fn deploy(
 
 /// Promote the build the previous environment runs (engineer or admin).
 #[utoipa::path(
-    post, path = "/api/v1/environments/{environment}/promote", tag = "deployments",
-    params(("environment" = String, Path)), security(("bearer" = [])),
+    post, operation_id = "promote", path = "/api/v1/environments/{environment}/promote", tag = "deployments",
+    params(EnvironmentPath), security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "Another mutation in flight", body = ErrorBody),
-        (status = 412, description = "Gates failed (listed)", body = ErrorBody),
+        (status = 400, description = "The path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
+        (status = 404, description = "No such environment", body = ErrorBody),
+        (status = 409, description = "Another mutation of the environment is in flight", body = ErrorBody),
+        (status = 412, description = "Gates failed, listed in `gates`", body = ErrorBody),
     )
 )]
 pub async fn promote(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(environment): Path<String>,
+    environment: Result<Path<String>, PathRejection>,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
+    let environment = extract::path(environment, "environment")?;
     started(
         core.promote(&actor, &identity.address, &environment_ref(&environment)?)
             .await?,
@@ -111,21 +161,24 @@ pub async fn promote(
 
 /// What a promotion would change and its gates (any signed-in role).
 #[utoipa::path(
-    get, path = "/api/v1/environments/{environment}/promotion", tag = "deployments",
-    params(("environment" = String, Path)), security(("bearer" = [])),
+    get, operation_id = "preview_promotion", path = "/api/v1/environments/{environment}/promotion", tag = "deployments",
+    params(EnvironmentPath), security(("bearer" = [])),
     responses(
-        (status = 200, body = PromotionPreview),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 412, description = "The first environment takes deploys, not promotions", body = ErrorBody),
+        (status = 200, description = "What a promotion would change, and every gate", body = PromotionPreview),
+        (status = 400, description = "The path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 404, description = "No such environment", body = ErrorBody),
+        (status = 412, description = "The first environment takes deploys, not promotions (the gate is in `gates`)", body = ErrorBody),
     )
 )]
 pub async fn promotion(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(environment): Path<String>,
+    environment: Result<Path<String>, PathRejection>,
 ) -> Result<Json<PromotionPreview>, ApiError> {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Read)?.clone();
+    let environment = extract::path(environment, "environment")?;
     Ok(Json(
         core.promotion_preview(&actor, &environment_ref(&environment)?)
             .await?,
@@ -135,21 +188,25 @@ pub async fn promotion(
 /// Roll back: a traffic switch while the old fleet is warm, else a deploy of the release
 /// before (engineer or admin).
 #[utoipa::path(
-    post, path = "/api/v1/environments/{environment}/rollback", tag = "deployments",
-    params(("environment" = String, Path)), security(("bearer" = [])),
+    post, operation_id = "roll_back", path = "/api/v1/environments/{environment}/rollback", tag = "deployments",
+    params(EnvironmentPath), security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "The path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
+        (status = 404, description = "No such environment", body = ErrorBody),
         (status = 409, description = "Another mutation in flight, or nothing to roll back to", body = ErrorBody),
     )
 )]
 pub async fn rollback(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(environment): Path<String>,
+    environment: Result<Path<String>, PathRejection>,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
+    let environment = extract::path(environment, "environment")?;
     started(
         core.rollback(&actor, &identity.address, &environment_ref(&environment)?)
             .await?,
@@ -158,24 +215,28 @@ pub async fn rollback(
 
 /// Set the number of instances (engineer or admin).
 #[utoipa::path(
-    post, path = "/api/v1/environments/{environment}/scale", tag = "deployments",
-    params(("environment" = String, Path)), request_body = ScaleRequest, security(("bearer" = [])),
+    post, operation_id = "scale", path = "/api/v1/environments/{environment}/scale", tag = "deployments",
+    params(EnvironmentPath), request_body = ScaleRequest, security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "Another mutation in flight, or no fleet", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 400, description = "The body is not JSON of this shape (malformed, wrong type, unknown or missing field, no `Content-Type: application/json`), or the path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
+        (status = 404, description = "No such environment", body = ErrorBody),
+        (status = 409, description = "Another mutation in flight, or the environment runs no fleet", body = ErrorBody),
+        (status = 422, description = "`desired` is above the environment's limit (1 for `elastic-ip`) or what already runs", body = ErrorBody),
     )
 )]
 pub async fn scale(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(environment): Path<String>,
+    environment: Result<Path<String>, PathRejection>,
     request: Result<Json<ScaleRequest>, JsonRejection>,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
-    let request = body(request)?;
+    let environment = extract::path(environment, "environment")?;
+    let request = extract::body(request)?;
     started(
         core.scale(
             &actor,
@@ -189,15 +250,40 @@ pub async fn scale(
 
 /// One deployment with its live timeline (any signed-in role).
 #[utoipa::path(
-    get, path = "/api/v1/deployments/{id}", tag = "deployments",
-    params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = DeploymentDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody))
+    get, operation_id = "show_deployment", path = "/api/v1/deployments/{id}", tag = "deployments",
+    params(DeploymentIdPath), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The deployment", body = DeploymentDetail),
+        (status = 400, description = "`id` is not a 64-bit integer", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 404, description = "No such deployment", body = ErrorBody),
+    )
 )]
 pub async fn show(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<DeploymentDetail>, ApiError> {
     identity(identity_ext).require(Permission::Read)?;
+    let id = extract::path(id, "id")?;
     Ok(Json(core.deployment(id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn desired_is_any_whole_json_number_and_nothing_else() {
+        let desired = |json: &str| {
+            serde_json::from_str::<ScaleRequest>(&format!("{{\"desired\": {json}}}"))
+                .map(|r| r.desired)
+        };
+        assert_eq!(desired("3").ok(), Some(3));
+        assert_eq!(desired("3.0").ok(), Some(3));
+        assert_eq!(desired("-2e0").ok(), Some(-2));
+        for refused in ["2.5", "1e300", "18446744073709551615", "\"2\"", "null"] {
+            assert!(desired(refused).is_err(), "{refused}");
+        }
+    }
 }

@@ -1,13 +1,15 @@
 //! `/api/v1/builds/{version}/signoffs`: QA records a verdict on the build an environment runs.
 
+use super::api_builds::VersionPath;
 use super::error::{ApiError, ErrorBody};
-use super::identity;
+use super::{extract, identity};
 use crate::core::Core;
-use app::domain::signoff::SignOff;
+use app::domain::signoff::{SignOff, Verdict};
 use app::domain::signoff_request::SignOffForm;
 use app::domain::Permission;
 use app::use_cases::contract::build_ref;
 use app::use_cases::{Identity, UseCases};
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -17,38 +19,44 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignOffRequest {
-    /// The environment the build was tested in (it must be running it).
+    /// The environment the build was tested in, as configured (it must be running the build).
+    #[schema(example = "staging", pattern = "^[a-z0-9-]{1,32}$")]
     pub environment: String,
-    /// `approved` or `rejected`.
+    /// QA's verdict.
+    #[schema(value_type = Verdict)]
     pub verdict: String,
     /// What was tested, what was found (at most 2000 characters).
     #[serde(default)]
+    #[schema(max_length = 2000, example = "Checkout and login on Chrome and Safari")]
     pub notes: String,
 }
 
 /// Record a QA sign-off (qa, engineer or admin).
 #[utoipa::path(
-    post, path = "/api/v1/builds/{version}/signoffs", tag = "sign-offs",
-    params(("version" = String, Path, description = "Build version")),
+    post, operation_id = "record_signoff", path = "/api/v1/builds/{version}/signoffs", tag = "sign-offs",
+    params(VersionPath),
     request_body = SignOffRequest,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded", body = SignOff),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 400, description = "The body is not JSON of this shape (malformed, wrong type, unknown or missing field, no `Content-Type: application/json`), or the path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 403, description = "The role may not sign off, or a browser sent it from another origin", body = ErrorBody),
         (status = 404, description = "No such build", body = ErrorBody),
         (status = 409, description = "The environment does not run this build", body = ErrorBody),
-        (status = 422, description = "Invalid fields", body = ErrorBody),
+        (status = 422, description = "Invalid fields, named in `fields` (an environment that is not configured, a verdict other than `approved` or `rejected`, notes too long)", body = ErrorBody),
     )
 )]
 pub async fn record(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
-    Path(version): Path<String>,
-    body: Result<Json<SignOffRequest>, axum::extract::rejection::JsonRejection>,
+    version: Result<Path<String>, PathRejection>,
+    body: Result<Json<SignOffRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<SignOff>), ApiError> {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::SignOff)?.clone();
-    let Json(request) = body.map_err(|e| ApiError::bad_request("body", e.body_text()))?;
+    let version = extract::path(version, "version")?;
+    let request = extract::body(body)?;
     let form = SignOffForm {
         environment: request.environment,
         verdict: request.verdict,

@@ -41,8 +41,9 @@ pub struct ErrorBody {
     pub error: String,
     /// Reason per refused field (empty when no field is to blame).
     pub fields: BTreeMap<String, String>,
-    /// The gates that failed (412 only).
+    /// The gates that failed (412 only; absent otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub gates: Vec<Gate>,
 }
 

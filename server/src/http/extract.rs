@@ -1,0 +1,32 @@
+//! Extractor rejections as API errors: a path, query string or JSON body that axum cannot
+//! parse answers `400` with the `ErrorBody` JSON like every other API error (axum's own
+//! rejections are plain text, which the OpenAPI document does not promise). Handlers take
+//! `Result<Extractor<T>, Rejection>` and unwrap it with these after checking the caller's
+//! identity, so an anonymous request is told `401` before anything about its input.
+
+use super::error::ApiError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query};
+use axum::Json;
+
+/// The path parameters, or `400` naming `field`.
+pub fn path<T>(extracted: Result<Path<T>, PathRejection>, field: &str) -> Result<T, ApiError> {
+    extracted
+        .map(|Path(value)| value)
+        .map_err(|e| ApiError::bad_request(field, e.body_text()))
+}
+
+/// The query parameters, or `400` blaming the query string.
+pub fn query<T>(extracted: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    extracted
+        .map(|Query(value)| value)
+        .map_err(|e| ApiError::bad_request("query", e.body_text()))
+}
+
+/// The JSON body, or `400` blaming the body: malformed JSON, a value of the wrong type, an
+/// unknown or missing field, or no `Content-Type: application/json`.
+pub fn body<T>(extracted: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    extracted
+        .map(|Json(value)| value)
+        .map_err(|e| ApiError::bad_request("body", e.body_text()))
+}
