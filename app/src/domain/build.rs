@@ -268,7 +268,9 @@ fn parse_changes(value: Option<&Value>, errors: &mut FieldErrors) -> Option<Vec<
         let mut text = |key: &str| {
             required_str(object, key, &prefix, errors).and_then(|text| {
                 let trimmed = text.trim();
-                if trimmed.is_empty() {
+                if !errors.check_text(format!("{prefix}{key}"), trimmed) {
+                    None
+                } else if trimmed.is_empty() {
                     errors.add(format!("{prefix}{key}"), "must not be empty");
                     None
                 } else if trimmed.chars().count() > MAX_TEXT {

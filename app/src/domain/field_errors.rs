@@ -18,6 +18,17 @@ impl FieldErrors {
         self.0.entry(field.into()).or_insert_with(|| reason.into());
     }
 
+    /// Refuses `text` for `field` when it holds a NUL character (no database stores one in
+    /// text, and no name or note needs one); true when the text is acceptable.
+    pub fn check_text(&mut self, field: impl Into<String>, text: &str) -> bool {
+        if text.contains('\0') {
+            self.add(field, "must not contain NUL characters");
+            false
+        } else {
+            true
+        }
+    }
+
     /// True when nothing was refused.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -30,5 +41,22 @@ impl FieldErrors {
             .map(|(field, reason)| format!("{field}: {reason}"))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_a_nul_is_refused_for_its_field() {
+        let mut errors = FieldErrors::new();
+        assert!(errors.check_text("notes", "fine"));
+        assert!(!errors.check_text("user", "a\0b"));
+        assert_eq!(
+            errors.0.get("user").map(String::as_str),
+            Some("must not contain NUL characters")
+        );
+        assert!(!errors.0.contains_key("notes"));
     }
 }

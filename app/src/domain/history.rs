@@ -61,6 +61,7 @@ impl HistoryFilter {
                 continue;
             }
             match key {
+                "environment" | "user" if !errors.check_text(key, value) => {}
                 "environment" => filter.environment = Some(value.to_owned()),
                 "build" => match Version::parse(value) {
                     Ok(version) => filter.build = Some(version.to_string()),
@@ -123,6 +124,14 @@ impl HistoryFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_in_a_text_filter_is_refused_with_its_field() {
+        let errors =
+            HistoryFilter::parse([("user", "a\0b"), ("environment", "p\0")]).expect_err("NUL");
+        let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+        assert_eq!(fields, ["environment", "user"]);
+    }
 
     #[test]
     fn parses_every_filter_and_ignores_empty_values() {

@@ -60,6 +60,7 @@ impl SignOffRequest {
             errors.add("environment", "no such environment");
         }
         let notes = &form.notes;
+        errors.check_text("notes", notes);
         if notes.chars().count() > MAX_NOTES {
             errors.add("notes", format!("must be at most {MAX_NOTES} characters"));
         }

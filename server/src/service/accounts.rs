@@ -42,6 +42,9 @@ pub async fn login(
     password: &str,
     address: &str,
 ) -> Result<Principal, UseCaseError> {
+    // The name is recorded as typed, save NUL, which no database stores in text (and no
+    // user name contains, so the attempt simply fails).
+    let name = &name.replace('\0', "\u{FFFD}");
     let now = core.now();
     let since = now - WINDOW_MS;
     let by_account = db::logins::failures_for_user(&core.db, name, since)
@@ -187,7 +190,13 @@ pub async fn create_token(
     if label.is_empty() || label.chars().count() > 100 {
         errors.add("name", "must be 1 to 100 characters");
     }
-    let owner = db::users::by_name(db, user).await.map_err(internal)?;
+    errors.check_text("name", label);
+    let owner = match UserName::parse(user) {
+        Ok(name) => db::users::by_name(db, name.as_str())
+            .await
+            .map_err(internal)?,
+        Err(_) => None,
+    };
     if owner.is_none() {
         errors.add("user", "no such user");
     }

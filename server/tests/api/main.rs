@@ -8,6 +8,7 @@ mod builds;
 mod demo_engine;
 mod deployments_api;
 mod history;
+mod nul_inputs;
 mod openapi;
 mod page_actions;
 mod pages;
