@@ -3,6 +3,7 @@
 
 pub mod ami;
 pub mod build;
+pub mod build_registration;
 pub mod deployment_record;
 pub mod duration;
 pub mod environment_name;

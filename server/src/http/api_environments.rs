@@ -1,5 +1,5 @@
-//! `/api/v1/environments/{env}/…` and `/api/v1/deployments/{id}`: CI and automation deploy,
-//! promote, roll back and scale exactly as the pages do. A start answers `202` with the
+//! `/api/v1/environments/{env}/…`: CI and automation deploy, promote, roll back and scale
+//! exactly as the pages do. A start answers `202` with the
 //! deployment; `409` when a mutation of the environment is in flight; `412` with every failed
 //! gate.
 
@@ -83,16 +83,6 @@ pub struct EnvironmentPath {
     /// names no environment.
     #[param(example = "staging", pattern = "^[a-z0-9-]{1,32}$")]
     environment: String,
-}
-
-/// The `{id}` path parameter of a deployment.
-#[derive(Debug, utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-pub struct DeploymentIdPath {
-    /// The deployment's id (`record.id`).
-    #[param(example = 42)]
-    id: i64,
 }
 
 /// Deploy a build into the first environment (engineer or admin).
@@ -246,27 +236,6 @@ pub async fn scale(
         )
         .await?,
     )
-}
-
-/// One deployment with its live timeline (any signed-in role).
-#[utoipa::path(
-    get, operation_id = "show_deployment", path = "/api/v1/deployments/{id}", tag = "deployments",
-    params(DeploymentIdPath), security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The deployment", body = DeploymentDetail),
-        (status = 400, description = "`id` is not a 64-bit integer", body = ErrorBody),
-        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
-        (status = 404, description = "No such deployment", body = ErrorBody),
-    )
-)]
-pub async fn show(
-    State(core): State<Core>,
-    identity_ext: Option<Extension<Identity>>,
-    id: Result<Path<i64>, PathRejection>,
-) -> Result<Json<DeploymentDetail>, ApiError> {
-    identity(identity_ext).require(Permission::Read)?;
-    let id = extract::path(id, "id")?;
-    Ok(Json(core.deployment(id).await?))
 }
 
 #[cfg(test)]

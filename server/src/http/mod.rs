@@ -2,6 +2,7 @@
 //! server functions, and the middleware stack around them.
 
 pub mod api_builds;
+pub mod api_deployment_detail;
 pub mod api_deployments;
 pub mod api_environments;
 pub mod api_signoffs;
@@ -39,7 +40,7 @@ pub fn router(state: AppState, store: Store) -> Router {
         )
         .route("/api/v1/deployments", get(api_deployments::list))
         .route("/api/v1/deployments/export", get(api_deployments::export))
-        .route("/api/v1/deployments/{id}", get(api_environments::show))
+        .route("/api/v1/deployments/{id}", get(api_deployment_detail::show))
         .route(
             "/api/v1/environments/{environment}/deployments",
             post(api_environments::deploy),

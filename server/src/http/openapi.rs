@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::api_environments::promotion,
         super::api_environments::rollback,
         super::api_environments::scale,
-        super::api_environments::show,
+        super::api_deployment_detail::show,
     ),
     components(schemas(
         super::api_builds::BuildRegistration,

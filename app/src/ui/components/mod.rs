@@ -1,5 +1,9 @@
-//! Widgets shared by several pages.
+//! Widgets shared by several pages, and the parts of the environment page that the next
+//! pages reuse (sign-off form, promotion summary, deploy actions).
 
+pub mod deploy_actions;
 pub mod header;
 pub mod live;
+pub mod promotion_summary;
+pub mod signoff_form;
 pub mod status;

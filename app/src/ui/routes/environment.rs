@@ -4,25 +4,17 @@
 //! and scale actions.
 
 use crate::api::auth::current_user;
-use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
-use crate::api::environments::{get_environment, RecordSignoff};
-use crate::domain::views::{EnvironmentPage as Page, PromotionPreview};
+use crate::api::environments::get_environment;
+use crate::domain::views::EnvironmentPage as Page;
 use crate::domain::{Permission, Role};
-use crate::ui::components::live::{action_error, field_error, follow, ticker};
+use crate::ui::components::deploy_actions::{Actions, DeployActions};
+use crate::ui::components::live::{action_error, follow, ticker};
+use crate::ui::components::promotion_summary::PromotionSummary;
+use crate::ui::components::signoff_form::SignoffSection;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// The actions of the page.
-#[derive(Clone, Copy)]
-struct Actions {
-    sign: ServerAction<RecordSignoff>,
-    deploy: ServerAction<DeployBuild>,
-    promote: ServerAction<Promote>,
-    rollback: ServerAction<RollBack>,
-    scale: ServerAction<Scale>,
-}
 
 /// `/environments/:name`.
 #[component]
@@ -127,129 +119,6 @@ fn Environment(page: Page, role: Option<Role>, actions: Actions) -> impl IntoVie
                 </ul>
             </section>
         </article>
-    }
-    .into_any()
-}
-
-#[component]
-fn SignoffSection(
-    page: Page,
-    can_sign: bool,
-    action: ServerAction<RecordSignoff>,
-) -> impl IntoView {
-    let env = page.environment.name.clone();
-    view! {
-        <section aria-labelledby="signoff-title">
-            <h2 id="signoff-title">"QA sign-off"</h2>
-            {match page.signoff.clone() {
-                Some(status) => view! {
-                    <p data-testid="signoff">
-                        {format!("{} by {} ", status.signoff.verdict.as_str(), status.signoff.signed_by)}
-                        <When at=status.signoff.signed_at/>
-                        {(!status.signoff.notes.is_empty()).then(|| format!(": {}", status.signoff.notes))}
-                    </p>
-                    {(!status.void_reasons.is_empty()).then(|| view! {
-                        <p class="error" role="alert">"No longer counts: " {status.void_reasons.join("; ")}</p>
-                    })}
-                }.into_any(),
-                None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_any(),
-            }}
-            {(can_sign && page.current.is_some()).then(|| {
-                let version = page.current.clone().map(|c| c.build_version).unwrap_or_default();
-                view! {
-                    <ActionForm action attr:class="stacked signoff-form">
-                        <input type="hidden" name="environment" value=env.clone()/>
-                        <input type="hidden" name="version" value=version.clone()/>
-                        <label>"Verdict "
-                            <select name="verdict">
-                                <option value="approved">"Approve"</option>
-                                <option value="rejected">"Reject"</option>
-                            </select>
-                        </label>
-                        <label>"Notes " <textarea name="notes" rows="2" maxlength="2000"></textarea></label>
-                        {field_error(action.value(), "notes")}
-                        {field_error(action.value(), "verdict")}
-                        <button type="submit">{format!("Record sign-off on {version}")}</button>
-                    </ActionForm>
-                }
-            })}
-        </section>
-    }
-    .into_any()
-}
-
-#[component]
-fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
-    view! {
-        <dl class="promotion">
-            <dt>"Build"</dt><dd>{format!("{} ({}) from {}", preview.version.clone().unwrap_or_else(|| "none".into()), preview.revision.clone().unwrap_or_default(), preview.from)}</dd>
-            <dt>"Image"</dt><dd><code>{preview.image.clone()}</code></dd>
-            <dt>"Instances"</dt><dd>{preview.instances}</dd>
-            <dt>"Goes out"</dt><dd>{if preview.outgoing.is_empty() { "nothing".to_owned() } else { preview.outgoing.join(", ") }}</dd>
-        </dl>
-        <ul class="gates" aria-label="Gates">
-            {preview.gates.iter().map(|g| view! {
-                <li class=if g.passed { "gate gate-passed" } else { "gate gate-failed" } data-passed=g.passed.to_string()>
-                    {if g.passed { "✓ " } else { "✗ " }} {g.reason.clone()}
-                </li>
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
-}
-
-#[component]
-fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
-    let env = page.environment.name.clone();
-    let title = page.environment.title.clone();
-    let (deploy_env, promote_env, rollback_env, scale_env) =
-        (env.clone(), env.clone(), env.clone(), env);
-    let deploy_title = title.clone();
-    view! {
-        <section aria-labelledby="actions-title" class="actions">
-            <h2 id="actions-title">"Actions"</h2>
-            {page.first.then(|| view! {
-                <ActionForm action=actions.deploy attr:class="stacked">
-                    <input type="hidden" name="environment" value=deploy_env/>
-                    <label>"Build "
-                        <select name="version">
-                            {page.deployable.iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <button type="submit" data-testid="deploy">{format!("Deploy to {deploy_title}")}</button>
-                </ActionForm>
-            })}
-            {page.promotion.clone().map(|preview| {
-                let allowed = preview.allowed();
-                view! {
-                    <details class="confirm">
-                        <summary data-testid="promote">{format!("Promote from {} to {title}…", preview.from)}</summary>
-                        <PromotionSummary preview/>
-                        <ActionForm action=actions.promote>
-                            <input type="hidden" name="environment" value=promote_env/>
-                            <button type="submit" disabled=!allowed data-testid="confirm-promote">"Confirm promotion"</button>
-                        </ActionForm>
-                        {action_error(actions.promote.value())}
-                    </details>
-                }
-            })}
-            {page.current.is_some().then(|| view! {
-                <ActionForm action=actions.rollback>
-                    <input type="hidden" name="environment" value=rollback_env/>
-                    <button type="submit" class="danger" data-testid="env-rollback">
-                        {if page.warm.is_some() { "Roll back (instant switch)" } else { "Roll back to the previous release" }}
-                    </button>
-                </ActionForm>
-            })}
-            {page.fleet.is_some().then(|| view! {
-                <ActionForm action=actions.scale attr:class="inline">
-                    <input type="hidden" name="environment" value=scale_env/>
-                    <label>"Instances " <input type="number" name="desired" min="1" max=page.strategy.max_instances() value=page.fleet.as_ref().map(|f| f.instance_ids.len()).unwrap_or(1)/></label>
-                    <button type="submit">"Scale"</button>
-                    {field_error(actions.scale.value(), "desired")}
-                </ActionForm>
-            })}
-        </section>
     }
     .into_any()
 }

@@ -1,0 +1,76 @@
+//! The actions an engineer may take on an environment: deploy a build (first environment),
+//! promote with a confirmation listing what changes and every gate (a refusal lists the failed
+//! gates in the dialog), roll back, and scale within the strategy's limit.
+
+use super::live::{action_error, field_error};
+use super::promotion_summary::PromotionSummary;
+use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
+use crate::api::environments::RecordSignoff;
+use crate::domain::views::EnvironmentPage as Page;
+use leptos::prelude::*;
+
+/// The actions of the page.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    pub sign: ServerAction<RecordSignoff>,
+    pub deploy: ServerAction<DeployBuild>,
+    pub promote: ServerAction<Promote>,
+    pub rollback: ServerAction<RollBack>,
+    pub scale: ServerAction<Scale>,
+}
+
+#[component]
+pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
+    let env = page.environment.name.clone();
+    let title = page.environment.title.clone();
+    let (deploy_env, promote_env, rollback_env, scale_env) =
+        (env.clone(), env.clone(), env.clone(), env);
+    let deploy_title = title.clone();
+    view! {
+        <section aria-labelledby="actions-title" class="actions">
+            <h2 id="actions-title">"Actions"</h2>
+            {page.first.then(|| view! {
+                <ActionForm action=actions.deploy attr:class="stacked">
+                    <input type="hidden" name="environment" value=deploy_env/>
+                    <label>"Build "
+                        <select name="version">
+                            {page.deployable.iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" data-testid="deploy">{format!("Deploy to {deploy_title}")}</button>
+                </ActionForm>
+            })}
+            {page.promotion.clone().map(|preview| {
+                let allowed = preview.allowed();
+                view! {
+                    <details class="confirm">
+                        <summary data-testid="promote">{format!("Promote from {} to {title}…", preview.from)}</summary>
+                        <PromotionSummary preview/>
+                        <ActionForm action=actions.promote>
+                            <input type="hidden" name="environment" value=promote_env/>
+                            <button type="submit" disabled=!allowed data-testid="confirm-promote">"Confirm promotion"</button>
+                        </ActionForm>
+                        {action_error(actions.promote.value())}
+                    </details>
+                }
+            })}
+            {page.current.is_some().then(|| view! {
+                <ActionForm action=actions.rollback>
+                    <input type="hidden" name="environment" value=rollback_env/>
+                    <button type="submit" class="danger" data-testid="env-rollback">
+                        {if page.warm.is_some() { "Roll back (instant switch)" } else { "Roll back to the previous release" }}
+                    </button>
+                </ActionForm>
+            })}
+            {page.fleet.is_some().then(|| view! {
+                <ActionForm action=actions.scale attr:class="inline">
+                    <input type="hidden" name="environment" value=scale_env/>
+                    <label>"Instances " <input type="number" name="desired" min="1" max=page.strategy.max_instances() value=page.fleet.as_ref().map(|f| f.instance_ids.len()).unwrap_or(1)/></label>
+                    <button type="submit">"Scale"</button>
+                    {field_error(actions.scale.value(), "desired")}
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
+}

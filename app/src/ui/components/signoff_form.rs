@@ -1,0 +1,55 @@
+//! QA's sign-off on what an environment runs: the verdict recorded (and why it no longer
+//! counts), and for those who may sign, the form, with each refused field's reason beside it.
+
+use crate::api::environments::RecordSignoff;
+use crate::domain::views::EnvironmentPage as Page;
+use crate::ui::components::live::field_error;
+use crate::ui::components::status::When;
+use leptos::prelude::*;
+
+#[component]
+pub fn SignoffSection(
+    page: Page,
+    can_sign: bool,
+    action: ServerAction<RecordSignoff>,
+) -> impl IntoView {
+    let env = page.environment.name.clone();
+    view! {
+        <section aria-labelledby="signoff-title">
+            <h2 id="signoff-title">"QA sign-off"</h2>
+            {match page.signoff.clone() {
+                Some(status) => view! {
+                    <p data-testid="signoff">
+                        {format!("{} by {} ", status.signoff.verdict.as_str(), status.signoff.signed_by)}
+                        <When at=status.signoff.signed_at/>
+                        {(!status.signoff.notes.is_empty()).then(|| format!(": {}", status.signoff.notes))}
+                    </p>
+                    {(!status.void_reasons.is_empty()).then(|| view! {
+                        <p class="error" role="alert">"No longer counts: " {status.void_reasons.join("; ")}</p>
+                    })}
+                }.into_any(),
+                None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_any(),
+            }}
+            {(can_sign && page.current.is_some()).then(|| {
+                let version = page.current.clone().map(|c| c.build_version).unwrap_or_default();
+                view! {
+                    <ActionForm action attr:class="stacked signoff-form">
+                        <input type="hidden" name="environment" value=env.clone()/>
+                        <input type="hidden" name="version" value=version.clone()/>
+                        <label>"Verdict "
+                            <select name="verdict">
+                                <option value="approved">"Approve"</option>
+                                <option value="rejected">"Reject"</option>
+                            </select>
+                        </label>
+                        <label>"Notes " <textarea name="notes" rows="2" maxlength="2000"></textarea></label>
+                        {field_error(action.value(), "notes")}
+                        {field_error(action.value(), "verdict")}
+                        <button type="submit">{format!("Record sign-off on {version}")}</button>
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
+    .into_any()
+}
