@@ -2,7 +2,8 @@
 // sign in, see the pipeline, register a build through the API and find it in Builds, page
 // through history; deploy to TEST and watch the steps, QA signs off, promote to STAGING
 // through the gates, roll a second build back with one click; a viewer sees no actions;
-// sign out. One screenshot per page lands in $ARTIFACTS.
+// a refused promotion lists its gates and a refused scale its reason; sign out. One
+// screenshot per page lands in $ARTIFACTS.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -230,6 +231,34 @@ await test('a viewer sees no action buttons and the API refuses them', async () 
   });
   assert.equal(response.status, 403);
   await viewer.context().close();
+});
+
+await test('a refused promotion lists its failed gates in the dialog and a refused scale gives its reason beside the field', async () => {
+  await page.goto(`${base}/environments/prod`);
+  await hydrated();
+  await page.click('[data-testid=promote]');
+  const confirm = page.locator('[data-testid=confirm-promote]');
+  assert.ok(await confirm.isDisabled(), 'failing gates disable the button');
+  // Gates can change between reading the dialog and clicking; the server judges again.
+  await confirm.evaluate((button) => { button.disabled = false; });
+  await confirm.click();
+  const refused = page.getByTestId('refused-gates');
+  await refused.waitFor();
+  assert.ok((await refused.locator('li.gate-failed').count()) > 0, 'the failed gates are listed');
+  assert.match(await refused.textContent(), /sign-off/);
+  await shot('promotion-refused');
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+  await shot('promotion-refused-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.goto(`${base}/environments/staging`);
+  await hydrated();
+  await page.fill('input[name=desired]', '2');
+  await page.click('button:has-text("Scale")');
+  await page.locator('.field-error[data-field=desired]').getByText('already runs 2 instances').waitFor();
+  await shot('scale-refused');
 });
 
 await test('signing out returns to the sign-in page and closes the pages', async () => {
