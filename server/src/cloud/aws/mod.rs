@@ -1,17 +1,21 @@
 //! The `aws` adapter: the port implemented with the official SDK clients, built from
 //! `[cloud]` (region, optional emulator endpoint, credentials from the standard chain).
 //! The SDK retries throttling and 5xx itself (standard mode, backoff with jitter); what still
-//! fails is classified into [`CloudError`] so the engine can retry or stop.
+//! fails is classified into [`CloudError`] so the engine can retry or stop ([`convert`]).
+//! This file is the port's implementation, one trait impl kept whole so each call reads
+//! beside the others.
+
+mod convert;
 
 use super::{
-    Alarm, AlarmState, Cloud, CloudError, Image, ImageState, Instance, InstanceState, LaunchSpec,
-    Tags, TargetHealth, TargetState,
+    Alarm, AlarmState, Cloud, CloudError, Image, ImageState, Instance, LaunchSpec, Tags,
+    TargetHealth, TargetState,
 };
 use crate::config::CloudSettings;
 use async_trait::async_trait;
-use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types as ec2;
 use aws_sdk_elasticloadbalancingv2::types as elb;
+use convert::{base64, classify, instance, tag_spec, targets};
 
 /// The AWS SDK clients Greenlight uses.
 #[derive(Debug, Clone)]
@@ -45,90 +49,6 @@ pub async fn aws_clients(settings: &CloudSettings) -> AwsClients {
         loader = loader.endpoint_url(endpoint);
     }
     AwsClients::from_config(&loader.load().await)
-}
-
-const THROTTLING: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "RequestThrottled",
-    "SlowDown",
-];
-
-/// Sorts an SDK failure into retryable, not found and rejected.
-fn classify<E: ProvideErrorMetadata + std::fmt::Debug>(
-    operation: &str,
-    error: SdkError<E>,
-) -> CloudError {
-    let code = error.code().unwrap_or_default().to_owned();
-    let message = format!(
-        "{operation}: {code} {}",
-        error.message().unwrap_or_default()
-    )
-    .trim()
-    .to_owned();
-    match &error {
-        SdkError::ServiceError(service) => {
-            let status = service.raw().status().as_u16();
-            if THROTTLING.contains(&code.as_str()) || status == 429 {
-                CloudError::Throttled(message)
-            } else if code.contains("NotFound") {
-                CloudError::NotFound(message)
-            } else if status >= 500 {
-                CloudError::Unavailable(message)
-            } else {
-                CloudError::Rejected(message)
-            }
-        }
-        SdkError::ConstructionFailure(_) => {
-            CloudError::Rejected(format!("{operation}: request could not be built"))
-        }
-        _ => CloudError::Unavailable(
-            format!("{operation}: no answer ({error:?})")
-                .chars()
-                .take(300)
-                .collect(),
-        ),
-    }
-}
-
-fn instance(raw: &ec2::Instance) -> Instance {
-    let state = match raw.state().and_then(|s| s.name()) {
-        Some(ec2::InstanceStateName::Running) => InstanceState::Running,
-        Some(ec2::InstanceStateName::ShuttingDown) => InstanceState::ShuttingDown,
-        Some(ec2::InstanceStateName::Terminated) => InstanceState::Terminated,
-        Some(ec2::InstanceStateName::Stopped | ec2::InstanceStateName::Stopping) => {
-            InstanceState::Stopped
-        }
-        _ => InstanceState::Pending,
-    };
-    let tags = raw
-        .tags()
-        .iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
-        .collect();
-    Instance {
-        id: raw.instance_id().unwrap_or_default().to_owned(),
-        image_id: raw.image_id().unwrap_or_default().to_owned(),
-        state,
-        tags,
-    }
-}
-
-fn tag_spec(resource: ec2::ResourceType, tags: &Tags) -> ec2::TagSpecification {
-    let mut spec = ec2::TagSpecification::builder().resource_type(resource);
-    for (key, value) in tags {
-        spec = spec.tags(ec2::Tag::builder().key(key).value(value).build());
-    }
-    spec.build()
-}
-
-fn targets(instance_ids: &[String]) -> Vec<elb::TargetDescription> {
-    instance_ids
-        .iter()
-        .map(|id| elb::TargetDescription::builder().id(id).build())
-        .collect()
 }
 
 #[async_trait]
@@ -392,21 +312,5 @@ impl Cloud for AwsClients {
                 },
             })
             .collect())
-    }
-}
-
-/// Standard base64, as EC2 wants user data.
-fn base64(text: &str) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn user_data_is_standard_base64() {
-        assert_eq!(base64("#!/bin/sh\necho hi\n"), "IyEvYmluL3NoCmVjaG8gaGkK");
     }
 }

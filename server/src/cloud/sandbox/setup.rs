@@ -1,0 +1,136 @@
+//! Setting the sandbox up and looking into it: declaring target groups, listeners and
+//! addresses, adopting fleets a database says exist (so the demo survives a restart),
+//! injecting faults and alarms, counting calls, and the simulated state of each thing.
+
+use super::world::{SimInstance, SimTarget, World};
+use super::{lock, Faults, SandboxCloud, Timings};
+use crate::cloud::{AlarmState, CloudError, InstanceState, Tags};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use tokio::time::{Duration, Instant};
+
+impl SandboxCloud {
+    /// A cloud with these timings and no faults.
+    pub fn new(timings: Timings) -> Self {
+        Self {
+            timings,
+            world: Mutex::new(World::default()),
+            faults: Mutex::new(Faults::default()),
+            dice: Mutex::new(StdRng::seed_from_u64(7)),
+        }
+    }
+
+    /// Replaces the injected faults.
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.faults) = faults;
+    }
+
+    /// Sets (or creates) an alarm's state.
+    pub fn set_alarm(&self, name: &str, state: AlarmState) {
+        lock(&self.world).alarms.insert(name.to_owned(), state);
+    }
+
+    /// Declares a target group (so that it exists, empty).
+    pub fn add_target_group(&self, arn: &str) {
+        lock(&self.world)
+            .target_groups
+            .entry(arn.to_owned())
+            .or_default();
+    }
+
+    /// Declares a listener forwarding to `target_group`.
+    pub fn add_listener(&self, arn: &str, target_group: &str) {
+        lock(&self.world)
+            .listeners
+            .insert(arn.to_owned(), target_group.to_owned());
+    }
+
+    /// Declares an Elastic IP allocation, not yet associated.
+    pub fn add_address(&self, allocation_id: &str) {
+        lock(&self.world)
+            .addresses
+            .entry(allocation_id.to_owned())
+            .or_default();
+    }
+
+    /// Takes over instances that already serve (after a restart of the demo, whose simulated
+    /// world lived in memory): running, healthy and registered in `target_group`.
+    pub fn adopt(
+        &self,
+        tags: &Tags,
+        image_id: &str,
+        instance_ids: &[String],
+        target_group: Option<&str>,
+    ) {
+        let now = Instant::now();
+        let long_ago = now
+            .checked_sub(Duration::from_secs(24 * 3600))
+            .unwrap_or(now);
+        let mut world = lock(&self.world);
+        for id in instance_ids {
+            world.instances.entry(id.clone()).or_insert(SimInstance {
+                image_id: image_id.to_owned(),
+                tags: tags.clone(),
+                launched: long_ago,
+                terminated: None,
+                healthy_ever: true,
+                unlisted_lookups: 0,
+            });
+            if let Some(group) = target_group {
+                world
+                    .target_groups
+                    .entry(group.to_owned())
+                    .or_default()
+                    .insert(
+                        id.clone(),
+                        SimTarget {
+                            registered: long_ago,
+                            deregistered: None,
+                        },
+                    );
+            }
+        }
+        // Fresh ids must not collide with adopted ones.
+        if let Some(highest) = instance_ids
+            .iter()
+            .filter_map(|id| u64::from_str_radix(id.trim_start_matches("i-"), 16).ok())
+            .max()
+        {
+            world.next_id = world.next_id.max(highest);
+        }
+    }
+
+    /// How many times each operation was called (faulted calls included).
+    pub fn call_counts(&self) -> BTreeMap<&'static str, u64> {
+        lock(&self.world).calls.clone()
+    }
+
+    pub(super) async fn call(&self, operation: &'static str) -> Result<(), CloudError> {
+        let faults = lock(&self.faults).clone();
+        *lock(&self.world).calls.entry(operation).or_default() += 1;
+        if !faults.latency.is_zero() {
+            tokio::time::sleep(faults.latency).await;
+        }
+        let roll: f64 = lock(&self.dice).gen();
+        if roll < faults.throttle_rate {
+            return Err(CloudError::Throttled(format!("{operation}: Rate exceeded")));
+        }
+        if roll < faults.throttle_rate + faults.error_rate {
+            return Err(CloudError::Unavailable(format!(
+                "{operation}: InternalError"
+            )));
+        }
+        Ok(())
+    }
+
+    pub(super) fn instance_state(&self, instance: &SimInstance, now: Instant) -> InstanceState {
+        match instance.terminated {
+            Some(at) if now >= at + self.timings.shutdown => InstanceState::Terminated,
+            Some(_) => InstanceState::ShuttingDown,
+            None if now >= instance.launched + self.timings.boot => InstanceState::Running,
+            None => InstanceState::Pending,
+        }
+    }
+}

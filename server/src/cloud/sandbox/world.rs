@@ -1,0 +1,99 @@
+//! The sandbox's simulated world: what it holds (instances, targets, images, listeners,
+//! addresses, alarms, call counts), how long things take ([`Timings`]) and the faults it
+//! injects ([`Faults`]).
+
+use crate::cloud::{AlarmState, Tags};
+use std::collections::{BTreeMap, HashMap};
+use tokio::time::{Duration, Instant};
+
+/// How long things take in the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timings {
+    /// Launch to running.
+    pub boot: Duration,
+    /// Registration (of a running instance) to healthy.
+    pub health_check: Duration,
+    /// Deregistration to gone.
+    pub draining: Duration,
+    /// CreateImage to available.
+    pub bake: Duration,
+    /// Terminate to terminated.
+    pub shutdown: Duration,
+}
+
+impl Timings {
+    /// Roughly what AWS takes, shortened for a demo.
+    pub fn realistic() -> Self {
+        Self {
+            boot: Duration::from_secs(20),
+            health_check: Duration::from_secs(15),
+            draining: Duration::from_secs(10),
+            bake: Duration::from_secs(30),
+            shutdown: Duration::from_secs(5),
+        }
+    }
+
+    /// Everything at once (for measuring engine overhead).
+    pub fn instant() -> Self {
+        Self {
+            boot: Duration::ZERO,
+            health_check: Duration::ZERO,
+            draining: Duration::ZERO,
+            bake: Duration::ZERO,
+            shutdown: Duration::ZERO,
+        }
+    }
+}
+
+/// Faults to inject.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Instances launched from now on never pass health checks.
+    pub never_healthy: bool,
+    /// Share of calls answered with throttling (0.0–1.0).
+    pub throttle_rate: f64,
+    /// Share of calls answered with a 5xx (0.0–1.0).
+    pub error_rate: f64,
+    /// Added to every call.
+    pub latency: Duration,
+    /// New instances are missing from this many DescribeInstances answers after their launch
+    /// (AWS's eventual consistency: "not found" right after a launch means "not yet
+    /// visible"). Counted in lookups, not time, so a test sees it the same on any clock.
+    pub invisible_for_lookups: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct SimInstance {
+    pub(super) image_id: String,
+    pub(super) tags: Tags,
+    pub(super) launched: Instant,
+    pub(super) terminated: Option<Instant>,
+    pub(super) healthy_ever: bool,
+    /// DescribeInstances answers that will still leave it out.
+    pub(super) unlisted_lookups: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct SimTarget {
+    pub(super) registered: Instant,
+    pub(super) deregistered: Option<Instant>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct SimImage {
+    pub(super) id: String,
+    pub(super) created: Instant,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct World {
+    pub(super) next_id: u64,
+    pub(super) instances: BTreeMap<String, SimInstance>,
+    pub(super) client_tokens: HashMap<String, Vec<String>>,
+    pub(super) images: BTreeMap<String, SimImage>,
+    pub(super) target_groups: HashMap<String, BTreeMap<String, SimTarget>>,
+    pub(super) listeners: HashMap<String, String>,
+    pub(super) addresses: HashMap<String, String>,
+    pub(super) alarms: BTreeMap<String, AlarmState>,
+    pub(super) calls: BTreeMap<&'static str, u64>,
+}
