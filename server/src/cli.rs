@@ -114,7 +114,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings)) {
+    match runtime.block_on(execute(cli.command.unwrap_or(Command::Serve), settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("greenlight: {e}");
@@ -123,7 +123,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     let pool = startup::database(&settings).await?;
     let clock = SystemClock;
     match command {

@@ -48,10 +48,9 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
-    /// Logs `cause` and returns an opaque 500.
+    /// Logs `cause` and returns an opaque 500 (through the one helper that hides causes).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
-        ApiError::Internal
+        crate::service::internal(cause).into()
     }
 
     /// 422 for refused fields.
