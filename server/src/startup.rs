@@ -12,6 +12,7 @@ use crate::site::Site;
 use crate::state::AppState;
 use crate::{db, http, service};
 use app::domain::rollout::Phase;
+use app::domain::Fleet;
 use leptos::config::LeptosOptions;
 use sqlx::AnyPool;
 use std::net::SocketAddr;
@@ -122,6 +123,19 @@ pub async fn core(
     Ok((Core::new(pool, settings, cloud, clock), Some(sandbox)))
 }
 
+/// The tags Greenlight put on a fleet's instances when it launched them.
+async fn fleet_tags(pool: &AnyPool, environment: &str, fleet: &Fleet) -> anyhow::Result<Tags> {
+    let build = db::builds::by_id(pool, fleet.build_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read build {}: {e}", fleet.build_id))?
+        .ok_or_else(|| anyhow::anyhow!("build {} of a fleet vanished", fleet.build_id))?;
+    Ok(Tags::from([
+        (tag::ENVIRONMENT.to_owned(), environment.to_owned()),
+        (tag::DEPLOYMENT.to_owned(), fleet.deployment_id.to_string()),
+        (tag::BUILD.to_owned(), build.version.to_string()),
+    ]))
+}
+
 /// Hands the sandbox the fleets the database knows: serving ones (traffic pointed at them)
 /// and old ones kept warm for instant rollback.
 async fn adopt_known_fleets(
@@ -133,7 +147,7 @@ async fn adopt_known_fleets(
         .await
         .map_err(|e| anyhow::anyhow!("cannot read fleets: {e}"))?;
     for (environment, fleet) in fleets {
-        let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), environment.clone())]);
+        let tags = fleet_tags(pool, &environment, &fleet).await?;
         sandbox.adopt(
             &tags,
             &fleet.image_id,
@@ -168,7 +182,7 @@ async fn adopt_known_fleets(
                 .map_err(|e| anyhow::anyhow!("cannot read deployment {id}: {e}"))?
                 .and_then(|row| row.plan);
             if let Some(old) = plan.and_then(|plan| plan.previous) {
-                let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), name.to_owned())]);
+                let tags = fleet_tags(pool, name, &old).await?;
                 sandbox.adopt(
                     &tags,
                     &old.image_id,

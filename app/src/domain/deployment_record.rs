@@ -105,6 +105,10 @@ pub struct DeploymentRecord {
     pub notes: String,
     /// Written by the demo seed, not by a real deployment.
     pub demo: bool,
+    /// The QA sign-off a promotion relied on (none when no sign-off was required).
+    pub signoff_id: Option<i64>,
+    /// Who signed that sign-off off.
+    pub approved_by: Option<String>,
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub enum GateKind {
     /// The previous environment runs a build to promote.
     SourceRelease,
+    /// The previous environment is settled: nothing in flight there, and its serving fleet
+    /// runs the release that is promoted (so the image baked or reused is what QA approved).
+    SourceSettled,
     /// The target does not already run that build.
     NotAlreadyReleased,
     /// An approved QA sign-off on the previous environment that still counts.
@@ -55,6 +58,10 @@ pub struct PromotionFacts {
     pub source_title: String,
     /// The build the previous environment runs.
     pub source_build: Option<String>,
+    /// The build the previous environment's serving fleet runs (none: no fleet).
+    pub source_fleet_build: Option<String>,
+    /// The id of a mutation in flight on the previous environment.
+    pub source_in_flight: Option<i64>,
     /// The build the target runs.
     pub target_build: Option<String>,
     /// `requires_signoff` of the target.
@@ -97,6 +104,9 @@ pub fn promotion_gates(facts: &PromotionFacts) -> Vec<Gate> {
             format!("{source} runs no release to promote"),
         )),
     }
+    if let Some(settled) = source_settled_gate(facts) {
+        gates.push(settled);
+    }
     if let (Some(source_build), Some(target_build)) = (&facts.source_build, &facts.target_build) {
         if source_build == target_build {
             gates.push(gate(
@@ -118,6 +128,30 @@ pub fn promotion_gates(facts: &PromotionFacts) -> Vec<Gate> {
         &facts.alarms_firing,
     ));
     gates
+}
+
+/// Whether what the previous environment serves is what would be promoted; `None` when it
+/// runs no release (the source-release gate already says so).
+fn source_settled_gate(facts: &PromotionFacts) -> Option<Gate> {
+    let source = &facts.source_title;
+    let build = facts.source_build.as_ref()?;
+    Some(match (&facts.source_in_flight, &facts.source_fleet_build) {
+        (Some(id), _) => gate(
+            GateKind::SourceSettled,
+            false,
+            format!("{source} has deployment #{id} in flight: promote once it settles"),
+        ),
+        (None, Some(serving)) if serving != build => gate(
+            GateKind::SourceSettled,
+            false,
+            format!("{source}'s serving fleet runs {serving}, not {build}, the release to promote"),
+        ),
+        (None, _) => gate(
+            GateKind::SourceSettled,
+            true,
+            format!("{source} is settled on {build}"),
+        ),
+    })
 }
 
 fn signoff_gate(facts: &PromotionFacts) -> Gate {
@@ -218,6 +252,8 @@ mod tests {
         PromotionFacts {
             source_title: "STAGING".into(),
             source_build: Some("1.4.2".into()),
+            source_fleet_build: Some("1.4.2".into()),
+            source_in_flight: None,
             target_build: Some("1.4.1".into()),
             requires_signoff: true,
             four_eyes: true,
@@ -243,7 +279,7 @@ mod tests {
     #[test]
     fn an_approved_promotion_by_someone_else_passes_every_gate() {
         let gates = promotion_gates(&facts());
-        assert_eq!(gates.len(), 6);
+        assert_eq!(gates.len(), 7);
         assert!(gates.iter().all(|g| g.passed), "{gates:?}");
     }
 
@@ -291,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn without_required_sign_off_only_environment_gates_apply() {
+    fn without_required_sign_off_only_source_and_environment_gates_apply() {
         let mut f = facts();
         f.requires_signoff = false;
         f.signoff = None;
@@ -300,10 +336,27 @@ mod tests {
             kinds,
             [
                 GateKind::SourceRelease,
+                GateKind::SourceSettled,
                 GateKind::NotFrozen,
                 GateKind::NothingInFlight,
                 GateKind::AlarmsQuiet
             ]
         );
+    }
+
+    #[test]
+    fn a_source_with_a_deployment_in_flight_or_a_fleet_on_another_build_refuses() {
+        let mut busy = facts();
+        busy.source_in_flight = Some(12);
+        let failed = super::failed(&promotion_gates(&busy));
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(failed[0].gate, GateKind::SourceSettled);
+        assert!(failed[0].reason.contains("#12 in flight"));
+        let mut drifted = facts();
+        drifted.source_fleet_build = Some("1.5.0".into());
+        let failed = super::failed(&promotion_gates(&drifted));
+        assert_eq!(failed[0].gate, GateKind::SourceSettled);
+        assert!(failed[0].reason.contains("runs 1.5.0, not 1.4.2"));
+        assert!(super::failed(&promotion_gates(&facts())).is_empty());
     }
 }

@@ -7,7 +7,8 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, Arguments, Executor, Row};
 
 const SELECT: &str = "SELECT d.id, d.environment, b.version, b.revision, d.kind, d.outcome, d.started_by, \
-     d.started_at, d.finished_at, d.notes, d.demo FROM deployments d JOIN builds b ON b.id = d.build_id";
+     d.started_at, d.finished_at, d.notes, d.demo, d.signoff_id, s.signed_by AS approved_by \
+     FROM deployments d JOIN builds b ON b.id = d.build_id LEFT JOIN signoffs s ON s.id = d.signoff_id";
 
 /// A deployment to record.
 #[derive(Debug, Clone)]
@@ -70,6 +71,8 @@ fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
         finished_at: super::opt_i64(row, "finished_at")?.map(Timestamp::from_millis),
         notes: row.try_get("notes")?,
         demo: row.try_get::<i64, _>("demo")? != 0,
+        signoff_id: super::opt_i64(row, "signoff_id")?,
+        approved_by: row.try_get("approved_by")?,
     })
 }
 

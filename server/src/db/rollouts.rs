@@ -211,6 +211,8 @@ pub struct NewRollout<'a> {
     pub deployment: super::deployments::NewDeployment<'a>,
     /// The plan.
     pub plan: &'a DeploymentPlan,
+    /// The QA sign-off a promotion relies on.
+    pub signoff_id: Option<i64>,
 }
 
 /// Inserts an accepted deployment (phase `pending`) and queues its first step. A second
@@ -222,9 +224,10 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let plan = serde_json::to_string(new.plan).map_err(encode)?;
     let id = super::deployments::insert(&mut *conn, &new.deployment).await?;
-    sqlx::query("UPDATE deployments SET phase = $1, run = $2 WHERE id = $3")
+    sqlx::query("UPDATE deployments SET phase = $1, run = $2, signoff_id = $3 WHERE id = $4")
         .bind(Phase::Pending.as_str())
         .bind(plan)
+        .bind(new.signoff_id)
         .bind(id)
         .execute(&mut *conn)
         .await?;

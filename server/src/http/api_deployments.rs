@@ -201,7 +201,7 @@ pub async fn list(
             status = 200,
             description = "Every matching deployment, newest first, as an attachment: CSV with a header row (`format=csv`) or a JSON array (`format=json`)",
             content(
-                (String = "text/csv", example = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo\r\n"),
+                (String = "text/csv", example = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by\r\n"),
                 (Vec<DeploymentRecord> = "application/json"),
             ),
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"greenlight-history.csv\"` (or `.json`)")),
@@ -235,7 +235,7 @@ pub async fn export(
     Ok(download(
         "text/csv; charset=utf-8",
         "greenlight-history.csv",
-        to_csv(&rows).into_bytes(),
+        super::history_csv::to_csv(&rows).into_bytes(),
     ))
 }
 
@@ -251,68 +251,4 @@ fn download(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
         body,
     )
         .into_response()
-}
-
-/// CSV per RFC 4180; cells that a spreadsheet would run as a formula are prefixed with `'`.
-pub fn to_csv(rows: &[DeploymentRecord]) -> String {
-    fn cell(text: &str) -> String {
-        let text = if text.starts_with(['=', '+', '-', '@']) {
-            format!("'{text}")
-        } else {
-            text.to_owned()
-        };
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text
-        }
-    }
-    let mut out = String::from("id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo\r\n");
-    for r in rows {
-        let fields = [
-            r.id.to_string(),
-            r.environment.clone(),
-            r.build_version.clone(),
-            r.build_revision.clone(),
-            r.kind.as_str().to_owned(),
-            r.outcome.as_str().to_owned(),
-            r.started_by.clone(),
-            r.started_at.to_rfc3339(),
-            r.finished_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            r.notes.clone(),
-            r.demo.to_string(),
-        ];
-        out += &fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(",");
-        out += "\r\n";
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use app::domain::{DeploymentKind, Outcome, Timestamp};
-
-    #[test]
-    fn csv_quotes_separators_and_defuses_formulas() {
-        let row = DeploymentRecord {
-            id: 7,
-            environment: "prod".into(),
-            build_version: "1.4.2".into(),
-            build_revision: "abcdef0".into(),
-            kind: DeploymentKind::Promote,
-            outcome: Outcome::RolledBack,
-            started_by: "=cmd()".into(),
-            started_at: Timestamp::from_millis(0),
-            finished_at: None,
-            notes: "alarm \"5xx\", then rollback".into(),
-            demo: false,
-        };
-        let csv = to_csv(&[row]);
-        let line = csv.lines().nth(1).expect("row");
-        assert_eq!(
-            line,
-            "7,prod,1.4.2,abcdef0,promote,rolled_back,'=cmd(),1970-01-01T00:00:00.000Z,,\"alarm \"\"5xx\"\", then rollback\",false"
-        );
-    }
 }

@@ -9,6 +9,7 @@ pub mod api_signoffs;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod history_csv;
 pub mod openapi;
 
 use crate::auth::middleware;

@@ -41,6 +41,7 @@ pub async fn demo_release(
         actor: &actor,
         address: "local",
         demo: true,
+        signoff_id: None,
     };
     let notes = "demo: started by Greenlight at start-up".to_owned();
     accept(core, by, plan, notes).await

@@ -45,6 +45,8 @@ pub struct Promotion {
     pub build: Option<Build>,
     /// The source environment.
     pub source: EnvironmentSettings,
+    /// The approved sign-off that still counts and that the promotion relies on, if any.
+    pub signoff_id: Option<i64>,
 }
 
 /// Evaluates a promotion into `target` by `promoter`.
@@ -73,6 +75,7 @@ pub async fn promotion(
     let target_fleet = db::fleets::get(&core.db, target.name.as_str())
         .await
         .map_err(internal)?;
+    let mut signoff_id = None;
     let signoff = match &build {
         Some(build) => {
             let running = source_fleet
@@ -83,20 +86,35 @@ pub async fn promotion(
             db::signoffs::latest(&core.db, build.id, source.name.as_str())
                 .await
                 .map_err(internal)?
-                .map(|(signoff, signed)| SignoffFacts {
-                    approved: signoff.verdict == app::domain::signoff::Verdict::Approved,
-                    signed_by: signoff.signed_by,
-                    void_reasons: void_reasons(&signed, &current)
-                        .iter()
-                        .map(|r| r.describe())
-                        .collect(),
+                .map(|(signoff, signed)| {
+                    let facts = SignoffFacts {
+                        approved: signoff.verdict == app::domain::signoff::Verdict::Approved,
+                        signed_by: signoff.signed_by,
+                        void_reasons: void_reasons(&signed, &current)
+                            .iter()
+                            .map(|r| r.describe())
+                            .collect(),
+                    };
+                    if facts.approved && facts.void_reasons.is_empty() {
+                        signoff_id = Some(signoff.id);
+                    }
+                    facts
                 })
         }
+        None => None,
+    };
+    let source_fleet_build = match &source_fleet {
+        Some(fleet) => db::builds::by_id(&core.db, fleet.build_id)
+            .await
+            .map_err(internal)?
+            .map(|b| b.version.to_string()),
         None => None,
     };
     let facts = PromotionFacts {
         source_title: source.title.clone(),
         source_build: source_release.as_ref().map(|r| r.build_version.clone()),
+        source_fleet_build,
+        source_in_flight: in_flight(core, &source.name).await?,
         target_build: target_release.as_ref().map(|r| r.build_version.clone()),
         requires_signoff: target.requires_signoff,
         four_eyes: target.four_eyes,
@@ -142,5 +160,6 @@ pub async fn promotion(
         preview,
         build,
         source: source.clone(),
+        signoff_id: signoff_id.filter(|_| target.requires_signoff),
     })
 }

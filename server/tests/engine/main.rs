@@ -5,6 +5,7 @@
 mod crashing_cloud;
 mod faults;
 mod gates;
+mod integrity;
 mod jobs;
 mod paths;
 mod supervisor;

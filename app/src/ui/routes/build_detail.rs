@@ -75,6 +75,7 @@ pub fn DeploymentTable(rows: Vec<DeploymentRecord>) -> impl IntoView {
                     <th scope="col">"Kind"</th>
                     <th scope="col">"Outcome"</th>
                     <th scope="col">"By"</th>
+                    <th scope="col">"Approved by"</th>
                     <th scope="col">"Notes"</th>
                 </tr></thead>
                 <tbody>
@@ -86,6 +87,7 @@ pub fn DeploymentTable(rows: Vec<DeploymentRecord>) -> impl IntoView {
                             <td>{row.kind.as_str()}</td>
                             <td><OutcomeBadge outcome=row.outcome/></td>
                             <td>{row.started_by.clone()}</td>
+                            <td data-testid="approved-by">{row.approved_by.clone().unwrap_or_default()}</td>
                             <td>{row.notes.clone()}{row.demo.then_some(" (demo)")}</td>
                         </tr>
                     }).collect_view()}

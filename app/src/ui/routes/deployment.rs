@@ -68,6 +68,9 @@ fn Deployment(
                 <OutcomeBadge outcome=record.outcome/> " "
                 {phase.map(|p| view! { <span class="phase" data-testid="phase">{p.label()}</span> })}
                 " · started " <When at=record.started_at/> " by " {record.started_by.clone()}
+                {record.approved_by.clone().map(|qa| view! {
+                    <span data-testid="approved-by">{format!(" · approved by {qa} (sign-off #{})", record.signoff_id.unwrap_or_default())}</span>
+                })}
             </p>
             {(!detail.progress.is_empty()).then(|| view! { <p class="progress" role="status">{detail.progress.clone()}</p> })}
             {detail.reason.clone().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}

@@ -5,7 +5,7 @@
 use super::super::outcome::{happened, Context, StepOutcome};
 use super::super::traffic;
 use crate::cloud::{tag, Cloud, CloudError, ImageState, InstanceState, LaunchSpec, Tags};
-use app::domain::plan::DeploymentPlan;
+use app::domain::plan::{Bake, DeploymentPlan};
 use app::domain::rollout::Event;
 use app::domain::DeploymentKind;
 
@@ -46,6 +46,12 @@ pub async fn bake(
     };
     match cloud.find_image(&bake.image_name).await? {
         None => {
+            // Checked again here, not only when the promotion was accepted: the source's
+            // fleet may have changed since, and only an instance of the promoted build may
+            // become the image.
+            if let Some(refusal) = refuse_foreign_source(cloud, plan, &bake).await? {
+                return Ok(refusal);
+            }
             let tags = Tags::from([
                 (tag::ENVIRONMENT.to_owned(), plan.environment.clone()),
                 (tag::DEPLOYMENT.to_owned(), cx.deployment_id.to_string()),
@@ -79,6 +85,30 @@ pub async fn bake(
             ))),
         },
     }
+}
+
+/// A failed step unless `bake.from_instance` runs, tagged as an instance of the promoted build
+/// in the source environment.
+async fn refuse_foreign_source(
+    cloud: &dyn Cloud,
+    plan: &DeploymentPlan,
+    bake: &Bake,
+) -> Result<Option<StepOutcome>, CloudError> {
+    let tags = Tags::from([
+        (tag::ENVIRONMENT.to_owned(), bake.from_environment.clone()),
+        (tag::BUILD.to_owned(), plan.build.clone()),
+    ]);
+    let runs_the_build = cloud
+        .find_instances(&tags)
+        .await?
+        .iter()
+        .any(|i| i.id == bake.from_instance && i.state == InstanceState::Running);
+    Ok((!runs_the_build).then(|| {
+        StepOutcome::Failed(format!(
+            "{} is not a running instance of {} in {}: refusing to bake an image of anything else",
+            bake.from_instance, plan.build, bake.from_environment
+        ))
+    }))
 }
 
 pub async fn launch(

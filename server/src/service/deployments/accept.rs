@@ -26,7 +26,7 @@ pub fn refuse_failed(gates: &[Gate]) -> Result<(), UseCaseError> {
     }
 }
 
-/// Who asks, from where, and whether the row is demo data.
+/// Who asks, from where, whether the row is demo data, and the sign-off it relies on.
 pub struct Requester<'a> {
     /// The person (or token owner).
     pub actor: &'a Principal,
@@ -34,6 +34,8 @@ pub struct Requester<'a> {
     pub address: &'a str,
     /// Label the history row as demo data.
     pub demo: bool,
+    /// The QA sign-off a promotion relies on.
+    pub signoff_id: Option<i64>,
 }
 
 /// Accepts `plan`: one transaction, or nothing at all.
@@ -58,6 +60,7 @@ pub async fn accept(
             demo: by.demo,
         },
         plan: &plan,
+        signoff_id: by.signoff_id,
     };
     let id = rollouts::insert(&mut tx, &new, now).await.map_err(|e| {
         conflict_on_unique(
@@ -85,7 +88,7 @@ pub async fn accept(
     }
     let details = serde_json::json!({
         "deployment": id, "environment": plan.environment, "kind": plan.kind.as_str(),
-        "image_id": plan.image_id, "desired": plan.desired,
+        "image_id": plan.image_id, "desired": plan.desired, "signoff": by.signoff_id,
     })
     .to_string();
     let action = format!("deployment.{}", plan.kind);

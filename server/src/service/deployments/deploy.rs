@@ -52,6 +52,7 @@ pub async fn deploy(
         actor,
         address,
         demo: false,
+        signoff_id: None,
     };
     accept(core, by, plan, String::new()).await
 }

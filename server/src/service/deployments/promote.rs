@@ -97,6 +97,7 @@ pub async fn promote(
         actor,
         address,
         demo: false,
+        signoff_id: promotion.signoff_id,
     };
     accept(core, by, plan, notes).await
 }

@@ -114,6 +114,7 @@ pub async fn rollback(
         actor,
         address,
         demo: false,
+        signoff_id: None,
     };
     accept(core, by, plan, notes).await
 }

@@ -76,6 +76,7 @@ pub async fn scale(
         actor,
         address,
         demo: false,
+        signoff_id: None,
     };
     accept(core, by, plan, notes).await
 }
