@@ -107,6 +107,8 @@ await test('signing in shows the overview with three environments in order', asy
   await page.waitForURL(`${base}/`);
   await page.getByTestId('user-name').waitFor();
   assert.equal(await page.getByTestId('user-name').textContent(), user);
+  // The header and the overview load separately after the sign-in navigation.
+  await page.locator('.env-card h2').first().waitFor();
   const titles = await page.locator('.env-card h2').allTextContents();
   assert.deepEqual(titles, ['TEST', 'STAGING', 'PROD']);
   await shot('overview');
