@@ -151,7 +151,7 @@ async fn main() {
             }
             // Instant rollback of PROD while the old fleet is warm: a switch back.
             let started = Instant::now();
-            deployments::rollback(&bench.state, &engineer(), "bench", &prod)
+            deployments::rollback(&bench.state, &engineer(), "bench", &prod, None)
                 .await
                 .unwrap();
             bench.run(id, |p| p.is_terminal()).await;

@@ -49,13 +49,24 @@ pub async fn promote(environment: String) -> Result<DeploymentDetail, UseCaseErr
         .map_err(answer)
 }
 
-/// Rolls an environment back.
+/// Rolls an environment back, to the release below the running one or to `to`.
 #[server(prefix = "/fn")]
-pub async fn roll_back(environment: String) -> Result<DeploymentDetail, UseCaseError> {
+pub async fn roll_back(
+    environment: String,
+    to: Option<String>,
+) -> Result<DeploymentDetail, UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
     let environment = environment_ref(&environment).map_err(answer)?;
+    let to = match to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => Some(crate::domain::Version::parse(text).map_err(|e| {
+            let mut fields = crate::domain::FieldErrors::new();
+            fields.add("to", e);
+            answer(UseCaseError::Invalid(fields))
+        })?),
+        None => None,
+    };
     use_cases
-        .rollback(&actor, &address, &environment)
+        .rollback(&actor, &address, &environment, to.as_ref())
         .await
         .map_err(answer)
 }

@@ -14,6 +14,7 @@ pub mod history;
 pub mod http_url;
 mod newtype;
 pub mod plan;
+pub mod release_line;
 pub mod revision;
 pub mod role;
 pub mod rollout;

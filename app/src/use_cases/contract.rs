@@ -132,12 +132,14 @@ pub trait UseCases: Send + Sync + 'static {
         address: &str,
         environment: &EnvironmentName,
     ) -> Result<DeploymentDetail, UseCaseError>;
-    /// Rolls `environment` back (a traffic switch while the old fleet is warm).
+    /// Rolls `environment` back: a traffic switch while the old fleet is warm, else a
+    /// deployment of the release below the running one, or of `to` (any earlier release).
     async fn rollback(
         &self,
         actor: &Principal,
         address: &str,
         environment: &EnvironmentName,
+        to: Option<&Version>,
     ) -> Result<DeploymentDetail, UseCaseError>;
     /// Sets the number of instances serving `environment`.
     async fn scale(

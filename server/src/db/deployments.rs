@@ -234,25 +234,18 @@ pub async fn in_flight<'c>(
     row.map(|r| r.try_get("id")).transpose()
 }
 
-/// The release an environment ran before `current`: its newest successful deploy, promote or
-/// rollback of another build.
-pub async fn previous_release<'c>(
+/// Every release an environment went through: its succeeded deployments, oldest first (the
+/// history rollback walks; see `app::domain::release_line`).
+pub async fn releases<'c>(
     db: impl Executor<'c, Database = Any>,
     environment: &str,
-    current: i64,
-) -> Result<Option<DeploymentRecord>, sqlx::Error> {
+) -> Result<Vec<DeploymentRecord>, sqlx::Error> {
     let sql = format!(
-        "{SELECT} WHERE d.environment = $1 AND d.outcome = 'succeeded' AND d.kind <> 'scale' \
-         AND d.build_id <> (SELECT build_id FROM deployments WHERE id = $2) AND d.id <> $3 \
-         ORDER BY d.started_at DESC, d.id DESC LIMIT 1"
+        "{SELECT} WHERE d.environment = $1 AND d.outcome = 'succeeded' \
+         ORDER BY d.started_at, d.id"
     );
-    let row = sqlx::query(&sql)
-        .bind(environment)
-        .bind(current)
-        .bind(current)
-        .fetch_optional(db)
-        .await?;
-    row.map(|row| record(&row)).transpose()
+    let rows = sqlx::query(&sql).bind(environment).fetch_all(db).await?;
+    rows.iter().map(record).collect()
 }
 
 /// The environment's most recent deployments, newest first.

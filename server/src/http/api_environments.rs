@@ -175,31 +175,59 @@ pub async fn promotion(
     ))
 }
 
+/// `POST …/rollback` (the body is optional).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackRequest {
+    /// An earlier release of this environment to go back to; without it, the release below
+    /// the running one.
+    #[schema(example = "1.4.1", max_length = 64)]
+    pub to: Option<String>,
+}
+
 /// Roll back: a traffic switch while the old fleet is warm, else a deploy of the release
-/// before (engineer or admin).
+/// below the running one, or of `to` (engineer or admin).
 #[utoipa::path(
     post, operation_id = "roll_back", path = "/api/v1/environments/{environment}/rollback", tag = "deployments",
-    params(EnvironmentPath), security(("bearer" = [])),
+    params(EnvironmentPath), request_body(content = Option<RollbackRequest>, description = "Optional: the release to go back to"),
+    security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
-        (status = 400, description = "The path is not valid UTF-8", body = ErrorBody),
+        (status = 400, description = "The path is not valid UTF-8, or the body is not JSON of this shape", body = ErrorBody),
         (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
         (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
         (status = 404, description = "No such environment", body = ErrorBody),
         (status = 409, description = "Another mutation in flight, or nothing to roll back to", body = ErrorBody),
+        (status = 422, description = "`to` is not a version, never ran in this environment, or runs now", body = ErrorBody),
     )
 )]
 pub async fn rollback(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     environment: Result<Path<String>, PathRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
     let environment = extract::path(environment, "environment")?;
+    let request: Option<RollbackRequest> = extract::optional_body(&headers, &body)?;
+    let to = match request.and_then(|r| r.to) {
+        Some(text) => Some(app::domain::Version::parse(text.trim()).map_err(|e| {
+            let mut fields = app::domain::FieldErrors::new();
+            fields.add("to", e);
+            ApiError::invalid(fields)
+        })?),
+        None => None,
+    };
     started(
-        core.rollback(&actor, &identity.address, &environment_ref(&environment)?)
-            .await?,
+        core.rollback(
+            &actor,
+            &identity.address,
+            &environment_ref(&environment)?,
+            to.as_ref(),
+        )
+        .await?,
     )
 }
 

@@ -30,3 +30,33 @@ pub fn body<T>(extracted: Result<Json<T>, JsonRejection>) -> Result<T, ApiError>
         .map(|Json(value)| value)
         .map_err(|e| ApiError::bad_request("body", e.body_text()))
 }
+
+/// An optional JSON body: `None` when the request has none (or sends `null`), else the value,
+/// or `400` blaming the body (malformed, unknown fields, or not `Content-Type:
+/// application/json`).
+pub fn optional_body<T: serde::de::DeserializeOwned>(
+    headers: &axum::http::HeaderMap,
+    bytes: &[u8],
+) -> Result<Option<T>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        });
+    if !json {
+        return Err(ApiError::bad_request(
+            "body",
+            "a body must be sent as Content-Type: application/json",
+        ));
+    }
+    serde_json::from_slice::<Option<T>>(bytes)
+        .map_err(|e| ApiError::bad_request("body", format!("malformed JSON: {e}")))
+}

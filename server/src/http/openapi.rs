@@ -43,6 +43,7 @@ use utoipa::{Modify, OpenApi};
         app::domain::Outcome,
         super::api_environments::DeployRequest,
         super::api_environments::ScaleRequest,
+        super::api_environments::RollbackRequest,
         app::domain::views::DeploymentDetail,
         app::domain::views::StepView,
         app::domain::views::PromotionPreview,

@@ -8,6 +8,7 @@ use super::deployments::plan::plan_for;
 use super::{internal, signoffs};
 use crate::core::Core;
 use crate::db::{self, rollouts};
+use app::domain::release_line::{release_line, rollback_target};
 use app::domain::rollout::Phase;
 use app::domain::signoff::Verdict;
 use app::domain::signoff_request::SignOffForm;
@@ -70,17 +71,15 @@ async fn environment(core: &Core, index: usize, name: &EnvironmentName) -> anyho
     let Some(current) = db::deployments::current(&core.db, name.as_str()).await? else {
         return Ok(());
     };
-    let previous = db::deployments::previous_release(&core.db, name.as_str(), current.id).await?;
+    let releases = db::deployments::releases(&core.db, name.as_str()).await?;
+    let line = release_line(releases.iter().map(|r| (r.build_version.as_str(), r.kind)));
+    let previous = rollback_target(&line).map(str::to_owned);
     let kind = if index == 0 {
         DeploymentKind::Deploy
     } else {
         DeploymentKind::Promote
     };
-    for version in previous
-        .map(|p| p.build_version)
-        .into_iter()
-        .chain([current.build_version])
-    {
+    for version in previous.into_iter().chain([current.build_version]) {
         let (build, _) = db::builds::by_version(&core.db, &version)
             .await?
             .ok_or_else(|| anyhow::anyhow!("build {version} vanished"))?;

@@ -89,6 +89,26 @@ pub async fn page(
     } else {
         Vec::new()
     };
+    let rollback_to = match deployments::rollback::target(core, environment, None).await {
+        Ok((record, _)) => Some(record.build_version),
+        Err(UseCaseError::Conflict(_)) => None,
+        Err(other) => return Err(other),
+    };
+    let mut earlier_releases: Vec<String> = Vec::new();
+    for release in db::deployments::releases(&core.db, name)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .rev()
+    {
+        let running = current.as_ref().map(|c| c.build_version.as_str());
+        if Some(release.build_version.as_str()) != running
+            && !earlier_releases.contains(&release.build_version)
+        {
+            earlier_releases.push(release.build_version);
+        }
+    }
+    earlier_releases.truncate(20);
     Ok(EnvironmentPage {
         environment: EnvironmentInfo {
             name: env.name.to_string(),
@@ -112,5 +132,7 @@ pub async fn page(
             .await
             .map_err(internal)?,
         deployable,
+        rollback_to,
+        earlier_releases,
     })
 }

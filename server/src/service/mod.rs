@@ -180,8 +180,9 @@ impl UseCases for Core {
         actor: &Principal,
         address: &str,
         environment: &EnvironmentName,
+        to: Option<&Version>,
     ) -> Result<DeploymentDetail, UseCaseError> {
-        deployments::rollback(self, actor, address, environment).await
+        deployments::rollback(self, actor, address, environment, to).await
     }
     async fn scale(
         &self,

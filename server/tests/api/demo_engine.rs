@@ -125,7 +125,7 @@ async fn after_a_restart_the_sandbox_holds_the_serving_and_warm_fleets_so_rollba
     let warm = db::rollouts::in_phases(&h.pool, "staging", &[Phase::Warm])
         .await
         .unwrap()[0];
-    deployments::rollback(&h.core, &engineer(), "test", &env("staging"))
+    deployments::rollback(&h.core, &engineer(), "test", &env("staging"), None)
         .await
         .unwrap();
     let engine = h.engine_on(cloud, "restarted");

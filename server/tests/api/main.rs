@@ -12,6 +12,7 @@ mod nul_inputs;
 mod openapi;
 mod page_actions;
 mod pages;
+mod rollback_api;
 mod signoffs;
 
 #[path = "../support/mod.rs"]

@@ -319,9 +319,15 @@ async fn promotion_rollback_and_retirement(strategy: Strategy) {
 
     // Instant rollback: one switch back, the new fleet terminated.
     let started = Instant::now();
-    deployments::rollback(&w.state, &person("erin", Role::Engineer), "t", &env("prod"))
-        .await
-        .unwrap();
+    deployments::rollback(
+        &w.state,
+        &person("erin", Role::Engineer),
+        "t",
+        &env("prod"),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(w.run(second, |p| p.is_terminal()).await, Phase::RolledBack);
     println!(
         "instant rollback against moto ({strategy:?}): {} ms",

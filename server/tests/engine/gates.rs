@@ -87,7 +87,7 @@ async fn a_frozen_environment_refuses_promotions_with_the_reason_but_may_roll_ba
         before,
         "nothing written"
     );
-    let rollback = deployments::rollback(&frozen, &engineer(), "t", &env("staging")).await;
+    let rollback = deployments::rollback(&frozen, &engineer(), "t", &env("staging"), None).await;
     assert!(rollback.is_ok(), "rolling back stays allowed: {rollback:?}");
     let id = rollback.expect("accepted").record.id;
     assert_eq!(h.finish(id).await, Phase::Succeeded);

@@ -8,6 +8,7 @@ mod gates;
 mod integrity;
 mod jobs;
 mod paths;
+mod rollbacks;
 mod supervisor;
 
 #[path = "../support/mod.rs"]

@@ -132,7 +132,7 @@ async fn elastic_ip_moves_to_the_new_box_and_back_on_rollback() {
         serving.first()
     );
 
-    deployments::rollback(&h.core, &engineer(), "test", &env("prod"))
+    deployments::rollback(&h.core, &engineer(), "test", &env("prod"), None)
         .await
         .expect("rollback");
     assert_eq!(h.finish(second).await, Phase::RolledBack);
@@ -207,7 +207,7 @@ async fn rollback_inside_the_warm_window_is_a_switch_back() {
     let (first, second) = two_releases(&h, "staging").await;
     let old = db::fleets::get(&h.pool, "staging").await.unwrap().unwrap();
     let launches = h.sandbox.call_counts()["RunInstances"];
-    let detail = deployments::rollback(&h.core, &engineer(), "test", &env("staging"))
+    let detail = deployments::rollback(&h.core, &engineer(), "test", &env("staging"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -243,7 +243,7 @@ async fn rollback_after_the_warm_window_deploys_the_previous_release_again() {
     let (_, second) = two_releases(&h, "test").await;
     h.clock.advance(HOUR);
     assert_eq!(h.finish(second).await, Phase::Succeeded);
-    let detail = deployments::rollback(&h.core, &engineer(), "test", &env("test"))
+    let detail = deployments::rollback(&h.core, &engineer(), "test", &env("test"), None)
         .await
         .unwrap();
     assert_ne!(detail.record.id, second);

@@ -85,4 +85,9 @@ pub struct EnvironmentPage {
     pub recent: Vec<DeploymentRecord>,
     /// Builds that may be deployed (first environment only), newest first.
     pub deployable: Vec<String>,
+    /// Where "roll back" would land once the warm window is over: the release below the
+    /// running one.
+    pub rollback_to: Option<String>,
+    /// Earlier releases of this environment a rollback may name instead, newest first.
+    pub earlier_releases: Vec<String>,
 }

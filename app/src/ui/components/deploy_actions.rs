@@ -23,6 +23,7 @@ pub struct Actions {
 pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
     let env = page.environment.name.clone();
     let title = page.environment.title.clone();
+    let rollback_to_env = env.clone();
     let (deploy_env, promote_env, rollback_env, scale_env) =
         (env.clone(), env.clone(), env.clone(), env);
     let deploy_title = title.clone();
@@ -54,12 +55,29 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                     </details>
                 }
             })}
-            {page.current.is_some().then(|| view! {
-                <ActionForm action=actions.rollback>
-                    <input type="hidden" name="environment" value=rollback_env/>
-                    <button type="submit" class="danger" data-testid="env-rollback">
-                        {if page.warm.is_some() { "Roll back (instant switch)" } else { "Roll back to the previous release" }}
-                    </button>
+            {page.current.is_some().then(|| {
+                let label = match (&page.warm, &page.rollback_to) {
+                    (Some(_), _) => "Roll back (instant switch)".to_owned(),
+                    (None, Some(version)) => format!("Roll back to {version}"),
+                    (None, None) => "Roll back".to_owned(),
+                };
+                view! {
+                    <ActionForm action=actions.rollback>
+                        <input type="hidden" name="environment" value=rollback_env.clone()/>
+                        <button type="submit" class="danger" data-testid="env-rollback">{label}</button>
+                    </ActionForm>
+                }
+            })}
+            {(page.current.is_some() && !page.earlier_releases.is_empty()).then(|| view! {
+                <ActionForm action=actions.rollback attr:class="inline">
+                    <input type="hidden" name="environment" value=rollback_to_env/>
+                    <label>"Or back to "
+                        <select name="to">
+                            {page.earlier_releases.iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="danger" data-testid="rollback-to">"Roll back to this release"</button>
+                    {field_error(actions.rollback.value(), "to")}
                 </ActionForm>
             })}
             {page.fleet.is_some().then(|| view! {

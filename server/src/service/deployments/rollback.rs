@@ -1,6 +1,7 @@
 //! Rolling an environment back: while the old fleet is warm (or the new one still verifying),
 //! a request the engine turns into a traffic switch; afterwards, a new deployment of the
-//! release before, from the image that release ran.
+//! release below the running one in the environment's release line (never back up to the one
+//! just left), or of any earlier release named with `to`, from the image that release ran.
 
 use super::accept::{accept, refuse_failed, Requester};
 use super::detail::detail;
@@ -10,18 +11,36 @@ use crate::core::Core;
 use crate::db::{self, audit, rollouts};
 use crate::service::{conflict_on_unique, gates, internal, signoffs};
 use app::domain::gates::environment_gates;
+use app::domain::release_line::{release_line, rollback_target};
 use app::domain::rollout::Phase;
 use app::domain::views::{DeploymentDetail, Principal};
-use app::domain::{DeploymentKind, EnvironmentName};
+use app::domain::{DeploymentKind, DeploymentRecord, EnvironmentName, FieldErrors, Version};
 use app::use_cases::UseCaseError;
 
+/// The version the warm (or verifying) deployment `id` would switch back to.
+async fn switch_back_version(core: &Core, id: i64) -> Result<Option<String>, UseCaseError> {
+    let previous = rollouts::load(&core.db, id)
+        .await
+        .map_err(internal)?
+        .and_then(|row| row.plan)
+        .and_then(|plan| plan.previous);
+    let Some(previous) = previous else {
+        return Ok(None);
+    };
+    Ok(db::builds::by_id(&core.db, previous.build_id)
+        .await
+        .map_err(internal)?
+        .map(|b| b.version.to_string()))
+}
+
 /// Asks the engine to switch back to the warm old fleet; `None` when no deployment of the
-/// environment can be switched back any more.
+/// environment can be switched back any more (or `to` names another release).
 async fn instant(
     core: &Core,
     actor: &Principal,
     address: &str,
     environment: &EnvironmentName,
+    to: Option<&Version>,
 ) -> Result<Option<DeploymentDetail>, UseCaseError> {
     let candidates = rollouts::in_phases(
         &core.db,
@@ -33,6 +52,11 @@ async fn instant(
     let Some(id) = candidates.first().copied() else {
         return Ok(None);
     };
+    if let Some(to) = to {
+        if switch_back_version(core, id).await?.as_deref() != Some(to.as_str()) {
+            return Ok(None);
+        }
+    }
     let now = core.now();
     let mut tx = core.db.begin().await.map_err(internal)?;
     let requested = rollouts::request_rollback(&mut tx, id, &actor.name, now)
@@ -60,35 +84,63 @@ async fn instant(
     Ok(Some(detail(core, id).await?))
 }
 
+/// Where a rollback of `environment` lands: `to` if given (a release that ran there, not the
+/// running one), else the release below the running one; with the running version.
+pub async fn target(
+    core: &Core,
+    environment: &EnvironmentName,
+    to: Option<&Version>,
+) -> Result<(DeploymentRecord, String), UseCaseError> {
+    let releases = db::deployments::releases(&core.db, environment.as_str())
+        .await
+        .map_err(internal)?;
+    let line = release_line(releases.iter().map(|r| (r.build_version.as_str(), r.kind)));
+    let current = line.last().cloned().ok_or_else(|| {
+        UseCaseError::Conflict(format!("{environment} runs nothing to roll back"))
+    })?;
+    let wanted = match to {
+        Some(to) if to.as_str() == current => {
+            let mut errors = FieldErrors::new();
+            errors.add("to", format!("{environment} already runs {to}"));
+            return Err(UseCaseError::Invalid(errors));
+        }
+        Some(to) => to.to_string(),
+        None => rollback_target(&line).map(str::to_owned).ok_or_else(|| {
+            UseCaseError::Conflict(format!(
+                "{environment} has no earlier release than {current}"
+            ))
+        })?,
+    };
+    let record = releases
+        .into_iter()
+        .rev()
+        .find(|r| r.build_version == wanted && r.kind != DeploymentKind::Scale)
+        .ok_or_else(|| {
+            let mut errors = FieldErrors::new();
+            errors.add("to", format!("{wanted} never ran in {environment}"));
+            UseCaseError::Invalid(errors)
+        })?;
+    Ok((record, current))
+}
+
 /// Rolls `environment` back: a traffic switch while the old fleet is warm, else a new
-/// deployment of the release before.
+/// deployment of the release it lands on (see [`target`]).
 pub async fn rollback(
     core: &Core,
     actor: &Principal,
     address: &str,
     environment: &EnvironmentName,
+    to: Option<&Version>,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let (_, env) = core
         .environment(environment)
         .ok_or_else(|| not_found(environment))?;
-    if let Some(switched) = instant(core, actor, address, environment).await? {
+    if let Some(switched) = instant(core, actor, address, environment, to).await? {
         return Ok(switched);
     }
-    let current = db::deployments::current(&core.db, environment.as_str())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            UseCaseError::Conflict(format!("{environment} runs nothing to roll back"))
-        })?;
-    let previous = db::deployments::previous_release(&core.db, environment.as_str(), current.id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            UseCaseError::Conflict(format!(
-                "{environment} has no earlier release than {}",
-                current.build_version
-            ))
-        })?;
+    let (previous, current) = target(core, environment, to).await?;
+    // Rolling back to a known-good release is what an incident needs: a freeze or a firing
+    // alarm does not stop it, only another mutation in flight does.
     let in_flight = gates::in_flight(core, environment).await?;
     refuse_failed(&environment_gates(None, in_flight, &[]))?;
     let (build, _) = db::builds::by_version(&core.db, &previous.build_version)
@@ -106,10 +158,7 @@ pub async fn rollback(
         .await
         .map_err(internal)?;
     let plan = plan_for(env, DeploymentKind::Rollback, &build, Some(image), fleet)?;
-    let notes = format!(
-        "back to {} from {}",
-        previous.build_version, current.build_version
-    );
+    let notes = format!("back to {} from {current}", previous.build_version);
     let by = Requester {
         actor,
         address,
