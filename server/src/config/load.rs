@@ -53,7 +53,6 @@ impl Settings {
     }
 
     fn load_from(explicit: Option<&Path>, env: Env) -> Result<Self, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         let file: Option<PathBuf> = match explicit {
             Some(path) if !path.exists() => {
                 return Err(ConfigError(format!(
@@ -64,20 +63,36 @@ impl Settings {
             Some(path) => Some(path.to_owned()),
             None => Some(PathBuf::from("greenlight.toml")).filter(|p| p.exists()),
         };
+        // What the operator wrote (file, then environment), apart from the defaults, so that a
+        // default can depend on another key.
+        let mut written = Figment::new();
         if let Some(file) = &file {
-            figment = figment.merge(Toml::file_exact(file));
+            written = written.merge(Toml::file_exact(file));
         }
+        let written = written.merge(env);
         let source = file
             .map(|f| f.display().to_string())
             .unwrap_or_else(|| "the environment".into());
-        let settings: Settings = figment.merge(env).extract().map_err(|e| {
-            ConfigError(
-                e.into_iter()
-                    .map(|e| describe(e, &source))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        let mut settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(written.clone())
+            .extract()
+            .map_err(|e| {
+                ConfigError(
+                    e.into_iter()
+                        .map(|e| describe(e, &source))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+        if settings.cloud.provider == CloudProvider::Aws {
+            // Demo data is simulated history; on a real cloud it would pass for the truth.
+            if settings.demo && written.find_value("demo").is_ok() {
+                return Err(ConfigError(format!(
+                    "key `demo`: demo data runs on the sandbox only, and key `cloud.provider` is \"aws\" (in {source})"
+                )));
+            }
+            settings.demo = false;
+        }
         settings
             .validate()
             .map_err(|e| ConfigError(format!("{e} (in {source})")))?;
@@ -267,6 +282,24 @@ mod tests {
             settings.public_origin().as_deref(),
             Some("https://gl.example.com")
         );
+    }
+
+    #[test]
+    fn demo_data_is_off_on_aws_and_asking_for_it_there_names_both_keys() {
+        let aws = "[cloud]\nprovider = \"aws\"\nregion = \"eu-west-1\"\n\n[[environments]]\nname = \"prod\"\ntitle = \"PROD\"\nstrategy = \"elastic-ip\"\nelastic_ip_allocation_id = \"eipalloc-1\"\n[environments.instance]\ninstance_type = \"t3.small\"\nsubnet_ids = [\"subnet-1\"]\n";
+        let f = file(aws);
+        let settings = Settings::load_from(Some(&f.0), no_env()).expect("aws config");
+        assert!(!settings.demo, "no demo data by default on aws");
+        let f = file(&format!("demo = true\n{aws}"));
+        let error = Settings::load_from(Some(&f.0), no_env())
+            .expect_err("demo on aws")
+            .to_string();
+        assert!(
+            error.contains("key `demo`") && error.contains("key `cloud.provider`"),
+            "{error}"
+        );
+        let settings = Settings::load_from(None, no_env()).expect("defaults");
+        assert!(settings.demo, "the sandbox keeps its demo");
     }
 
     #[test]
