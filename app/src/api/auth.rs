@@ -50,10 +50,17 @@ pub async fn current_user() -> Result<Option<Principal>, UseCaseError> {
     Ok(identity.principal)
 }
 
-/// Only local paths are followed after sign-in, never another site.
+/// Only local paths are followed after sign-in, never another site: a path that starts
+/// with one `/`, with no backslash, whitespace or control character anywhere (browsers drop
+/// tabs and newlines from URLs, so `/\t/evil.example` would become `//evil.example`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -71,5 +78,21 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn a_tab_newline_or_backslash_hidden_in_the_path_never_leaves_the_site() {
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r//evil.example",
+            "/ /evil.example",
+            "/\\/evil.example",
+            "/\u{0}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), "/", "{sneaky:?}");
+        }
+        // Encoded separators stay a path on this site.
+        assert_eq!(safe_next(Some("/%2F%2Fevil")), "/%2F%2Fevil");
     }
 }

@@ -10,6 +10,7 @@ mod deployments_api;
 mod history;
 mod nul_inputs;
 mod openapi;
+mod origins;
 mod page_actions;
 mod pages;
 mod rollback_api;
