@@ -11,6 +11,7 @@ pub mod extract;
 pub mod health;
 pub mod history_csv;
 pub mod openapi;
+pub mod security_headers;
 
 use crate::auth::middleware;
 use crate::auth::session_store::Store;
@@ -95,6 +96,10 @@ pub fn router(state: AppState, store: Store) -> Router {
     // Pages and API answers are compressed on the fly; site files arrive pre-compressed and
     // already carry Content-Encoding, which this layer leaves alone.
     .layer(tower_http::compression::CompressionLayer::new())
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        security_headers::add,
+    ))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
 }

@@ -7,6 +7,7 @@ mod auth;
 mod builds;
 mod demo_engine;
 mod deployments_api;
+mod headers;
 mod history;
 mod nul_inputs;
 mod openapi;
