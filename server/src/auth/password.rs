@@ -4,6 +4,24 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::LazyLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Password checks and hashes that may run at once (each holds 19 MiB for a fraction of a
+/// second): a burst of sign-ins queues here instead of exhausting memory.
+pub const MAX_CONCURRENT: usize = 4;
+/// How long a sign-in waits for a turn before it is answered "busy, try again".
+pub const MAX_WAIT: Duration = Duration::from_secs(2);
+
+static TURNS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(MAX_CONCURRENT));
+static VERIFICATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Password verifications run since the process started (a figure for tests and operators).
+pub fn verifications() -> u64 {
+    VERIFICATIONS.load(Ordering::SeqCst)
+}
 
 /// Shortest password accepted.
 pub const MIN_LENGTH: usize = 12;
@@ -39,9 +57,15 @@ pub async fn hash(password: String) -> Result<String, String> {
 }
 
 /// Verifies a password against a PHC string. With no hash (unknown user) a dummy hash is
-/// checked anyway, so that timing does not reveal which names exist.
-pub async fn verify(password: String, phc: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// checked anyway, so that timing does not reveal which names exist. `None` when every turn
+/// stayed taken for [`MAX_WAIT`]: the server is busy checking other passwords.
+pub async fn verify(password: String, phc: Option<String>) -> Option<bool> {
+    let _turn = tokio::time::timeout(MAX_WAIT, TURNS.acquire())
+        .await
+        .ok()?
+        .ok()?;
+    VERIFICATIONS.fetch_add(1, Ordering::SeqCst);
+    let verified = tokio::task::spawn_blocking(move || {
         let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4uB1jBKxJ0Jl0bQ3VdJZqfN8dGqQk0m8cJ2oB0nQm2E";
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| dummy.to_owned());
@@ -49,7 +73,8 @@ pub async fn verify(password: String, phc: Option<String>) -> bool {
         hasher().verify_password(password.as_bytes(), &parsed).is_ok() && known
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false);
+    Some(verified)
 }
 
 /// A random password for the first admin: 24 characters from an unambiguous alphabet.
@@ -70,9 +95,15 @@ mod tests {
     async fn a_hash_verifies_only_its_own_password() {
         let phc = hash("correct horse battery".into()).await.expect("hash");
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("correct horse battery".into(), Some(phc.clone())).await);
-        assert!(!verify("wrong horse battery".into(), Some(phc)).await);
-        assert!(!verify("anything at all".into(), None).await);
+        assert_eq!(
+            verify("correct horse battery".into(), Some(phc.clone())).await,
+            Some(true)
+        );
+        assert_eq!(
+            verify("wrong horse battery".into(), Some(phc)).await,
+            Some(false)
+        );
+        assert_eq!(verify("anything at all".into(), None).await, Some(false));
     }
 
     #[test]

@@ -2,24 +2,50 @@
 
 use sqlx::{Any, Executor, Row};
 
-/// Records one attempt.
+/// Records one attempt; returns its id. An attempt is recorded as failed before the password
+/// is checked, so concurrent guesses count against each other, and marked succeeded after.
 pub async fn record<'c>(
     db: impl Executor<'c, Database = Any>,
     user_name: &str,
     address: &str,
     succeeded: bool,
     at: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO login_attempts (user_name, address, succeeded, at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO login_attempts (user_name, address, succeeded, at) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
     )
     .bind(user_name)
     .bind(address)
     .bind(i64::from(succeeded))
     .bind(at)
-    .execute(db)
-    .await?;
+    .fetch_one(db)
+    .await?
+    .try_get("id")
+}
+
+/// Marks attempt `id` as succeeded.
+pub async fn mark_succeeded<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
     Ok(())
+}
+
+/// Forgets attempts older than `before` (past every throttling window).
+pub async fn prune<'c>(
+    db: impl Executor<'c, Database = Any>,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+        .bind(before)
+        .execute(db)
+        .await?
+        .rows_affected())
 }
 
 /// Failed attempts for an account since `since`.

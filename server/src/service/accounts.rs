@@ -42,41 +42,54 @@ pub async fn login(
     password: &str,
     address: &str,
 ) -> Result<Principal, UseCaseError> {
-    // The name is recorded as typed, save NUL, which no database stores in text (and no
-    // user name contains, so the attempt simply fails).
-    let name = &name.replace('\0', "\u{FFFD}");
+    // Nothing is stored for a name that cannot be one (no row, no audit entry): it could
+    // be of any size or content.
+    let name = match UserName::parse(name) {
+        Ok(name) => name.to_string(),
+        Err(reason) => {
+            let mut errors = FieldErrors::new();
+            errors.add("name", reason);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let name = name.as_str();
     let now = core.now();
     let since = now - WINDOW_MS;
+    // The attempt counts as failed until the password checks out, and it is recorded before
+    // the check: concurrent guesses see each other, so no burst gets more checks than the
+    // limit allows.
+    let attempt = db::logins::record(&core.db, name, address, false, now)
+        .await
+        .map_err(internal)?;
+    db::logins::prune(&core.db, now - 2 * WINDOW_MS)
+        .await
+        .map_err(internal)?;
     let by_account = db::logins::failures_for_user(&core.db, name, since)
         .await
         .map_err(internal)?;
     let by_address = db::logins::failures_for_address(&core.db, address, since)
         .await
         .map_err(internal)?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        db::logins::record(&core.db, name, address, false, now)
-            .await
-            .map_err(internal)?;
+    if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
         return Err(UseCaseError::Throttled(
             "too many failed sign-ins; try again in 15 minutes".into(),
         ));
     }
     let user = db::users::by_name(&core.db, name).await.map_err(internal)?;
     let phc = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = password::verify(password.to_owned(), phc).await;
+    let Some(ok) = password::verify(password.to_owned(), phc).await else {
+        return Err(UseCaseError::Throttled(
+            "too many sign-ins at once; try again in a moment".into(),
+        ));
+    };
     let Some(user) = user.filter(|_| ok) else {
-        let mut tx = core.db.begin().await.map_err(internal)?;
-        db::logins::record(&mut *tx, name, address, false, now)
-            .await
-            .map_err(internal)?;
         audit::append(
-            &mut *tx,
+            &core.db,
             entry(name, "session.login_failed", name, "{}".into(), address),
             now,
         )
         .await
         .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
         return Err(UseCaseError::BadCredentials);
     };
     // A fresh id at sign-in defeats session fixation.
@@ -87,7 +100,7 @@ pub async fn login(
         .map_err(internal)?;
     session.insert(LOGIN_AT, now).await.map_err(internal)?;
     let mut tx = core.db.begin().await.map_err(internal)?;
-    db::logins::record(&mut *tx, name, address, true, now)
+    db::logins::mark_succeeded(&mut *tx, attempt)
         .await
         .map_err(internal)?;
     audit::append(

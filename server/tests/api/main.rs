@@ -15,6 +15,7 @@ mod origins;
 mod page_actions;
 mod pages;
 mod rollback_api;
+mod sign_in_limits;
 mod signoffs;
 
 #[path = "../support/mod.rs"]

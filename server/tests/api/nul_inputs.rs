@@ -1,5 +1,5 @@
 //! Text with a NUL character, which no database stores in text: refused with the field named
-//! (422), or a failed sign-in — never a 500, on SQLite and PostgreSQL alike.
+//! (422), a sign-in name included — never a 500, on SQLite and PostgreSQL alike.
 
 use crate::support::app::spawn_app;
 use crate::support::fixtures::build_payload;
@@ -7,7 +7,7 @@ use app::domain::Role;
 use serde_json::json;
 
 #[tokio::test]
-async fn a_nul_in_a_filter_a_note_a_change_or_a_sign_in_name_is_refused_not_a_500() {
+async fn a_nul_in_a_filter_a_note_a_change_or_a_sign_in_name_is_refused_with_its_field_not_a_500() {
     let app = spawn_app().await;
     let token = app.token("ana", Role::Admin).await;
     for (path, field) in [
@@ -35,6 +35,7 @@ async fn a_nul_in_a_filter_a_note_a_change_or_a_sign_in_name_is_refused_not_a_50
     assert!(body["fields"]["notes"].is_string(), "{body}");
     let client = app.new_client();
     let login = app.login(&client, "ana\u{0}", "whatever-whatever").await;
-    assert_eq!(login.status(), 401, "a failed sign-in");
+    assert_eq!(login.status(), 422, "not a name");
     assert_eq!(app.count("builds").await, 0, "nothing written");
+    assert_eq!(app.count("login_attempts").await, 0, "nothing written");
 }
