@@ -49,6 +49,9 @@ pub struct Bake {
     pub image_name: String,
 }
 
+/// How late a busy engine may look without the gap counting as time nobody watched.
+pub const BUSY_SLACK_MS: i64 = 2_000;
+
 /// A deployment's plan (fixed when accepted) and progress (updated by every step).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeploymentPlan {
@@ -98,9 +101,39 @@ pub struct DeploymentPlan {
     pub progress: String,
     /// Why it rolled back or failed.
     pub reason: Option<String>,
+    /// When the engine last looked at the fleet while waiting or watching.
+    #[serde(default)]
+    pub last_look: Option<i64>,
+    /// Time nobody watched (no engine ran): it does not count towards a deadline or a verify
+    /// window, because time while Greenlight was down is no evidence about the fleet.
+    #[serde(default)]
+    pub unwatched_ms: i64,
 }
 
 impl DeploymentPlan {
+    /// Notes a look at `now`: a gap since the last look (or the launch) longer than three
+    /// polls and [`BUSY_SLACK_MS`] means no engine was watching, and all but one poll of it is
+    /// set aside as unwatched.
+    pub fn observe(&mut self, now: i64, poll_ms: i64) {
+        if let Some(last) = self.last_look.or(self.launched_at) {
+            let gap = now - last;
+            if gap > 3 * poll_ms + BUSY_SLACK_MS {
+                self.unwatched_ms += gap - poll_ms;
+            }
+        }
+        self.last_look = Some(now);
+    }
+
+    /// When the new fleet must be healthy by, watched time only.
+    pub fn health_deadline(&self, now: i64) -> i64 {
+        self.launched_at.unwrap_or(now) + self.health_deadline_ms + self.unwatched_ms
+    }
+
+    /// When the verify window ends, watched time only.
+    pub fn verify_end(&self, now: i64) -> i64 {
+        self.switched_at.unwrap_or(now) + self.verify_ms + self.unwatched_ms
+    }
+
     /// The old fleet's instances (empty when the environment ran nothing).
     pub fn old_instances(&self) -> &[String] {
         self.previous
@@ -141,6 +174,28 @@ mod tests {
         assert_eq!(plan.binding.strategy, Strategy::AlbListener);
         assert_eq!(plan.kind, DeploymentKind::Promote);
         assert_eq!(plan.old_instances(), ["i-1"]);
-        assert_eq!(serde_json::to_string(&plan).expect("json"), STORED);
+        // Every stored field is written back under the same name with the same value; fields
+        // added since come on top, with defaults for plans stored before them.
+        let written = serde_json::to_value(&plan).expect("json");
+        let stored: serde_json::Value = serde_json::from_str(STORED).expect("json");
+        for (key, value) in stored.as_object().expect("object") {
+            assert_eq!(&written[key], value, "{key}");
+        }
+        assert_eq!(plan.unwatched_ms, 0);
+    }
+
+    #[test]
+    fn time_nobody_watched_moves_the_deadline_and_the_verify_window_on() {
+        let mut plan: DeploymentPlan = serde_json::from_str(STORED).expect("stored plan");
+        plan.launched_at = Some(0);
+        plan.health_deadline_ms = 60_000;
+        plan.observe(1_000, 1_000);
+        plan.observe(2_000, 1_000);
+        assert_eq!(plan.health_deadline(2_000), 60_000, "watched all along");
+        plan.observe(302_000, 1_000);
+        assert_eq!(plan.unwatched_ms, 299_000);
+        assert_eq!(plan.health_deadline(302_000), 359_000);
+        plan.switched_at = Some(302_000);
+        assert_eq!(plan.verify_end(302_000), 302_000 + 300_000 + 299_000);
     }
 }

@@ -87,6 +87,24 @@ pub async fn check(
     Ok(fenced(lease, done.rows_affected() == 1))
 }
 
+/// Extends a held lease to `until` while its step runs (the heartbeat); `false` when the
+/// lease is no longer ours.
+pub async fn renew<'c>(
+    db: impl Executor<'c, Database = Any>,
+    lease: Lease,
+    until: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deployment_jobs SET lease_until = $1 WHERE deployment_id = $2 AND fence = $3",
+    )
+    .bind(until)
+    .bind(lease.deployment_id)
+    .bind(lease.fence)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Takes a job away from whoever holds it and makes it due now: the holder's writes become
 /// stale. Used when a person asks for something the next step must see (a rollback).
 pub async fn interrupt(

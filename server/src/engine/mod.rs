@@ -22,6 +22,11 @@ use std::sync::Arc;
 /// Consecutive retryable failures of one step before it is given up.
 pub const MAX_STEP_FAILURES: u32 = 10;
 
+/// How long a lease lasts unless renewed. Short, so that the job of a worker that died (a
+/// killed process) is taken over within seconds; the heartbeat renews it every third of this
+/// while a slow step runs.
+pub const LEASE_MS: i64 = 9_000;
+
 /// An engine worker.
 #[derive(Clone)]
 pub struct Engine {
@@ -33,6 +38,15 @@ pub struct Engine {
     pub lease_ms: i64,
     /// How soon a waiting step looks again.
     pub poll_ms: i64,
+}
+
+/// Renews a lease while alive; stops renewing when dropped.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// What one tick did.
@@ -54,7 +68,7 @@ impl Engine {
             cloud,
             clock,
             worker: worker.to_owned(),
-            lease_ms: 120_000,
+            lease_ms: LEASE_MS,
             poll_ms: 2_000,
         }
     }
@@ -66,6 +80,31 @@ impl Engine {
         else {
             return Ok(Tick::Idle);
         };
+        // Dropped when the step ends, however it ends (a panic included): a dead step's
+        // lease must run out.
+        let _heartbeat = Heartbeat(self.heartbeat(lease));
+        self.step(lease, now).await
+    }
+
+    /// Renews `lease` every third of its length until aborted, so a step that takes long
+    /// (retries with backoff, a slow cloud) keeps its job while a dead worker loses it fast.
+    fn heartbeat(&self, lease: jobs::Lease) -> tokio::task::JoinHandle<()> {
+        let (db, clock, lease_ms) = (self.db.clone(), self.clock.clone(), self.lease_ms);
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_millis((lease_ms / 3).max(1) as u64);
+            loop {
+                tokio::time::sleep(every).await;
+                match jobs::renew(&db, lease, clock.now_ms() + lease_ms).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(error) => tracing::warn!(%error, "lease renewal failed"),
+                }
+            }
+        })
+    }
+
+    /// Runs the step of the leased job and persists what it did.
+    async fn step(&self, lease: jobs::Lease, now: i64) -> anyhow::Result<Tick> {
         let row = rollouts::load(&self.db, lease.deployment_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("job for missing deployment {}", lease.deployment_id))?;

@@ -2,26 +2,14 @@
 //! turns a stale worker's writes away.
 
 use crate::support::app::{spawn_app, TestApp};
-use crate::support::fixtures::now;
-use app::domain::{Artifact, DeploymentKind, NewBuild, Outcome};
+use crate::support::fixtures::{insert_build, now};
+use app::domain::{DeploymentKind, Outcome};
+use greenlight::db::deployments;
 use greenlight::db::jobs::{self, Lease, StaleLease};
-use greenlight::db::{builds, deployments};
 
 async fn deployment(app: &TestApp, environment: &'static str) -> i64 {
     let version = format!("6.0.{}", rand::random::<u16>());
-    let new = NewBuild {
-        version: app::domain::Version::parse(&version).expect("version"),
-        revision: app::domain::Revision::parse("abcdef1").expect("rev"),
-        artifact: Artifact::Image {
-            ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
-        },
-        changes: vec![],
-        ci_url: None,
-    };
-    let build = builds::insert(&app.pool, &new, &version, "ci", now())
-        .await
-        .expect("build")
-        .id;
+    let build = insert_build(&app.pool, &version, now()).await;
     let row = deployments::NewDeployment {
         environment,
         build_id: build,
@@ -163,4 +151,37 @@ async fn twenty_workers_racing_for_one_job_get_one_lease() {
         }
     }
     assert_eq!(granted.len(), 1, "{granted:?}");
+}
+
+#[tokio::test]
+async fn a_renewed_lease_stays_held_and_an_unrenewed_one_is_taken_over_after_one_lease() {
+    use greenlight::engine::LEASE_MS;
+    let app = spawn_app().await;
+    let id = deployment(&app, "prod").await;
+    jobs::enqueue(&app.pool, id, 0).await.expect("enqueue");
+    let held = jobs::lease_next(&app.pool, "a", 0, LEASE_MS)
+        .await
+        .expect("lease")
+        .expect("granted");
+    // A live worker renews before its lease runs out; the job stays its own.
+    assert!(jobs::renew(&app.pool, held, 2 * LEASE_MS)
+        .await
+        .expect("renew"));
+    assert_eq!(
+        jobs::lease_next(&app.pool, "b", LEASE_MS + 1, LEASE_MS)
+            .await
+            .expect("lease"),
+        None,
+        "renewed, still held"
+    );
+    // The worker dies: nobody renews, and one lease later another worker takes over.
+    let taken = jobs::lease_next(&app.pool, "b", 2 * LEASE_MS + 1, LEASE_MS)
+        .await
+        .expect("lease")
+        .expect("taken over");
+    // The dead worker's lease is stale: its renewal is refused.
+    assert!(!jobs::renew(&app.pool, held, 3 * LEASE_MS)
+        .await
+        .expect("renew"));
+    assert_eq!(taken.deployment_id, id);
 }

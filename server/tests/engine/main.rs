@@ -3,6 +3,7 @@
 //! the supervisor. Each test's harness checks at the end that no job was left unfinished.
 
 mod crashing_cloud;
+mod downtime;
 mod faults;
 mod gates;
 mod integrity;

@@ -27,7 +27,8 @@ pub async fn await_health(
     plan: &mut DeploymentPlan,
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
-    let deadline = plan.launched_at.unwrap_or(cx.now) + plan.health_deadline_ms;
+    plan.observe(cx.now, cx.poll_ms);
+    let deadline = plan.health_deadline(cx.now);
     let health = registered_health(cloud, plan).await?;
     if health.all_healthy() {
         let place = plan

@@ -18,7 +18,8 @@ async fn restore_old_fleet(
 ) -> Result<Option<StepOutcome>, CloudError> {
     let old = plan.old_instances().to_vec();
     let started = *plan.rollback_started_at.get_or_insert(cx.now);
-    let give_up = started + plan.health_deadline_ms;
+    plan.observe(cx.now, cx.poll_ms);
+    let give_up = started + plan.health_deadline_ms + plan.unwatched_ms;
     let group = traffic::group_of_old(plan);
     let health = health::check(cloud, plan, &old, group.as_deref()).await?;
     if let (Some(group), false) = (&group, health.unregistered.is_empty()) {

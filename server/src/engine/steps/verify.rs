@@ -66,7 +66,8 @@ pub async fn verify(
         plan.reason = Some(reason.clone());
         return Ok(happened(Event::VerifyFailed, reason));
     }
-    let end = plan.switched_at.unwrap_or(cx.now) + plan.verify_ms;
+    plan.observe(cx.now, cx.poll_ms);
+    let end = plan.verify_end(cx.now);
     if cx.now >= end && health.all_healthy() {
         return Ok(happened(
             Event::VerifyPassed,

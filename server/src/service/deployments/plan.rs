@@ -47,5 +47,7 @@ pub fn plan_for(
         failures: 0,
         progress: String::new(),
         reason: None,
+        last_look: None,
+        unwatched_ms: 0,
     })
 }
