@@ -48,11 +48,14 @@ pub trait UseCases: Send + Sync + 'static {
         cursor: Option<HistoryCursor>,
         limit: i64,
     ) -> Result<HistoryPage, UseCaseError>;
-    /// Every deployment matching `filter`, newest first (for exports).
-    async fn export_history(
+    /// One page of an export: deployments matching `filter`, newest first, older than
+    /// `cursor`, and the cursor of the next page (none after the last). Exports are streamed
+    /// page by page, never held whole.
+    async fn export_page(
         &self,
-        filter: HistoryFilter,
-    ) -> Result<Vec<DeploymentRecord>, UseCaseError>;
+        filter: &HistoryFilter,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<(Vec<DeploymentRecord>, Option<HistoryCursor>), UseCaseError>;
     /// Checks a password (throttled), and on success starts a fresh session.
     async fn login(
         &self,

@@ -223,23 +223,18 @@ pub async fn export(
     if format != "csv" && format != "json" {
         return Err(ApiError::bad_request("format", "must be csv or json"));
     }
-    let rows = core.export_history(filter).await?;
-    if format == "json" {
-        let body = serde_json::to_vec(&rows).map_err(ApiError::internal)?;
-        return Ok(download(
-            "application/json",
-            "greenlight-history.json",
-            body,
-        ));
-    }
-    Ok(download(
-        "text/csv; charset=utf-8",
-        "greenlight-history.csv",
-        super::history_csv::to_csv(&rows).into_bytes(),
-    ))
+    // The first page is read before answering, so a failing export answers an error status.
+    let first = core.export_page(&filter, None).await?;
+    let json = format == "json";
+    let body = super::export_stream::stream(core, filter, first, json);
+    Ok(if json {
+        download("application/json", "greenlight-history.json", body)
+    } else {
+        download("text/csv; charset=utf-8", "greenlight-history.csv", body)
+    })
 }
 
-fn download(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
+fn download(content_type: &'static str, name: &str, body: axum::body::Body) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

@@ -3,22 +3,32 @@
 
 use app::domain::DeploymentRecord;
 
-/// CSV per RFC 4180; cells that a spreadsheet would run as a formula (starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return) are prefixed with `'`.
-pub fn to_csv(rows: &[DeploymentRecord]) -> String {
-    fn cell(text: &str) -> String {
-        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{text}")
-        } else {
-            text.to_owned()
-        };
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text
-        }
+/// One cell per RFC 4180; a cell a spreadsheet would run as a formula (starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`.
+fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
     }
-    let mut out = String::from("id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by\r\n");
+}
+
+/// The header and every row.
+pub fn to_csv(rows: &[DeploymentRecord]) -> String {
+    format!("{HEADER}{}", csv_rows(rows))
+}
+
+/// The header row.
+pub const HEADER: &str = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by\r\n";
+
+/// Rows without the header, for a streamed export.
+pub fn csv_rows(rows: &[DeploymentRecord]) -> String {
+    let mut out = String::new();
     for r in rows {
         let fields = [
             r.id.to_string(),

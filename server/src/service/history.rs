@@ -1,5 +1,5 @@
-//! Exporting the release history: every deployment matching a filter, read in pages of the
-//! index so that a long history never sits in one query.
+//! Exporting the release history: every deployment matching a filter, read a page of the
+//! index at a time so that a long history is streamed, never held whole.
 
 use super::internal;
 use crate::core::Core;
@@ -9,27 +9,24 @@ use app::domain::{DeploymentRecord, HistoryFilter};
 use app::use_cases::UseCaseError;
 
 /// Rows read per query while exporting.
-const EXPORT_PAGE: i64 = 5000;
+pub const EXPORT_PAGE: i64 = 5000;
 
-/// Every deployment matching `filter`, newest first.
-pub async fn export(
+/// One page of an export, and the cursor of the next (none after the last).
+pub async fn export_page(
     core: &Core,
     filter: &HistoryFilter,
-) -> Result<Vec<DeploymentRecord>, UseCaseError> {
-    let mut rows = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = db::deployments::page(&core.db, filter, cursor, EXPORT_PAGE)
-            .await
-            .map_err(internal)?;
-        let done = (page.len() as i64) < EXPORT_PAGE;
-        cursor = page.last().map(|r| HistoryCursor {
+    cursor: Option<HistoryCursor>,
+) -> Result<(Vec<DeploymentRecord>, Option<HistoryCursor>), UseCaseError> {
+    let page = db::deployments::page(&core.db, filter, cursor, EXPORT_PAGE)
+        .await
+        .map_err(internal)?;
+    let next = if (page.len() as i64) < EXPORT_PAGE {
+        None
+    } else {
+        page.last().map(|r| HistoryCursor {
             started_at: r.started_at.millis(),
             id: r.id,
-        });
-        rows.extend(page);
-        if done {
-            return Ok(rows);
-        }
-    }
+        })
+    };
+    Ok((page, next))
 }

@@ -75,11 +75,12 @@ impl UseCases for Core {
     ) -> Result<HistoryPage, UseCaseError> {
         reads::history(self, filter, cursor, limit).await
     }
-    async fn export_history(
+    async fn export_page(
         &self,
-        filter: HistoryFilter,
-    ) -> Result<Vec<DeploymentRecord>, UseCaseError> {
-        history::export(self, &filter).await
+        filter: &HistoryFilter,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<(Vec<DeploymentRecord>, Option<HistoryCursor>), UseCaseError> {
+        history::export_page(self, filter, cursor).await
     }
     async fn login(
         &self,

@@ -265,3 +265,43 @@ async fn the_database_allows_one_in_flight_deployment_per_environment() {
         .await
         .expect("finished rows never block");
 }
+
+#[tokio::test]
+async fn an_export_longer_than_a_page_is_streamed_whole_in_order() {
+    let app = spawn_app().await;
+    let token = app.token("boss", Role::Viewer).await;
+    let envs = vec!["test".to_owned(), "staging".to_owned(), "prod".to_owned()];
+    let rows = greenlight::service::history::EXPORT_PAGE as usize * 2 + 7;
+    greenlight::db::seed::history(&app.pool, &envs, rows, 5, now())
+        .await
+        .expect("seed");
+    let csv = app
+        .get(Some(&token), "/api/v1/deployments/export?format=csv")
+        .await;
+    assert!(
+        csv.headers().get("content-length").is_none(),
+        "streamed, not sized up front"
+    );
+    let text = csv.text().await.expect("csv");
+    assert_eq!(text.lines().count(), rows + 1, "header and every row");
+    let json: Vec<Value> = app
+        .get(Some(&token), "/api/v1/deployments/export?format=json")
+        .await
+        .json()
+        .await
+        .expect("one JSON array");
+    assert_eq!(json.len(), rows);
+    let ids: Vec<i64> = json.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), rows, "each row once");
+    let started: Vec<&str> = json
+        .iter()
+        .map(|r| r["started_at"].as_str().unwrap())
+        .collect();
+    assert!(
+        started.windows(2).all(|pair| pair[0] >= pair[1]),
+        "newest first across pages"
+    );
+}
