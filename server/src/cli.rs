@@ -33,6 +33,9 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Print this installation's id (every cloud resource it creates carries it as the tag
+    /// `greenlight:installation`; only what carries it is adopted or terminated).
+    Installation,
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -137,6 +140,9 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         Command::Migrate => println!("migrations applied"),
+        Command::Installation => {
+            println!("{}", db::installation::id(&pool, clock.now_ms()).await?)
+        }
         Command::User(UserCommand::Add { name, role, .. }) => {
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
             let mut password = String::new();

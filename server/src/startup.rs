@@ -2,6 +2,7 @@
 
 use crate::auth::session_store::Store;
 use crate::clock::{Clock, SystemClock};
+use crate::cloud::installation::InstallationCloud;
 use crate::cloud::retry::{RetryPolicy, RetryingCloud};
 use crate::cloud::sandbox::{names, SandboxCloud, Timings};
 use crate::cloud::{tag, Cloud, Tags};
@@ -94,10 +95,19 @@ pub async fn core(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<(Core, Option<Arc<SandboxCloud>>)> {
     let policy = RetryPolicy::default();
+    let installation = db::installation::id(&pool, clock.now_ms())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the installation id: {e}"))?;
+    let scoped = |cloud: Arc<dyn Cloud>| -> Arc<dyn Cloud> {
+        Arc::new(RetryingCloud::new(
+            Arc::new(InstallationCloud::new(cloud, &installation)),
+            policy,
+        ))
+    };
     if settings.cloud.provider == CloudProvider::Aws {
         let clients = crate::cloud::aws::aws_clients(&settings.cloud).await;
-        tracing::info!(region = ?settings.cloud.region, "AWS clients configured");
-        let cloud = Arc::new(RetryingCloud::new(Arc::new(clients), policy));
+        tracing::info!(region = ?settings.cloud.region, %installation, "AWS clients configured");
+        let cloud = scoped(Arc::new(clients));
         return Ok((Core::new(pool, settings, cloud, clock), None));
     }
     complete_for_sandbox(&mut settings);
@@ -118,13 +128,18 @@ pub async fn core(
             sandbox.add_address(allocation);
         }
     }
-    adopt_known_fleets(&sandbox, &settings, &pool).await?;
-    let cloud = Arc::new(RetryingCloud::new(sandbox.clone(), policy));
+    adopt_known_fleets(&sandbox, &settings, &pool, &installation).await?;
+    let cloud = scoped(sandbox.clone());
     Ok((Core::new(pool, settings, cloud, clock), Some(sandbox)))
 }
 
 /// The tags Greenlight put on a fleet's instances when it launched them.
-async fn fleet_tags(pool: &AnyPool, environment: &str, fleet: &Fleet) -> anyhow::Result<Tags> {
+async fn fleet_tags(
+    pool: &AnyPool,
+    installation: &str,
+    environment: &str,
+    fleet: &Fleet,
+) -> anyhow::Result<Tags> {
     let build = db::builds::by_id(pool, fleet.build_id)
         .await
         .map_err(|e| anyhow::anyhow!("cannot read build {}: {e}", fleet.build_id))?
@@ -133,6 +148,7 @@ async fn fleet_tags(pool: &AnyPool, environment: &str, fleet: &Fleet) -> anyhow:
         (tag::ENVIRONMENT.to_owned(), environment.to_owned()),
         (tag::DEPLOYMENT.to_owned(), fleet.deployment_id.to_string()),
         (tag::BUILD.to_owned(), build.version.to_string()),
+        (tag::INSTALLATION.to_owned(), installation.to_owned()),
     ]))
 }
 
@@ -142,12 +158,13 @@ async fn adopt_known_fleets(
     sandbox: &SandboxCloud,
     settings: &Settings,
     pool: &AnyPool,
+    installation: &str,
 ) -> anyhow::Result<()> {
     let fleets = db::fleets::all(pool)
         .await
         .map_err(|e| anyhow::anyhow!("cannot read fleets: {e}"))?;
     for (environment, fleet) in fleets {
-        let tags = fleet_tags(pool, &environment, &fleet).await?;
+        let tags = fleet_tags(pool, installation, &environment, &fleet).await?;
         sandbox.adopt(
             &tags,
             &fleet.image_id,
@@ -182,7 +199,7 @@ async fn adopt_known_fleets(
                 .map_err(|e| anyhow::anyhow!("cannot read deployment {id}: {e}"))?
                 .and_then(|row| row.plan);
             if let Some(old) = plan.and_then(|plan| plan.previous) {
-                let tags = fleet_tags(pool, name, &old).await?;
+                let tags = fleet_tags(pool, installation, name, &old).await?;
                 sandbox.adopt(
                     &tags,
                     &old.image_id,

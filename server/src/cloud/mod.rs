@@ -4,6 +4,7 @@
 //! tests run against both.
 
 pub mod aws;
+pub mod installation;
 pub mod retry;
 pub mod sandbox;
 
@@ -21,6 +22,8 @@ pub mod tag {
     pub const BUILD: &str = "greenlight:build";
     /// `blue` or `green`.
     pub const FLEET: &str = "greenlight:fleet";
+    /// The installation that created it (only it adopts or terminates it).
+    pub const INSTALLATION: &str = "greenlight:installation";
 }
 
 /// Key/value tags.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod builds;
 pub mod deployments;
 pub mod fleets;
+pub mod installation;
 pub mod jobs;
 pub mod logins;
 pub mod rollouts;

@@ -6,6 +6,7 @@ mod crashing_cloud;
 mod downtime;
 mod faults;
 mod gates;
+mod installation;
 mod integrity;
 mod jobs;
 mod paths;
