@@ -16,6 +16,8 @@ use tower_sessions::Session;
 pub const USER_ID: &str = "user_id";
 /// Session key of the sign-in time (epoch ms), for the absolute timeout.
 pub const LOGIN_AT: &str = "login_at";
+/// Session key of the last request that extended the session (epoch ms).
+pub const SEEN_AT: &str = "seen_at";
 
 /// Attaches an [`Identity`]. A bearer token that is malformed, unknown or revoked is
 /// refused with 401 at once rather than treated as anonymous.
@@ -81,9 +83,20 @@ async fn session_principal(
     // A session without its sign-in time cannot prove it is young enough: it ends.
     let login_at = session.get::<i64>(LOGIN_AT).await.ok().flatten();
     let absolute = core.settings.session_absolute_timeout.as_millis_i64();
-    if login_at.is_none_or(|at| core.now() - at > absolute) {
+    let now = core.now();
+    if login_at.is_none_or(|at| now - at > absolute) {
         let _ = session.flush().await;
         return Ok(None);
+    }
+    // Idle means idle: activity extends the session (the store saves only a changed session,
+    // and saving is what moves its expiry on), at most every tenth of the idle timeout.
+    let idle = core.settings.session_idle_timeout.as_millis_i64();
+    let seen = session.get::<i64>(SEEN_AT).await.ok().flatten();
+    if seen.is_none_or(|at| now - at >= idle / 10) {
+        session
+            .insert(SEEN_AT, now)
+            .await
+            .map_err(|e| ApiError::internal(e).into_response())?;
     }
     db::users::by_id(&core.db, user_id)
         .await

@@ -471,3 +471,37 @@ async fn a_session_ends_after_the_idle_timeout_on_the_server_too() {
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     assert_eq!(with_cookie().await.expect("get").status(), 303);
 }
+
+#[tokio::test]
+async fn activity_keeps_a_session_alive_past_its_idle_timeout_and_silence_ends_it() {
+    let app = crate::support::app::spawn_app_with(|s| {
+        s.session_idle_timeout = "3s".parse().expect("duration")
+    })
+    .await;
+    let password = app.user("ana", Role::Viewer).await;
+    let client = app.new_client();
+    let cookie =
+        session_cookie(app.login(&client, "ana", &password).await.headers()).expect("cookie");
+    let with_cookie = || {
+        app.new_client()
+            .get(app.url("/"))
+            .header("cookie", &cookie)
+            .send()
+    };
+    // A request every second for six seconds: twice the idle timeout, never idle.
+    for second in 0..6 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        assert_eq!(
+            with_cookie().await.expect("get").status(),
+            200,
+            "active at second {}",
+            second + 1
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(
+        with_cookie().await.expect("get").status(),
+        303,
+        "idle: signed out"
+    );
+}
