@@ -103,8 +103,9 @@ curl -fsS "$base/api/v1/openapi.json" -o "$work/openapi.json" || fail "no docume
 
 # What the document cannot say, because it depends on the server's state or configuration
 # rather than on a request's shape (the document names each case in its descriptions): a
-# schema-valid request may still fail a gate (412), or ask for a scale the environment
-# cannot take or already runs (422). Everything else keeps schemathesis's defaults.
+# schema-valid request may still fail a gate (412), ask for a scale the environment cannot
+# take or already runs (422), or roll back to a release that never ran there or runs now
+# (422). Everything else keeps schemathesis's defaults.
 cat >"$work/schemathesis.toml" <<'TOML'
 [auth.openapi.bearer]
 bearer = "${GREENLIGHT_FUZZ_TOKEN}"
@@ -114,7 +115,7 @@ include-operation-id = ["deploy", "promote", "preview_promotion"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "412"]
 
 [[operations]]
-include-operation-id = "scale"
+include-operation-id = ["scale", "roll_back"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 TOML
 # Rules the document cannot state are steered rather than allowed: a history range whose end

@@ -112,18 +112,18 @@ pub struct ChangeRegistration {
         pattern = "^[0-9a-fA-F]{7,40}$"
     )]
     revision: String,
-    /// Its one-line summary: not blank, at most 500 characters once trimmed.
+    /// Its one-line summary: not blank, at most 500 characters once trimmed, no NUL.
     #[schema(
         example = "Fix login",
         max_length = 500,
-        pattern = r"[^\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        pattern = r"^[^\u0000]*[^\u0000\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000]*$"
     )]
     summary: String,
-    /// Who wrote it: not blank, at most 500 characters once trimmed.
+    /// Who wrote it: not blank, at most 500 characters once trimmed, no NUL.
     #[schema(
         example = "ana",
         max_length = 500,
-        pattern = r"[^\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        pattern = r"^[^\u0000]*[^\u0000\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000]*$"
     )]
     author: String,
 }

@@ -37,8 +37,8 @@ pub struct DeploymentList {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct HistoryFilterQuery {
-    /// Environment name (one that does not exist matches nothing).
-    #[param(example = "prod")]
+    /// Environment name (one that does not exist matches nothing; no NUL).
+    #[param(example = "prod", pattern = r"^[^\u0000]*$")]
     environment: Option<String>,
     /// Build version (the rules of `BuildRegistration.version`, at most 64 characters once
     /// trimmed).
@@ -47,8 +47,8 @@ pub struct HistoryFilterQuery {
         pattern = r"^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(?=[^\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]{0,64}[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$)((0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
     )]
     build: Option<String>,
-    /// User who started the deployment.
-    #[param(example = "ana")]
+    /// User who started the deployment (no NUL).
+    #[param(example = "ana", pattern = r"^[^\u0000]*$")]
     user: Option<String>,
     // A schema made by hand carries the description (utoipa drops the doc comment then).
     #[param(schema_with = outcome_or_blank)]

@@ -25,9 +25,13 @@ pub struct SignOffRequest {
     /// QA's verdict.
     #[schema(value_type = Verdict)]
     pub verdict: String,
-    /// What was tested, what was found (at most 2000 characters).
+    /// What was tested, what was found (at most 2000 characters, no NUL).
     #[serde(default)]
-    #[schema(max_length = 2000, example = "Checkout and login on Chrome and Safari")]
+    #[schema(
+        max_length = 2000,
+        pattern = r"^[^\u0000]*$",
+        example = "Checkout and login on Chrome and Safari"
+    )]
     pub notes: String,
 }
 

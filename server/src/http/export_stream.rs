@@ -66,7 +66,8 @@ pub fn stream(
             }
         },
     );
-    Body::from_stream(stream::once(async move { Ok(opening) }).chain(pages))
+    // Fused: a body may be polled once more after its end, which a bare unfold forbids.
+    Body::from_stream(stream::once(async move { Ok(opening) }).chain(pages).fuse())
 }
 
 /// The rows as JSON array items, with a leading comma when items were written before.
