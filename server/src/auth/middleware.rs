@@ -6,7 +6,7 @@ use crate::db;
 use crate::http::error::ApiError;
 use app::use_cases::Identity;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, Method};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -36,13 +36,18 @@ pub async fn identify(
         .headers()
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("").to_owned());
+    let mutation = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let what = format!("{} {}", request.method(), request.uri().path());
     let principal = match bearer {
         Some(value) => {
             let Some(secret) = value.strip_prefix("Bearer ").map(str::trim) else {
-                return ApiError::Unauthenticated(
-                    "Authorization must be \"Bearer <token>\"".into(),
-                )
-                .into_response();
+                let refused =
+                    ApiError::Unauthenticated("Authorization must be \"Bearer <token>\"".into())
+                        .into_response();
+                return record_denial(&core, mutation, None, &what, &address, refused).await;
             };
             match db::tokens::owner(&core.db, &crate::auth::token::digest(secret)).await {
                 Ok(Some((token_id, principal))) => {
@@ -52,8 +57,9 @@ pub async fn identify(
                     Some(principal)
                 }
                 Ok(None) => {
-                    return ApiError::Unauthenticated("invalid or revoked token".into())
-                        .into_response()
+                    let refused = ApiError::Unauthenticated("invalid or revoked token".into())
+                        .into_response();
+                    return record_denial(&core, mutation, None, &what, &address, refused).await;
                 }
                 Err(e) => return ApiError::internal(e).into_response(),
             }
@@ -63,10 +69,40 @@ pub async fn identify(
             Err(response) => return response,
         },
     };
-    request
-        .extensions_mut()
-        .insert(Identity { principal, address });
-    next.run(request).await
+    let actor = principal.as_ref().map(|p| p.name.clone());
+    request.extensions_mut().insert(Identity {
+        principal,
+        address: address.clone(),
+    });
+    let response = next.run(request).await;
+    record_denial(&core, mutation, actor.as_deref(), &what, &address, response).await
+}
+
+/// Writes a refused mutation (401 or 403) to the audit log: who (or `anonymous`), what
+/// (method and path), from where. Failed sign-ins have their own entry.
+async fn record_denial(
+    core: &Core,
+    mutation: bool,
+    actor: Option<&str>,
+    what: &str,
+    address: &str,
+    response: Response,
+) -> Response {
+    let status = response.status();
+    let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+    if mutation && denied && !what.contains(" /fn/login") {
+        let entry = crate::db::audit::Entry {
+            actor: actor.unwrap_or("anonymous"),
+            action: "request.denied",
+            target: what,
+            details: serde_json::json!({ "status": status.as_u16() }).to_string(),
+            address,
+        };
+        if let Err(error) = crate::db::audit::append(&core.db, entry, core.now()).await {
+            tracing::error!(%error, "could not record a refused request");
+        }
+    }
+    response
 }
 
 async fn session_principal(

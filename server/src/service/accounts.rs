@@ -71,6 +71,13 @@ pub async fn login(
         .await
         .map_err(internal)?;
     if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
+        audit::append(
+            &core.db,
+            entry(name, "session.login_throttled", name, "{}".into(), address),
+            now,
+        )
+        .await
+        .map_err(internal)?;
         return Err(UseCaseError::Throttled(
             "too many failed sign-ins; try again in 15 minutes".into(),
         ));

@@ -58,3 +58,50 @@ async fn the_database_refuses_to_change_or_delete_audit_rows() {
     let entries = audit::recent(&app.pool, 1).await.expect("audit");
     assert_eq!(entries[0].actor, "test");
 }
+
+#[tokio::test]
+async fn refused_mutations_and_throttled_sign_ins_are_on_record_with_who_and_what() {
+    let app = spawn_app().await;
+    let viewer = app.token("vic", Role::Viewer).await;
+    let deploy = "/api/v1/environments/test/deployments";
+    let body = serde_json::json!({"build": "1.0.0"});
+    assert_eq!(app.post(Some(&viewer), deploy, &body).await.status(), 403);
+    assert_eq!(app.post(None, deploy, &body).await.status(), 401);
+    assert_eq!(
+        app.post(Some("glt_not_a_token"), deploy, &body)
+            .await
+            .status(),
+        401
+    );
+    let entries = audit::recent(&app.pool, 20).await.expect("audit");
+    let denied: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.action == "request.denied")
+        .map(|e| (e.actor.as_str(), e.target.as_str()))
+        .collect();
+    let what = "POST /api/v1/environments/test/deployments";
+    assert_eq!(
+        denied,
+        [("anonymous", what), ("anonymous", what), ("vic", what)],
+        "newest first"
+    );
+    let password = app.user("ana", Role::Viewer).await;
+    let client = app.new_client();
+    for _ in 0..6 {
+        app.login(&client, "ana", "not-the-password-1").await;
+    }
+    assert_eq!(app.login(&client, "ana", &password).await.status(), 429);
+    let entries = audit::recent(&app.pool, 50).await.expect("audit");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "session.login_throttled" && e.actor == "ana"),
+        "throttled sign-ins are recorded"
+    );
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e.action == "request.denied" && e.target.contains("/fn/login")),
+        "a failed sign-in has its own entry"
+    );
+}
