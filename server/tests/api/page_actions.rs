@@ -2,28 +2,17 @@
 //! and the refusal as data — the failed gates listed, each refused field with its reason — so
 //! the page can show them; a plain form post without JavaScript keeps its redirect back.
 
-use crate::support::engine_app::{engine_app, register, wait_for};
+use crate::support::engine_app::{deploy_to_test, engine_app};
 use app::api::deployments::{DeployBuild, Promote, Scale};
 use app::domain::Role;
 use app::use_cases::UseCaseError;
 use leptos::server_fn::ServerFn;
-use serde_json::json;
 
 #[tokio::test]
 async fn a_page_action_refused_by_gates_answers_412_with_the_failed_gates_as_data() {
     let app = engine_app().await;
     let erin = app.token("erin", Role::Engineer).await;
-    register(&app, &erin, "1.0.0").await;
-    let (status, body) = app
-        .post_json(
-            Some(&erin),
-            "/api/v1/environments/test/deployments",
-            json!({"build": "1.0.0"}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    let id = body["record"]["id"].as_i64().expect("id");
-    wait_for(&app, &erin, id, &["succeeded", "warm"]).await;
+    deploy_to_test(&app, &erin, "1.0.0").await;
 
     let engineer = app.new_client();
     let password = app.user("eve", Role::Engineer).await;

@@ -1,6 +1,6 @@
 //! `POST /api/v1/environments/{env}/rollback` with and without its optional body.
 
-use crate::support::engine_app::{engine_app, register, wait_for};
+use crate::support::engine_app::{deploy_to_test, engine_app};
 use app::domain::Role;
 use serde_json::{json, Value};
 
@@ -9,17 +9,7 @@ async fn a_rollback_may_name_an_earlier_release_and_a_bad_name_is_refused_with_t
     let app = engine_app().await;
     let erin = app.token("erin", Role::Engineer).await;
     for build in ["1.0.0", "1.1.0"] {
-        register(&app, &erin, build).await;
-        let (status, body) = app
-            .post_json(
-                Some(&erin),
-                "/api/v1/environments/test/deployments",
-                json!({"build": build}),
-            )
-            .await;
-        assert_eq!(status, 202, "{body}");
-        let id = body["record"]["id"].as_i64().expect("id");
-        wait_for(&app, &erin, id, &["warm", "succeeded"]).await;
+        deploy_to_test(&app, &erin, build).await;
     }
     let path = "/api/v1/environments/test/rollback";
     let (status, body) = app

@@ -48,3 +48,20 @@ pub async fn wait_for(app: &TestApp, token: &str, id: i64, phases: &[&str]) -> V
     }
     panic!("deployment {id} never reached {phases:?}");
 }
+
+/// Registers `version`, deploys it to TEST through the API and waits until it rests (warm or
+/// succeeded); answers the deployment's id.
+pub async fn deploy_to_test(app: &TestApp, token: &str, version: &str) -> i64 {
+    register(app, token, version).await;
+    let (status, body) = app
+        .post_json(
+            Some(token),
+            "/api/v1/environments/test/deployments",
+            serde_json::json!({"build": version}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let id = body["record"]["id"].as_i64().expect("id");
+    wait_for(app, token, id, &["warm", "succeeded"]).await;
+    id
+}
