@@ -263,6 +263,25 @@ await test('a refused promotion lists its failed gates in the dialog and a refus
   await shot('scale-refused');
 });
 
+await test('an admin reads the engine\'s cloud changes in the audit log and sees the chain intact', async () => {
+  await page.goto(`${base}/admin/audit`);
+  await page.getByTestId('audit-chain').getByText('intact:').waitFor();
+  await page.fill('input[name=actor]', 'engine');
+  await page.fill('input[name=action]', 'cloud.');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL(/actor=engine/);
+  const actions = await page.locator('table.audit tbody td:nth-child(4)').allTextContents();
+  assert.ok(actions.includes('cloud.launch') && actions.includes('cloud.traffic_switch'), `engine actions: ${actions}`);
+  assert.ok(actions.every((a) => a.startsWith('cloud.')), `only cloud actions: ${actions}`);
+  await shot('admin-audit');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(`${base}/admin/audit?actor=engine`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the audit page scrolls sideways by ${overflow}px`);
+  await shot('admin-audit-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
 await test('signing out returns to the sign-in page and closes the pages', async () => {
   await page.goto(`${base}/`);
   await hydrated();

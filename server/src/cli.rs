@@ -4,7 +4,7 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::{db, service, startup};
-use app::domain::Role;
+use app::domain::{ChainState, Role};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
@@ -42,6 +42,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Write COUNT synthetic deployment records (marked demo) for benchmarks.
     #[command(hide = true)]
     SeedHistory {
@@ -90,6 +93,14 @@ pub enum TokenCommand {
         /// Token id, from `token list`.
         id: i64,
     },
+}
+
+/// `greenlight audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain; name the first entry that does not match and exit 1,
+    /// or say it is intact.
+    Verify,
 }
 
 /// Parses arguments, runs, and maps failure to a non-zero exit.
@@ -142,6 +153,13 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Migrate => println!("migrations applied"),
         Command::Installation => {
             println!("{}", db::installation::id(&pool, clock.now_ms()).await?)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let state = db::audit_chain::verify(&pool).await?;
+            match state {
+                ChainState::Intact { .. } => println!("audit log {}", state.summary()),
+                ChainState::Broken { .. } => anyhow::bail!("audit log {}", state.summary()),
+            }
         }
         Command::User(UserCommand::Add { name, role, .. }) => {
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;

@@ -1,6 +1,7 @@
-//! Admin server functions: users and API tokens.
+//! Admin server functions: users, API tokens and the audit log.
 
 use crate::domain::views::{CreatedToken, TokenRow, UserRow};
+use crate::domain::{AuditPage, ChainState};
 use crate::use_cases::UseCaseError;
 use leptos::server;
 
@@ -60,4 +61,39 @@ pub async fn revoke_token(id: i64) -> Result<(), UseCaseError> {
         .revoke_token(&actor, &address, id)
         .await
         .map_err(answer)
+}
+
+/// Audit entries per page.
+pub const AUDIT_PAGE_SIZE: i64 = 50;
+
+/// A page of the audit log; `query` holds the filter and cursor as query pairs.
+#[server(prefix = "/fn")]
+pub async fn get_audit(query: Vec<(String, String)>) -> Result<AuditPage, UseCaseError> {
+    use crate::domain::{AuditFilter, FieldErrors};
+    let (use_cases, _, _) = authorised(Permission::Administer).await?;
+    let pairs = query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let filter =
+        AuditFilter::parse(pairs).map_err(|fields| answer(UseCaseError::Invalid(fields)))?;
+    let cursor = match query
+        .iter()
+        .find(|(k, v)| k == "cursor" && !v.trim().is_empty())
+    {
+        Some((_, text)) => Some(text.trim().parse::<i64>().map_err(|_| {
+            let mut fields = FieldErrors::new();
+            fields.add("cursor", "must be an entry id");
+            answer(UseCaseError::Invalid(fields))
+        })?),
+        None => None,
+    };
+    use_cases
+        .audit(&filter, cursor, AUDIT_PAGE_SIZE)
+        .await
+        .map_err(answer)
+}
+
+/// The audit log's hash chain, walked whole.
+#[server(prefix = "/fn")]
+pub async fn audit_chain() -> Result<ChainState, UseCaseError> {
+    let (use_cases, _, _) = authorised(Permission::Administer).await?;
+    use_cases.audit_chain().await.map_err(answer)
 }

@@ -1,5 +1,6 @@
 //! The release-history filter and its keyset cursor, parsed from a query string.
 
+use super::day_bounds::DayBounds;
 use super::{FieldErrors, Outcome, Timestamp, Version};
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +30,6 @@ pub struct HistoryCursor {
     pub id: i64,
 }
 
-const DAY_MS: i64 = 86_400_000;
-
 impl HistoryCursor {
     /// The opaque text form used in links: `<started_at>.<id>`.
     pub fn encode(self) -> String {
@@ -55,9 +54,10 @@ impl HistoryFilter {
     ) -> Result<Self, FieldErrors> {
         let mut filter = Self::default();
         let mut errors = FieldErrors::new();
+        let mut days = DayBounds::default();
         for (key, value) in pairs {
             let value = value.trim();
-            if value.is_empty() {
+            if value.is_empty() || days.take(key, value, &mut errors) {
                 continue;
             }
             match key {
@@ -72,22 +72,11 @@ impl HistoryFilter {
                     Ok(outcome) => filter.outcome = Some(outcome),
                     Err(e) => errors.add("outcome", e),
                 },
-                "from" => match Timestamp::parse_date(value) {
-                    Ok(at) => filter.from = Some(at),
-                    Err(e) => errors.add("from", e),
-                },
-                "to" => match Timestamp::parse_date(value) {
-                    Ok(at) => filter.to = Some(Timestamp::from_millis(at.millis() + DAY_MS)),
-                    Err(e) => errors.add("to", e),
-                },
                 _ => {}
             }
         }
-        if let (Some(from), Some(to)) = (filter.from, filter.to) {
-            if from >= to {
-                errors.add("to", "must not be before from");
-            }
-        }
+        days.check_order(&mut errors);
+        (filter.from, filter.to) = (days.from, days.to);
         if errors.is_empty() {
             Ok(filter)
         } else {
@@ -97,7 +86,6 @@ impl HistoryFilter {
 
     /// The filter as query pairs, for links that keep it (export, next page).
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
-        let date = |at: Timestamp| at.to_rfc3339()[..10].to_owned();
         let mut pairs = Vec::new();
         if let Some(env) = &self.environment {
             pairs.push(("environment", env.clone()));
@@ -111,12 +99,11 @@ impl HistoryFilter {
         if let Some(outcome) = self.outcome {
             pairs.push(("outcome", outcome.as_str().to_owned()));
         }
-        if let Some(from) = self.from {
-            pairs.push(("from", date(from)));
-        }
-        if let Some(to) = self.to {
-            pairs.push(("to", date(Timestamp::from_millis(to.millis() - DAY_MS))));
-        }
+        let days = DayBounds {
+            from: self.from,
+            to: self.to,
+        };
+        pairs.extend(days.to_query());
         pairs
     }
 }
@@ -124,6 +111,8 @@ impl HistoryFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DAY_MS: i64 = 86_400_000;
 
     #[test]
     fn a_nul_in_a_text_filter_is_refused_with_its_field() {

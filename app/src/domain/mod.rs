@@ -2,8 +2,10 @@
 //! views the pages show. No I/O and no clock, so the browser and the server agree.
 
 pub mod ami;
+pub mod audit;
 pub mod build;
 pub mod build_registration;
+pub mod day_bounds;
 pub mod deployment_record;
 pub mod duration;
 pub mod environment_name;
@@ -26,6 +28,7 @@ pub mod version;
 pub mod views;
 
 pub use ami::AmiId;
+pub use audit::{AuditEntry, AuditFilter, AuditPage, ChainState};
 pub use build::{Artifact, Build, BuildChange, NewBuild};
 pub use deployment_record::{DeploymentKind, DeploymentRecord, Outcome};
 pub use duration::Duration;

@@ -12,8 +12,8 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use routes::{
-    admin_tokens, admin_users, build_detail, builds, deployment, environment, history, login,
-    overview,
+    admin_audit, admin_tokens, admin_users, build_detail, builds, deployment, environment, history,
+    login, overview,
 };
 
 /// Where the hashed site files are served from; the server works them out at start-up.
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=admin_users::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tokens") view=admin_tokens::AdminTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=admin_audit::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

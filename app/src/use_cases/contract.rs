@@ -12,7 +12,8 @@ use crate::domain::views::{
     Principal, PromotionPreview, TokenRow, UserRow,
 };
 use crate::domain::{
-    Build, DeploymentRecord, EnvironmentName, HistoryFilter, NewBuild, Role, Version,
+    AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
+    NewBuild, Role, Version,
 };
 use std::sync::Arc;
 
@@ -152,6 +153,15 @@ pub trait UseCases: Send + Sync + 'static {
         environment: &EnvironmentName,
         desired: i64,
     ) -> Result<DeploymentDetail, UseCaseError>;
+    /// A page of the audit log, newest first, with ids below `cursor`, `limit` entries.
+    async fn audit(
+        &self,
+        filter: &AuditFilter,
+        cursor: Option<i64>,
+        limit: i64,
+    ) -> Result<AuditPage, UseCaseError>;
+    /// Walks the audit log's hash chain: intact, or the first entry that does not match.
+    async fn audit_chain(&self) -> Result<ChainState, UseCaseError>;
 }
 
 /// The use-cases, as the server provides them to every request.

@@ -95,10 +95,11 @@ async fn record_denial(
             actor: actor.unwrap_or("anonymous"),
             action: "request.denied",
             target: what,
+            environment: None,
             details: serde_json::json!({ "status": status.as_u16() }).to_string(),
             address,
         };
-        if let Err(error) = crate::db::audit::append(&core.db, entry, core.now()).await {
+        if let Err(error) = crate::db::audit::append_alone(&core.db, entry, core.now()).await {
             tracing::error!(%error, "could not record a refused request");
         }
     }

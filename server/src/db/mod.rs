@@ -2,6 +2,7 @@
 //! plain query functions per table. Times are stored as epoch milliseconds.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod builds;
 pub mod deployments;
 pub mod fleets;

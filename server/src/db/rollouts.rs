@@ -146,6 +146,17 @@ pub struct StepWrite {
     pub fleet: FleetChange,
     /// When to run the next step; `None` when the deployment is over.
     pub next_run_at: Option<i64>,
+    /// What the step changed in the cloud, for the audit log.
+    pub audit: Option<CloudAction>,
+}
+
+/// A change the engine made to the cloud, recorded in the audit log as done by `engine`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudAction {
+    /// A `cloud.` verb: `cloud.launch`, `cloud.traffic_switch`, `cloud.terminate`, …
+    pub action: &'static str,
+    /// Detail as JSON text.
+    pub details: String,
 }
 
 /// Persists a step: state, timeline line, fleet and next job, all or nothing, and only while
@@ -199,6 +210,19 @@ pub async fn save(
     };
     if let Err(stale) = queued {
         return Ok(Err(stale));
+    }
+    if let Some(cloud) = &write.audit {
+        // Last, so the audit chain's head is held only for the commit.
+        let deployment = lease.deployment_id.to_string();
+        let entry = super::audit::Entry {
+            actor: "engine",
+            action: cloud.action,
+            target: &deployment,
+            environment: Some(&write.environment),
+            details: cloud.details.clone(),
+            address: "",
+        };
+        super::audit::append(conn, entry, now).await?;
     }
     tx.commit().await?;
     Ok(Ok(()))

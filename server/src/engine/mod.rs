@@ -4,6 +4,7 @@
 //! number of engines (processes or replicas on one PostgreSQL) can share the queue, and a
 //! restarted engine simply carries on from the database.
 
+pub mod cloud_actions;
 pub mod health;
 pub mod outcome;
 pub mod steps;
@@ -172,13 +173,17 @@ impl Engine {
         cx: &Context,
         step: StepOutcome,
     ) -> anyhow::Result<rollouts::StepWrite> {
+        let mut audit = None;
         let (next, message, fleet, wait) = match step {
             StepOutcome::Wait { at } => (phase, None, rollouts::FleetChange::Keep, Some(at)),
             StepOutcome::Happened {
                 event,
                 message,
                 fleet,
-            } => (apply(phase, event)?, Some(message), fleet, None),
+            } => {
+                audit = cloud_actions::cloud_action(event, run, &message);
+                (apply(phase, event)?, Some(message), fleet, None)
+            }
             StepOutcome::Failed(reason) => {
                 run.reason.get_or_insert_with(|| reason.clone());
                 (
@@ -220,6 +225,7 @@ impl Engine {
             step: message,
             fleet,
             next_run_at,
+            audit,
         })
     }
 

@@ -81,12 +81,12 @@ fn outcome_or_blank() -> Schema {
 }
 
 /// `from`: a calendar date, or blank for any.
-fn first_day() -> Schema {
+pub(super) fn first_day() -> Schema {
     date_or_blank("First day, `YYYY-MM-DD` (UTC); blank: any.", "2026-01-01")
 }
 
 /// `to`: a calendar date, or blank for any.
-fn last_day() -> Schema {
+pub(super) fn last_day() -> Schema {
     date_or_blank(
         "Last day, `YYYY-MM-DD` (UTC), inclusive, not before `from`; blank: any.",
         "2026-01-31",
@@ -177,11 +177,7 @@ pub async fn list(
     identity(identity_ext).require(Permission::Read)?;
     let query = extract::query(query)?;
     let (filter, cursor) = parse(&query)?;
-    let limit = match query.get("limit") {
-        Some(text) => text.parse::<i64>().ok().filter(|l| (1..=500).contains(l)),
-        None => Some(50),
-    }
-    .ok_or_else(|| ApiError::bad_request("limit", "must be a number between 1 and 500"))?;
+    let limit = extract::page_limit(&query)?;
     let page = core.history(filter, cursor, limit).await?;
     Ok(Json(DeploymentList {
         items: page.items,

@@ -23,6 +23,16 @@ pub fn query<T>(extracted: Result<Query<T>, QueryRejection>) -> Result<T, ApiErr
         .map_err(|e| ApiError::bad_request("query", e.body_text()))
 }
 
+/// A list's `limit` from the query string: 50 when absent, else a number from 1 to 500, or
+/// `400` naming `limit`.
+pub fn page_limit(query: &std::collections::HashMap<String, String>) -> Result<i64, ApiError> {
+    match query.get("limit") {
+        Some(text) => text.parse::<i64>().ok().filter(|l| (1..=500).contains(l)),
+        None => Some(50),
+    }
+    .ok_or_else(|| ApiError::bad_request("limit", "must be a number between 1 and 500"))
+}
+
 /// The JSON body, or `400` blaming the body: malformed JSON, a value of the wrong type, an
 /// unknown or missing field, or no `Content-Type: application/json`.
 pub fn body<T>(extracted: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {

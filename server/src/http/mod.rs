@@ -1,6 +1,7 @@
 //! The HTTP surface: REST API v1, health probes, static site files, the Leptos pages and
 //! server functions, and the middleware stack around them.
 
+pub mod api_audit;
 pub mod api_builds;
 pub mod api_deployment_detail;
 pub mod api_deployments;
@@ -64,6 +65,7 @@ pub fn router(state: AppState, store: Store) -> Router {
             "/api/v1/environments/{environment}/scale",
             post(api_environments::scale),
         )
+        .route("/api/v1/audit", get(api_audit::list))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready));

@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         super::api_environments::rollback,
         super::api_environments::scale,
         super::api_deployment_detail::show,
+        super::api_audit::list,
     ),
     components(schemas(
         super::api_builds::BuildRegistration,
@@ -50,6 +51,8 @@ use utoipa::{Modify, OpenApi};
         app::domain::rollout::Phase,
         app::domain::gates::Gate,
         app::domain::gates::GateKind,
+        super::api_audit::AuditList,
+        app::domain::AuditEntry,
     )),
     modifiers(&BearerAuth),
 )]

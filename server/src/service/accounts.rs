@@ -29,6 +29,7 @@ fn entry<'a>(
         actor,
         action,
         target,
+        environment: None,
         details,
         address,
     }
@@ -71,7 +72,7 @@ pub async fn login(
         .await
         .map_err(internal)?;
     if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
-        audit::append(
+        audit::append_alone(
             &core.db,
             entry(name, "session.login_throttled", name, "{}".into(), address),
             now,
@@ -90,7 +91,7 @@ pub async fn login(
         ));
     };
     let Some(user) = user.filter(|_| ok) else {
-        audit::append(
+        audit::append_alone(
             &core.db,
             entry(name, "session.login_failed", name, "{}".into(), address),
             now,
@@ -111,7 +112,7 @@ pub async fn login(
         .await
         .map_err(internal)?;
     audit::append(
-        &mut *tx,
+        &mut tx,
         entry(name, "session.login", name, "{}".into(), address),
         now,
     )
@@ -136,7 +137,7 @@ pub async fn logout(
             "{}".into(),
             &identity.address,
         );
-        audit::append(&core.db, e, core.now())
+        audit::append_alone(&core.db, e, core.now())
             .await
             .map_err(internal)?;
     }
@@ -182,7 +183,7 @@ pub async fn add_user(
         .map_err(internal)?;
     let details = serde_json::json!({ "role": role.as_str() }).to_string();
     audit::append(
-        &mut *tx,
+        &mut tx,
         entry(actor, "user.add", name.as_str(), details, address),
         now,
     )
@@ -237,7 +238,7 @@ pub async fn create_token(
     .map_err(internal)?;
     let details = serde_json::json!({ "token_id": id, "name": label }).to_string();
     audit::append(
-        &mut *tx,
+        &mut tx,
         entry(actor, "token.create", user, details, address),
         now,
     )
@@ -273,7 +274,7 @@ pub async fn revoke_token(
     }
     let details = serde_json::json!({ "token_id": id }).to_string();
     audit::append(
-        &mut *tx,
+        &mut tx,
         entry(actor, "token.revoke", &id.to_string(), details, address),
         now,
     )

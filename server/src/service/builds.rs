@@ -53,10 +53,11 @@ pub async fn register(
         actor: &actor.name,
         action: "build.register",
         target: build.version.as_str(),
+        environment: None,
         details,
         address,
     };
-    audit::append(&mut *tx, e, now).await.map_err(internal)?;
+    audit::append(&mut tx, e, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok((build, Registered::Created))
 }

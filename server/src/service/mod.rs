@@ -4,6 +4,7 @@
 //! state.
 
 pub mod accounts;
+pub mod audit;
 pub mod builds;
 pub mod demo;
 pub mod deployments;
@@ -22,7 +23,8 @@ use app::domain::views::{
     Principal, PromotionPreview, TokenRow, UserRow,
 };
 use app::domain::{
-    Build, DeploymentRecord, EnvironmentName, HistoryFilter, NewBuild, Role, Version,
+    AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
+    NewBuild, Role, Version,
 };
 use app::use_cases::contract::Registered;
 use app::use_cases::{Identity, UseCaseError, UseCases};
@@ -111,6 +113,19 @@ impl UseCases for Core {
     ) -> Result<UserRow, UseCaseError> {
         let clock = self.clock.as_ref();
         accounts::add_user(&self.db, clock, &actor.name, address, name, role, password).await
+    }
+    async fn audit(
+        &self,
+        filter: &AuditFilter,
+        cursor: Option<i64>,
+        limit: i64,
+    ) -> Result<AuditPage, UseCaseError> {
+        audit::page(self, filter, cursor, limit).await
+    }
+    async fn audit_chain(&self) -> Result<ChainState, UseCaseError> {
+        crate::db::audit_chain::verify(&self.db)
+            .await
+            .map_err(internal)
     }
     async fn tokens(&self) -> Result<Vec<TokenRow>, UseCaseError> {
         crate::db::tokens::list(&self.db).await.map_err(internal)

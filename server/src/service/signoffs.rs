@@ -110,12 +110,11 @@ pub async fn record(
         actor: &actor.name,
         action: "signoff.record",
         target: version.as_str(),
+        environment: Some(environment.as_str()),
         details,
         address,
     };
-    audit::append(&mut *tx, entry, now)
-        .await
-        .map_err(internal)?;
+    audit::append(&mut tx, entry, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(signoff)
 }

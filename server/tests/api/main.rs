@@ -3,6 +3,7 @@
 //! the suite once each way).
 
 mod audit;
+mod audit_log;
 mod auth;
 mod builds;
 mod demo_engine;

@@ -87,6 +87,15 @@ async fn crash_everywhere(environment: &str, desired: usize) {
         let end = h.finish(id).await;
         assert_eq!(end, Phase::Succeeded, "crash after {calls} calls");
         assert_each_step_once(&h, id, &format!("crash after {calls} calls")).await;
+        let audited = crate::cloud_audit::cloud_actions(&h, id).await;
+        let mut actions: Vec<&str> = audited.iter().map(|e| e.action.as_str()).collect();
+        let recorded = actions.len();
+        actions.dedup();
+        assert_eq!(
+            actions.len(),
+            recorded,
+            "crash after {calls} calls: a cloud change audited twice"
+        );
         let launched = h
             .sandbox
             .find_instances(&Tags::from([(tag::DEPLOYMENT.to_owned(), id.to_string())]))

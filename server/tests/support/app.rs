@@ -14,6 +14,8 @@ pub struct TestApp {
     pub base: String,
     pub pool: AnyPool,
     pub client: reqwest::Client,
+    /// The database the server uses (for running the binary against it).
+    pub database_url: String,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -41,6 +43,7 @@ async fn spawn(
         ..Settings::default()
     };
     configure(&mut settings);
+    let database_url = settings.database_url.clone();
     let pool = startup::database(&settings).await.expect("database");
     let site = site.unwrap_or_else(|| greenlight::site::Site::from_files(Vec::new()));
     let running = startup::start_with_site(settings, pool.clone(), site)
@@ -55,6 +58,7 @@ async fn spawn(
         base: format!("http://{}", running.address),
         pool,
         client,
+        database_url,
     }
 }
 

@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                     {admin.then(|| view! {
                                         <A href="/admin/users">"Users"</A>
                                         <A href="/admin/tokens">"Tokens"</A>
+                                        <A href="/admin/audit">"Audit log"</A>
                                     })}
                                 </nav>
                                 <div class="user-menu">

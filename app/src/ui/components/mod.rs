@@ -3,6 +3,7 @@
 
 pub mod deploy_actions;
 pub mod header;
+pub mod links;
 pub mod live;
 pub mod promotion_summary;
 pub mod signoff_form;

@@ -5,22 +5,15 @@ use crate::api::history::get_history;
 use crate::domain::history::HistoryFilter;
 use crate::domain::views::HistoryPage as Page;
 use crate::domain::Outcome;
+use crate::ui::components::links::{query_pairs, query_string};
 use crate::ui::components::status::ErrorBox;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The history page. The filter is a plain GET form, so it works without JavaScript.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let query = use_query_map();
-    let pairs = move || {
-        query
-            .read()
-            .latest_values()
-            .map(|(k, v)| (k.to_string(), v.to_owned()))
-            .collect::<Vec<_>>()
-    };
+    let pairs = query_pairs();
     let data = Resource::new(pairs, get_history);
     view! {
         <Title text="Release history"/>
@@ -34,27 +27,6 @@ pub fn HistoryPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-fn query_string(pairs: &[(&'static str, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -96,12 +96,11 @@ pub async fn accept(
         actor: &by.actor.name,
         action: &action,
         target: &plan.build,
+        environment: Some(&plan.environment),
         details,
         address: by.address,
     };
-    audit::append(&mut *tx, entry, now)
-        .await
-        .map_err(internal)?;
+    audit::append(&mut tx, entry, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     detail(core, id).await
 }

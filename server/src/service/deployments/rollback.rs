@@ -74,12 +74,11 @@ async fn instant(
         actor: &actor.name,
         action: "deployment.rollback",
         target: environment.as_str(),
+        environment: Some(environment.as_str()),
         details: serde_json::json!({ "deployment": id, "instant": true }).to_string(),
         address,
     };
-    audit::append(&mut *tx, entry, now)
-        .await
-        .map_err(internal)?;
+    audit::append(&mut tx, entry, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(Some(detail(core, id).await?))
 }
