@@ -3,6 +3,7 @@
 // #[component] generates prop structs whose fields cannot carry docs.
 #[allow(missing_docs)]
 pub mod components;
+pub mod csp;
 #[allow(missing_docs)]
 pub mod routes;
 
@@ -29,6 +30,9 @@ pub struct AssetLinks {
 
 /// The whole HTML document around the app, rendered on the server only.
 pub fn shell(assets: AssetLinks) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::set_for_page();
+    let nonce = leptos::nonce::use_nonce();
     let hydration = match (assets.js.clone(), assets.wasm.clone()) {
         (Some(js), Some(wasm)) => {
             let script = format!(
@@ -36,7 +40,7 @@ pub fn shell(assets: AssetLinks) -> impl IntoView {
             );
             Some(view! {
                 <link rel="modulepreload" href=js/>
-                <script type="module">{script}</script>
+                <script type="module" nonce=nonce>{script}</script>
             })
         }
         _ => None,

@@ -50,3 +50,50 @@ async fn behind_https_answers_ask_browsers_to_stay_on_https() {
         "max-age=31536000"
     );
 }
+
+/// The value of `<attr>="…"` in the first tag of `html` that has it.
+fn attribute<'a>(html: &'a str, attr: &str) -> Option<&'a str> {
+    let start = html.find(&format!("{attr}=\""))? + attr.len() + 2;
+    html[start..].split('"').next()
+}
+
+#[tokio::test]
+async fn a_page_allows_only_scripts_from_here_or_with_its_own_fresh_nonce() {
+    let app = spawn_app_with_site(Site::from_files(vec![
+        ("pkg/greenlight.abc.js".into(), b"export default 1".to_vec()),
+        ("pkg/greenlight.abc.wasm".into(), b"\0asm".to_vec()),
+    ]))
+    .await;
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let page = app.get(None, "/login").await;
+        let csp = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = page.text().await.unwrap();
+        let nonce = attribute(&html, "nonce").expect("the hydration script carries a nonce");
+        assert!(
+            csp.contains(&format!(
+                "script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"
+            )),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        let scripts = html.matches("<script").count();
+        let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
+        assert_eq!(
+            scripts, with_nonce,
+            "every inline script carries the nonce: {html}"
+        );
+        nonces.push(nonce.to_owned());
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per response");
+    let token = app.token("ana", Role::Viewer).await;
+    let api = app.get(Some(&token), "/api/v1/builds").await;
+    let csp = api.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.starts_with("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+}
