@@ -2,6 +2,7 @@
 //! views the pages show. No I/O and no clock, so the browser and the server agree.
 
 pub mod ami;
+pub mod bake;
 pub mod build;
 pub mod build_registration;
 pub mod deployment_record;
