@@ -3,6 +3,7 @@
 
 pub mod ami;
 pub mod audit;
+pub mod bake;
 pub mod build;
 pub mod build_registration;
 pub mod day_bounds;

@@ -4,6 +4,7 @@
 //! the deployment as it was planned. The field names are the stored spelling: renaming one
 //! would orphan every deployment in flight, so the test below pins them.
 
+pub use super::bake::Bake;
 use super::fleet::{Fleet, Strategy};
 use super::DeploymentKind;
 use serde::{Deserialize, Serialize};
@@ -36,17 +37,6 @@ pub struct LaunchTemplate {
     pub instance_profile: Option<String>,
     /// Rendered user data.
     pub user_data: Option<String>,
-}
-
-/// Baking an image from a healthy instance of the previous environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bake {
-    /// The environment baked from.
-    pub from_environment: String,
-    /// The instance imaged.
-    pub from_instance: String,
-    /// The image's unique name (looked up before creating, so a retry never bakes twice).
-    pub image_name: String,
 }
 
 /// How late a busy engine may look without the gap counting as time nobody watched.
@@ -174,14 +164,25 @@ mod tests {
         assert_eq!(plan.binding.strategy, Strategy::AlbListener);
         assert_eq!(plan.kind, DeploymentKind::Promote);
         assert_eq!(plan.old_instances(), ["i-1"]);
-        // Every stored field is written back under the same name with the same value; fields
-        // added since come on top, with defaults for plans stored before them.
+        // Every stored field is written back under the same name with the same value, nested
+        // ones too; fields added since come on top, with defaults for plans stored before them.
         let written = serde_json::to_value(&plan).expect("json");
         let stored: serde_json::Value = serde_json::from_str(STORED).expect("json");
-        for (key, value) in stored.as_object().expect("object") {
-            assert_eq!(&written[key], value, "{key}");
-        }
+        written_back(&stored, &written, "plan");
         assert_eq!(plan.unwatched_ms, 0);
+        assert_eq!(plan.bake.expect("bake").method, None);
+    }
+
+    /// Fails unless every field of `stored` is in `written` with the same value.
+    fn written_back(stored: &serde_json::Value, written: &serde_json::Value, path: &str) {
+        match stored.as_object() {
+            Some(fields) => {
+                for (key, value) in fields {
+                    written_back(value, &written[key], &format!("{path}.{key}"));
+                }
+            }
+            None => assert_eq!(written, stored, "{path}"),
+        }
     }
 
     #[test]

@@ -75,9 +75,10 @@ impl Cloud for InstallationCloud {
         instance_id: &str,
         name: &str,
         tags: &Tags,
+        no_reboot: bool,
     ) -> Result<String, CloudError> {
         self.inner
-            .create_image(instance_id, name, &self.scoped(tags))
+            .create_image(instance_id, name, &self.scoped(tags), no_reboot)
             .await
     }
     async fn find_image(&self, name: &str) -> Result<Option<Image>, CloudError> {

@@ -183,12 +183,15 @@ pub trait Cloud: Send + Sync + 'static {
     async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError>;
     /// Terminates instances; terminating a terminated instance is not an error.
     async fn terminate(&self, instance_ids: &[String]) -> Result<(), CloudError>;
-    /// Starts creating an image named `name` from an instance; returns its id.
+    /// Starts creating an image named `name` from an instance; returns its id. Unless
+    /// `no_reboot`, the instance is shut down and rebooted for a consistent file system (so it
+    /// must not serve meanwhile); with it, it keeps running and the image is crash-consistent.
     async fn create_image(
         &self,
         instance_id: &str,
         name: &str,
         tags: &Tags,
+        no_reboot: bool,
     ) -> Result<String, CloudError>;
     /// The image with this name, if any (names are unique per account and region).
     async fn find_image(&self, name: &str) -> Result<Option<Image>, CloudError>;

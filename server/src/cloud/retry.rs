@@ -81,9 +81,10 @@ impl Cloud for RetryingCloud {
         instance_id: &str,
         name: &str,
         tags: &Tags,
+        no_reboot: bool,
     ) -> Result<String, CloudError> {
         self.retry("create_image", || {
-            self.inner.create_image(instance_id, name, tags)
+            self.inner.create_image(instance_id, name, tags, no_reboot)
         })
         .await
     }

@@ -99,6 +99,13 @@ pub struct EnvironmentSettings {
     /// environment.
     #[serde(default)]
     pub bake_image: bool,
+    /// `bake_no_reboot`: image the source instance without a reboot, where it stands: it
+    /// keeps serving, but the image is only crash-consistent (whatever the instance had not
+    /// written to disk is missing). By default (`false`) the instance is taken out of traffic,
+    /// drained and imaged with a reboot, then registered again; where it serves alone (an
+    /// Elastic IP, or the only healthy target) it is imaged without a reboot regardless.
+    #[serde(default)]
+    pub bake_no_reboot: bool,
     /// `frozen`: when set, nothing may be deployed or promoted into the environment; the text
     /// says why (rollbacks and scaling stay allowed).
     #[serde(default)]
@@ -133,6 +140,7 @@ impl EnvironmentSettings {
             requires_signoff: false,
             four_eyes: false,
             bake_image: false,
+            bake_no_reboot: false,
             frozen: None,
             instance: None,
             config: BTreeMap::new(),
@@ -162,6 +170,12 @@ impl EnvironmentSettings {
             return field(
                 "bake_image",
                 "the first environment has no previous one to bake from",
+            );
+        }
+        if self.bake_no_reboot && !self.bake_image {
+            return field(
+                "bake_no_reboot",
+                "needs bake_image = true (it says how the image is baked)",
             );
         }
         if self.requires_signoff && first {
@@ -291,6 +305,10 @@ mod tests {
             (
                 PROD.replace("requires_signoff = true", "requires_signoff = false"),
                 "four_eyes",
+            ),
+            (
+                PROD.replace("bake_image = true", "bake_no_reboot = true"),
+                "bake_no_reboot",
             ),
         ];
         for (text, key) in cases {

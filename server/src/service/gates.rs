@@ -6,10 +6,11 @@ use crate::cloud::AlarmState;
 use crate::config::EnvironmentSettings;
 use crate::core::Core;
 use crate::db;
+use app::domain::bake::{self, BakeMethod, SourceTraffic};
 use app::domain::gates::{promotion_gates, Gate, PromotionFacts, SignoffFacts};
 use app::domain::signoff::void_reasons;
 use app::domain::views::PromotionPreview;
-use app::domain::{Build, EnvironmentName};
+use app::domain::{Build, EnvironmentName, Strategy};
 use app::use_cases::UseCaseError;
 
 /// Alarms of `environment` that fire now; a failure to ask counts as firing, named.
@@ -127,7 +128,11 @@ pub async fn promotion(
     let mut gates: Vec<Gate> = promotion_gates(&facts);
     let image = if target.bake_image {
         match source_fleet.as_ref().and_then(|f| f.instance_ids.first()) {
-            Some(instance) => format!("baked from {instance} in {}", source.title),
+            Some(instance) => format!(
+                "baked from {instance} in {}{}",
+                source.title,
+                how_baked(target, source)
+            ),
             None => {
                 gates.push(Gate {
                     gate: app::domain::gates::GateKind::SourceRelease,
@@ -162,4 +167,20 @@ pub async fn promotion(
         source: source.clone(),
         signoff_id: signoff_id.filter(|_| target.requires_signoff),
     })
+}
+
+/// How the source instance will likely be imaged, for the preview (the engine decides when it
+/// begins, from the target group's health then).
+fn how_baked(target: &EnvironmentSettings, source: &EnvironmentSettings) -> String {
+    let traffic = (source.strategy() != Strategy::ElasticIp).then_some(SourceTraffic {
+        registered: true,
+        others_healthy: source.desired_capacity.saturating_sub(1) as usize,
+    });
+    match bake::choose(target.bake_no_reboot, traffic) {
+        BakeMethod::OutOfTraffic => ", taken out of traffic while imaged".into(),
+        BakeMethod::NoRebootConfigured => " without reboot (bake_no_reboot)".into(),
+        BakeMethod::NoRebootServesAlone | BakeMethod::NotServing => {
+            format!(" without reboot (it serves {} alone)", source.title)
+        }
+    }
 }

@@ -246,7 +246,7 @@ pub async fn images_by_unique_name<F: Future<Output = ()>>(
         None
     );
     let id = cloud
-        .create_image(&source, "greenlight-prod-d7", &Tags::new())
+        .create_image(&source, "greenlight-prod-d7", &Tags::new(), false)
         .await
         .expect("create");
     settle().await;
@@ -320,11 +320,11 @@ pub async fn image_names_are_unique<F: Future<Output = ()>>(
         .clone();
     settle().await;
     cloud
-        .create_image(&source, "greenlight-prod-d10", &Tags::new())
+        .create_image(&source, "greenlight-prod-d10", &Tags::new(), false)
         .await
         .expect("create");
     let duplicate = cloud
-        .create_image(&source, "greenlight-prod-d10", &Tags::new())
+        .create_image(&source, "greenlight-prod-d10", &Tags::new(), false)
         .await;
     assert!(
         matches!(duplicate, Err(CloudError::Rejected(_))),

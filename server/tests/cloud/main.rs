@@ -3,6 +3,7 @@
 
 mod contract;
 mod moto;
+mod moto_bake;
 mod moto_engine;
 mod retries;
 mod sandbox_faults;

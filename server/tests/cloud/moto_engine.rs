@@ -48,11 +48,11 @@ async fn target_group(aws: &AwsClients, name: &str, subnet: &str) -> String {
         .to_owned()
 }
 
-struct World {
-    state: Core,
+pub struct World {
+    pub state: Core,
     engine: Engine,
     clock: Arc<ManualClock>,
-    aws: Arc<AwsClients>,
+    pub aws: Arc<AwsClients>,
     _moto: crate::moto::Moto,
 }
 
@@ -72,8 +72,18 @@ fn environment(name: &str, strategy: Strategy, subnet: &str) -> EnvironmentSetti
 }
 
 async fn world(strategy: Strategy) -> World {
+    world_with(strategy, |_| {}, |aws| aws).await
+}
+
+/// The world for `strategy`, its environments `configure`d further and its clients
+/// `wrap`ped (a test adds an interceptor to watch the wire).
+pub async fn world_with(
+    strategy: Strategy,
+    configure: impl FnOnce(&mut [EnvironmentSettings]),
+    wrap: impl FnOnce(AwsClients) -> AwsClients,
+) -> World {
     let moto = start().await;
-    let aws = Arc::new(clients(&moto).await);
+    let aws = Arc::new(wrap(clients(&moto).await));
     let f = fixture(&aws).await;
     let mut test = environment("test", Strategy::TargetGroup, &f.subnet_id);
     test.target_group_arns = vec![target_group(&aws, "test-app", &f.subnet_id).await];
@@ -96,7 +106,8 @@ async fn world(strategy: Strategy) -> World {
         }
         Strategy::ElasticIp => prod.elastic_ip_allocation_id = Some(f.allocation_id.clone()),
     }
-    let environments = vec![test, staging, prod];
+    let mut environments = vec![test, staging, prod];
+    configure(&mut environments);
     for (n, env) in environments.iter().enumerate() {
         env.validate(&format!("environments[{n}]"), true, n == 0)
             .expect("a valid aws config");
@@ -149,7 +160,7 @@ impl World {
         panic!("deployment {id} did not settle");
     }
 
-    async fn rest(&self, id: i64) -> Phase {
+    pub async fn rest(&self, id: i64) -> Phase {
         self.run(id, |p| p.is_terminal() || p == Phase::Warm).await
     }
 
@@ -185,7 +196,7 @@ impl World {
     }
 
     /// `version` into TEST, then promoted into STAGING and PROD; returns PROD's deployment.
-    async fn release(&self, release: &str) -> i64 {
+    pub async fn release(&self, release: &str) -> i64 {
         let erin = person("erin", Role::Engineer);
         let id = deployments::deploy(&self.state, &erin, "t", &env("test"), &version(release))
             .await
@@ -212,7 +223,7 @@ impl World {
         id
     }
 
-    async fn run_of(&self, id: i64) -> DeploymentPlan {
+    pub async fn run_of(&self, id: i64) -> DeploymentPlan {
         let row = db::rollouts::load(&self.state.db, id)
             .await
             .unwrap()
@@ -245,7 +256,7 @@ impl World {
         })
     }
 
-    async fn healthy(&self, group: &str) -> Vec<String> {
+    pub async fn healthy(&self, group: &str) -> Vec<String> {
         let mut ids: Vec<String> = self
             .aws
             .target_health(group)

@@ -1,8 +1,10 @@
-//! The sandbox's timings and injected faults, which the engine's failure tests rely on.
+//! The sandbox's timings and injected faults, which the engine's failure tests rely on, and
+//! how it models CreateImage: a reboot takes a registered instance down, `NoReboot` does not,
+//! and each image records where its instance served when it was made.
 
 use crate::sandbox;
 use greenlight::cloud::sandbox::Faults;
-use greenlight::cloud::{tag, Cloud, CloudError, LaunchSpec, Tags, TargetState};
+use greenlight::cloud::{tag, Cloud, CloudError, ImageState, LaunchSpec, Tags, TargetState};
 use tokio::time::Duration;
 
 fn spec(image_id: &str, token: &str) -> LaunchSpec {
@@ -20,15 +22,17 @@ fn spec(image_id: &str, token: &str) -> LaunchSpec {
     }
 }
 
+/// The id of one instance launched from `image_id` with client token `token`.
+async fn launched(cloud: &dyn Cloud, image_id: &str, token: &str) -> String {
+    cloud.launch(&spec(image_id, token)).await.expect("launch")[0]
+        .id
+        .clone()
+}
+
 #[tokio::test(start_paused = true)]
 async fn targets_stay_initial_until_booted_and_checked() {
     let (cloud, fixture) = sandbox();
-    let id = cloud
-        .launch(&spec(&fixture.image_id, "t1"))
-        .await
-        .expect("launch")[0]
-        .id
-        .clone();
+    let id = launched(&cloud, &fixture.image_id, "t1").await;
     cloud
         .register_targets(&fixture.green, std::slice::from_ref(&id))
         .await
@@ -52,12 +56,7 @@ async fn a_never_healthy_fleet_reports_unhealthy_targets() {
         never_healthy: true,
         ..Faults::default()
     });
-    let id = cloud
-        .launch(&spec(&fixture.image_id, "t2"))
-        .await
-        .expect("launch")[0]
-        .id
-        .clone();
+    let id = launched(&cloud, &fixture.image_id, "t2").await;
     cloud
         .register_targets(&fixture.green, &[id])
         .await
@@ -139,4 +138,93 @@ async fn bad_launches_are_rejected_and_unknown_groups_not_found() {
         .expect("list")
         .is_empty());
     let _ = fixture;
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_image_reboots_a_serving_instance_unless_told_not_to_and_records_it() {
+    let (cloud, fixture) = sandbox();
+    let id = launched(&cloud, &fixture.image_id, "t7").await;
+    let ids = std::slice::from_ref(&id);
+    cloud
+        .register_targets(&fixture.green, ids)
+        .await
+        .expect("register");
+    tokio::time::advance(Duration::from_secs(40)).await;
+    let state = || async { cloud.target_health(&fixture.green).await.expect("health")[0].state };
+    assert_eq!(state().await, TargetState::Healthy);
+
+    cloud
+        .create_image(&id, "greenlight-prod-a", &Tags::new(), true)
+        .await
+        .expect("no reboot");
+    assert_eq!(
+        state().await,
+        TargetState::Healthy,
+        "NoReboot leaves it serving"
+    );
+    cloud
+        .create_image(&id, "greenlight-prod-b", &Tags::new(), false)
+        .await
+        .expect("reboot");
+    assert_eq!(state().await, TargetState::Unhealthy, "rebooting");
+    tokio::time::advance(Duration::from_secs(40)).await; // boot (20 s) and checks (15 s)
+    assert_eq!(state().await, TargetState::Healthy, "back after the reboot");
+
+    cloud
+        .deregister_targets(&fixture.green, ids)
+        .await
+        .expect("deregister");
+    cloud
+        .create_image(&id, "greenlight-prod-c", &Tags::new(), false)
+        .await
+        .expect("reboot while draining");
+    tokio::time::advance(Duration::from_secs(11)).await; // drained (10 s)
+    cloud
+        .create_image(&id, "greenlight-prod-d", &Tags::new(), false)
+        .await
+        .expect("reboot out of traffic");
+
+    let made: Vec<(String, bool, bool)> = cloud
+        .images_made()
+        .into_iter()
+        .map(|i| {
+            let rebooted = i.rebooted_in_service();
+            (i.name, i.serving_through.is_empty(), rebooted)
+        })
+        .collect();
+    let row = |name: &str, out: bool, rebooted: bool| (name.to_owned(), out, rebooted);
+    assert_eq!(
+        made,
+        [
+            row("greenlight-prod-a", false, false),
+            row("greenlight-prod-b", false, true),
+            row("greenlight-prod-c", false, true),
+            row("greenlight-prod-d", true, false),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn failing_images_end_failed_after_baking() {
+    let (cloud, fixture) = sandbox();
+    cloud.set_faults(Faults {
+        failing_images: true,
+        ..Faults::default()
+    });
+    let id = launched(&cloud, &fixture.image_id, "t8").await;
+    cloud
+        .create_image(&id, "greenlight-prod-f", &Tags::new(), false)
+        .await
+        .expect("create");
+    let state = || async {
+        cloud
+            .find_image("greenlight-prod-f")
+            .await
+            .expect("find")
+            .expect("exists")
+            .state
+    };
+    assert_eq!(state().await, ImageState::Pending);
+    tokio::time::advance(Duration::from_secs(31)).await;
+    assert_eq!(state().await, ImageState::Failed);
 }

@@ -79,8 +79,9 @@ impl Cloud for CrashingCloud {
         instance: &str,
         name: &str,
         tags: &Tags,
+        no_reboot: bool,
     ) -> Result<String, CloudError> {
-        self.call(self.inner.create_image(instance, name, tags))
+        self.call(self.inner.create_image(instance, name, tags, no_reboot))
             .await
     }
     async fn find_image(&self, name: &str) -> Result<Option<Image>, CloudError> {

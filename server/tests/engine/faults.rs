@@ -39,8 +39,20 @@ async fn second_release_accepted(h: &Harness, environment: &str) -> i64 {
 
 /// Drives `engine` until its cloud crashes (true) or the deployment ends (false).
 async fn until_crash(h: &Harness, engine: &Engine, cloud: &CrashingCloud, id: i64) -> bool {
+    until_crash_or(h, engine, cloud, id, Phase::is_terminal).await
+}
+
+/// Drives `engine` until its cloud crashes (true) or the deployment reaches a phase where
+/// `done` holds (false).
+pub async fn until_crash_or(
+    h: &Harness,
+    engine: &Engine,
+    cloud: &CrashingCloud,
+    id: i64,
+    done: impl Fn(Phase) -> bool,
+) -> bool {
     loop {
-        if h.phase(id).await.is_terminal() {
+        if done(h.phase(id).await) {
             return false;
         }
         tokio::select! {
@@ -59,7 +71,7 @@ async fn until_crash(h: &Harness, engine: &Engine, cloud: &CrashingCloud, id: i6
 
 /// Fails unless every phase of deployment `id`'s timeline was entered exactly once, wherever
 /// a repeat would sit in it.
-async fn assert_each_step_once(h: &Harness, id: i64, context: &str) {
+pub async fn assert_each_step_once(h: &Harness, id: i64, context: &str) {
     let detail = deployments::detail(&h.core, id).await.unwrap();
     let mut seen = std::collections::BTreeMap::new();
     for step in &detail.steps {

@@ -110,19 +110,9 @@ async fn the_bake_step_refuses_an_instance_that_does_not_run_the_promoted_build(
         &["i-0000000000000f0f0".into()],
         None,
     );
-    let mut plan = db::rollouts::load(&h.pool, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .plan
-        .unwrap();
+    let mut plan = h.plan(id).await;
     plan.bake.as_mut().expect("a bake").from_instance = "i-0000000000000f0f0".into();
-    sqlx::query("UPDATE deployments SET run = $1 WHERE id = $2")
-        .bind(serde_json::to_string(&plan).unwrap())
-        .bind(id)
-        .execute(&h.pool)
-        .await
-        .unwrap();
+    h.store_plan(id, &plan).await;
 
     assert_eq!(h.finish(id).await, Phase::Failed);
     let detail = deployments::detail(&h.core, id).await.unwrap();

@@ -127,12 +127,15 @@ impl Harness {
     }
 
     pub async fn phase(&self, id: i64) -> Phase {
+        self.row(id).await.phase.expect("phase")
+    }
+
+    /// Deployment `id` as the engine stores it.
+    pub async fn row(&self, id: i64) -> db::rollouts::RolloutRow {
         db::rollouts::load(&self.pool, id)
             .await
             .expect("load")
             .expect("row")
-            .phase
-            .expect("phase")
     }
 
     pub async fn deploy(&self, version: &str) -> i64 {
@@ -199,6 +202,22 @@ impl Harness {
 }
 
 impl Harness {
+    /// Deployment `id`'s stored plan.
+    pub async fn plan(&self, id: i64) -> app::domain::plan::DeploymentPlan {
+        self.row(id).await.plan.expect("a plan")
+    }
+
+    /// Stores `plan` as deployment `id`'s, as if something had written it so (an earlier
+    /// release of Greenlight, a changed fleet).
+    pub async fn store_plan(&self, id: i64, plan: &app::domain::plan::DeploymentPlan) {
+        sqlx::query("UPDATE deployments SET run = $1 WHERE id = $2")
+            .bind(serde_json::to_string(plan).expect("json"))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .expect("plan stored");
+    }
+
     pub async fn count_deployments(&self, environment: &str) -> i64 {
         use sqlx::Row;
         sqlx::query("SELECT COUNT(*) AS n FROM deployments WHERE environment = $1")

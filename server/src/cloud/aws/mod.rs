@@ -122,8 +122,16 @@ impl Cloud for AwsClients {
         instance_id: &str,
         name: &str,
         tags: &Tags,
+        no_reboot: bool,
     ) -> Result<String, CloudError> {
-        let mut request = self.ec2.create_image().instance_id(instance_id).name(name);
+        // Sent either way, so the request says what was meant rather than leaving it to the
+        // default (which reboots).
+        let mut request = self
+            .ec2
+            .create_image()
+            .instance_id(instance_id)
+            .name(name)
+            .no_reboot(no_reboot);
         if !tags.is_empty() {
             request = request.tag_specifications(tag_spec(ec2::ResourceType::Image, tags));
         }

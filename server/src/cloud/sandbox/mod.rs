@@ -1,8 +1,10 @@
 //! The `sandbox` adapter: an in-process simulated fleet for the demo and for tests. It keeps
 //! AWS's timings (instances boot, targets pass health checks after a while, deregistered
-//! targets drain, images take time to bake) on tokio's clock, so tests can pause and advance
-//! time, and it injects faults on request: instances that never get healthy, throttling and
-//! 5xx answers at a given rate, slow calls, alarms that fire.
+//! targets drain, images take time to bake, CreateImage reboots the instance unless told not
+//! to) on tokio's clock, so tests can pause and advance time, and it injects faults on
+//! request: instances that never get healthy, throttling and 5xx answers at a given rate,
+//! slow calls, alarms that fire, images that fail. It records where each imaged instance
+//! served, so a test can prove that no box serving users was rebooted.
 //!
 //! The world it simulates is in [`world`], setting it up and looking into it in [`setup`];
 //! this file is the port's implementation, one trait impl of fourteen calls kept whole
@@ -12,12 +14,12 @@ pub mod names;
 mod setup;
 mod world;
 
-pub use world::{Faults, Timings};
+pub use world::{Faults, ImageRecord, Timings};
 use world::{SimImage, SimInstance, SimTarget, World};
 
 use crate::cloud::{
     Alarm, Cloud, CloudError, Image, ImageState, Instance, InstanceState, LaunchSpec, Tags,
-    TargetHealth, TargetState,
+    TargetHealth,
 };
 use async_trait::async_trait;
 use rand::rngs::StdRng;
@@ -27,7 +29,7 @@ use tokio::time::Instant;
 /// The simulated cloud.
 #[derive(Debug)]
 pub struct SandboxCloud {
-    timings: Timings,
+    timings: Mutex<Timings>,
     world: Mutex<World>,
     faults: Mutex<Faults>,
     dice: Mutex<StdRng>,
@@ -72,6 +74,7 @@ impl Cloud for SandboxCloud {
                         launched: now,
                         terminated: None,
                         healthy_ever: !never_healthy,
+                        rebooted: None,
                         unlisted_lookups: invisible_for,
                     };
                     world.instances.insert(id.clone(), instance);
@@ -156,8 +159,10 @@ impl Cloud for SandboxCloud {
         instance_id: &str,
         name: &str,
         _tags: &Tags,
+        no_reboot: bool,
     ) -> Result<String, CloudError> {
         self.call("CreateImage").await?;
+        let fails = lock(&self.faults).failing_images;
         let now = Instant::now();
         let mut world = lock(&self.world);
         if world
@@ -172,6 +177,15 @@ impl Cloud for SandboxCloud {
                 "InvalidAMIName.Duplicate: {name}"
             )));
         }
+        let record = ImageRecord {
+            name: name.to_owned(),
+            instance_id: instance_id.to_owned(),
+            no_reboot,
+            serving_through: self.serving_through(&world, instance_id, now),
+        };
+        if let (false, Some(instance)) = (no_reboot, world.instances.get_mut(instance_id)) {
+            instance.rebooted = Some(now);
+        }
         world.next_id += 1;
         let id = format!("ami-{:017x}", world.next_id);
         world.images.insert(
@@ -179,6 +193,8 @@ impl Cloud for SandboxCloud {
             SimImage {
                 id: id.clone(),
                 created: now,
+                fails,
+                record,
             },
         );
         Ok(id)
@@ -191,10 +207,10 @@ impl Cloud for SandboxCloud {
         Ok(world.images.get(name).map(|image| Image {
             id: image.id.clone(),
             name: name.to_owned(),
-            state: if now >= image.created + self.timings.bake {
-                ImageState::Available
-            } else {
-                ImageState::Pending
+            state: match (now >= image.created + self.timings().bake, image.fails) {
+                (false, _) => ImageState::Pending,
+                (true, false) => ImageState::Available,
+                (true, true) => ImageState::Failed,
             },
         }))
     }
@@ -260,38 +276,16 @@ impl Cloud for SandboxCloud {
             .target_groups
             .get(target_group)
             .ok_or_else(|| no_target_group(target_group))?;
-        let mut health = Vec::new();
-        for (id, target) in targets {
-            let state = match target.deregistered {
-                Some(at) if now >= at + self.timings.draining => continue,
-                Some(_) => TargetState::Draining,
-                None => {
-                    let Some(instance) = world.instances.get(id) else {
-                        continue;
-                    };
-                    match self.instance_state(instance, now) {
-                        InstanceState::Running => {
-                            let up_since =
-                                target.registered.max(instance.launched + self.timings.boot);
-                            if now < up_since + self.timings.health_check {
-                                TargetState::Initial
-                            } else if instance.healthy_ever {
-                                TargetState::Healthy
-                            } else {
-                                TargetState::Unhealthy
-                            }
-                        }
-                        InstanceState::Pending => TargetState::Initial,
-                        _ => TargetState::Unused,
-                    }
-                }
-            };
-            health.push(TargetHealth {
-                instance_id: id.clone(),
-                state,
-            });
-        }
-        Ok(health)
+        Ok(targets
+            .iter()
+            .filter_map(|(id, target)| {
+                let state = self.target_state(target, world.instances.get(id)?, now)?;
+                Some(TargetHealth {
+                    instance_id: id.clone(),
+                    state,
+                })
+            })
+            .collect())
     }
 
     async fn forward_listener(&self, listener: &str, target_group: &str) -> Result<(), CloudError> {

@@ -1,10 +1,11 @@
 //! Setting the sandbox up and looking into it: declaring target groups, listeners and
 //! addresses, adopting fleets a database says exist (so the demo survives a restart),
-//! injecting faults and alarms, counting calls, and the simulated state of each thing.
+//! injecting faults and alarms, counting calls and listing images made, and the simulated
+//! state of each thing (instances, targets, where an instance serves).
 
-use super::world::{SimInstance, SimTarget, World};
-use super::{lock, Faults, SandboxCloud, Timings};
-use crate::cloud::{AlarmState, CloudError, InstanceState, Tags};
+use super::world::{SimImage, SimInstance, SimTarget, World};
+use super::{lock, Faults, ImageRecord, SandboxCloud, Timings};
+use crate::cloud::{AlarmState, CloudError, InstanceState, Tags, TargetState};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
@@ -15,11 +16,28 @@ impl SandboxCloud {
     /// A cloud with these timings and no faults.
     pub fn new(timings: Timings) -> Self {
         Self {
-            timings,
+            timings: Mutex::new(timings),
             world: Mutex::new(World::default()),
             faults: Mutex::new(Faults::default()),
             dice: Mutex::new(StdRng::seed_from_u64(7)),
         }
+    }
+
+    /// Replaces the timings (a test slows draining or baking down to watch the engine wait).
+    pub fn set_timings(&self, timings: Timings) {
+        *lock(&self.timings) = timings;
+    }
+
+    pub(super) fn timings(&self) -> Timings {
+        *lock(&self.timings)
+    }
+
+    /// Every CreateImage so far, in order, with where the instance served at the time.
+    pub fn images_made(&self) -> Vec<ImageRecord> {
+        let world = lock(&self.world);
+        let mut images: Vec<&SimImage> = world.images.values().collect();
+        images.sort_by_key(|image| image.created);
+        images.into_iter().map(|i| i.record.clone()).collect()
     }
 
     /// Replaces the injected faults.
@@ -76,6 +94,7 @@ impl SandboxCloud {
                 launched: long_ago,
                 terminated: None,
                 healthy_ever: true,
+                rebooted: None,
                 unlisted_lookups: 0,
             });
             if let Some(group) = target_group {
@@ -126,11 +145,76 @@ impl SandboxCloud {
     }
 
     pub(super) fn instance_state(&self, instance: &SimInstance, now: Instant) -> InstanceState {
+        let timings = self.timings();
         match instance.terminated {
-            Some(at) if now >= at + self.timings.shutdown => InstanceState::Terminated,
+            Some(at) if now >= at + timings.shutdown => InstanceState::Terminated,
             Some(_) => InstanceState::ShuttingDown,
-            None if now >= instance.launched + self.timings.boot => InstanceState::Running,
+            None if now >= instance.launched + timings.boot => InstanceState::Running,
             None => InstanceState::Pending,
         }
+    }
+
+    /// A target's health at `now`; none once it has drained out of its group.
+    pub(super) fn target_state(
+        &self,
+        target: &SimTarget,
+        instance: &SimInstance,
+        now: Instant,
+    ) -> Option<TargetState> {
+        let timings = self.timings();
+        Some(match target.deregistered {
+            Some(at) if now >= at + timings.draining => return None,
+            Some(_) => TargetState::Draining,
+            None => match self.instance_state(instance, now) {
+                InstanceState::Running => {
+                    // A reboot takes it down as a boot does: failing checks while registered.
+                    let up_since = [Some(instance.launched), instance.rebooted]
+                        .into_iter()
+                        .flatten()
+                        .map(|at| at + timings.boot)
+                        .fold(target.registered, Instant::max);
+                    let rebooted_in_service =
+                        instance.rebooted.is_some_and(|at| at >= target.registered);
+                    match (now < up_since + timings.health_check, rebooted_in_service) {
+                        (true, true) => TargetState::Unhealthy,
+                        (true, false) => TargetState::Initial,
+                        (false, _) if instance.healthy_ever => TargetState::Healthy,
+                        (false, _) => TargetState::Unhealthy,
+                    }
+                }
+                InstanceState::Pending => TargetState::Initial,
+                _ => TargetState::Unused,
+            },
+        })
+    }
+
+    /// Where `instance` serves at `now`: the target groups it is registered in (draining
+    /// ones too, until drained) and the Elastic IP allocations it holds.
+    pub(super) fn serving_through(
+        &self,
+        world: &World,
+        instance: &str,
+        now: Instant,
+    ) -> Vec<String> {
+        let draining = self.timings().draining;
+        let mut through: Vec<String> = world
+            .target_groups
+            .iter()
+            .filter(|(_, targets)| {
+                targets
+                    .get(instance)
+                    .is_some_and(|t| t.deregistered.is_none_or(|at| now < at + draining))
+            })
+            .map(|(group, _)| group.clone())
+            .chain(
+                world
+                    .addresses
+                    .iter()
+                    .filter(|(_, holder)| holder.as_str() == instance)
+                    .map(|(allocation, _)| allocation.clone()),
+            )
+            .collect();
+        through.sort();
+        through
     }
 }

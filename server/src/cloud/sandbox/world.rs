@@ -1,6 +1,6 @@
 //! The sandbox's simulated world: what it holds (instances, targets, images, listeners,
-//! addresses, alarms, call counts), how long things take ([`Timings`]) and the faults it
-//! injects ([`Faults`]).
+//! addresses, alarms, call counts), how long things take ([`Timings`]), the faults it
+//! injects ([`Faults`]) and what each CreateImage found ([`ImageRecord`]).
 
 use crate::cloud::{AlarmState, Tags};
 use std::collections::{BTreeMap, HashMap};
@@ -60,6 +60,30 @@ pub struct Faults {
     /// (AWS's eventual consistency: "not found" right after a launch means "not yet
     /// visible"). Counted in lookups, not time, so a test sees it the same on any clock.
     pub invisible_for_lookups: u32,
+    /// Images created from now on end `failed` instead of `available`.
+    pub failing_images: bool,
+}
+
+/// One CreateImage as the sandbox saw it, so a test can tell whether a box that served users
+/// was rebooted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRecord {
+    /// The image's name.
+    pub name: String,
+    /// The instance imaged.
+    pub instance_id: String,
+    /// Whether it was imaged without a reboot.
+    pub no_reboot: bool,
+    /// Where the instance served when imaged: target groups it was registered in (draining
+    /// included: it still finishes requests) and Elastic IP allocations it held.
+    pub serving_through: Vec<String>,
+}
+
+impl ImageRecord {
+    /// Whether CreateImage rebooted an instance that served users.
+    pub fn rebooted_in_service(&self) -> bool {
+        !self.no_reboot && !self.serving_through.is_empty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +93,8 @@ pub(super) struct SimInstance {
     pub(super) launched: Instant,
     pub(super) terminated: Option<Instant>,
     pub(super) healthy_ever: bool,
+    /// When CreateImage last rebooted it.
+    pub(super) rebooted: Option<Instant>,
     /// DescribeInstances answers that will still leave it out.
     pub(super) unlisted_lookups: u32,
 }
@@ -83,6 +109,8 @@ pub(super) struct SimTarget {
 pub(super) struct SimImage {
     pub(super) id: String,
     pub(super) created: Instant,
+    pub(super) fails: bool,
+    pub(super) record: ImageRecord,
 }
 
 #[derive(Debug, Default)]

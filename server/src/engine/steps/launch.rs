@@ -1,26 +1,29 @@
-//! Starting a deployment: its first timeline line, baking an image from the source
-//! environment when asked, and launching the new fleet (adopting what an earlier attempt
-//! launched, so a retried launch never doubles the fleet).
+//! Starting a deployment: its first timeline line (a bake's method chosen with it, see
+//! [`super::bake`]), and launching the new fleet (adopting what an earlier attempt launched,
+//! so a retried launch never doubles the fleet).
 
 use super::super::outcome::{happened, Context, StepOutcome};
 use super::super::traffic;
-use crate::cloud::{tag, Cloud, CloudError, ImageState, InstanceState, LaunchSpec, Tags};
-use app::domain::plan::{Bake, DeploymentPlan};
+use super::bake;
+use crate::cloud::{tag, Cloud, CloudError, InstanceState, LaunchSpec, Tags};
+use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::Event;
 use app::domain::DeploymentKind;
 
-pub fn begin(plan: &mut DeploymentPlan) -> StepOutcome {
-    let message = match (&plan.bake, plan.kind, &plan.image_id) {
-        (Some(bake), _, _) => format!(
-            "Baking image {} from {} in {}",
-            bake.image_name, bake.from_instance, bake.from_environment
-        ),
-        (None, DeploymentKind::Scale, _) => format!(
+/// The first line: what the deployment will do (and, when it bakes, how the source instance
+/// is imaged, chosen now).
+pub async fn begin(
+    cloud: &dyn Cloud,
+    plan: &mut DeploymentPlan,
+) -> Result<StepOutcome, CloudError> {
+    let message = match (plan.bake.is_some(), plan.kind, &plan.image_id) {
+        (true, _, _) => bake::begin(cloud, plan).await?,
+        (false, DeploymentKind::Scale, _) => format!(
             "Scaling from {} to {} instances",
             plan.old_instances().len(),
             plan.desired
         ),
-        (None, _, image) => format!(
+        (false, _, image) => format!(
             "Launching {} × {} of {} from {}",
             plan.desired,
             plan.template.instance_type,
@@ -28,87 +31,12 @@ pub fn begin(plan: &mut DeploymentPlan) -> StepOutcome {
             image.as_deref().unwrap_or("?")
         ),
     };
-    happened(
+    Ok(happened(
         Event::Begin {
             bake: plan.bake.is_some(),
         },
         message,
-    )
-}
-
-pub async fn bake(
-    cloud: &dyn Cloud,
-    plan: &mut DeploymentPlan,
-    cx: &Context,
-) -> Result<StepOutcome, CloudError> {
-    let Some(bake) = plan.bake.clone() else {
-        return Ok(StepOutcome::Failed("nothing to bake".into()));
-    };
-    match cloud.find_image(&bake.image_name).await? {
-        None => {
-            // Checked again here, not only when the promotion was accepted: the source's
-            // fleet may have changed since, and only an instance of the promoted build may
-            // become the image.
-            if let Some(refusal) = refuse_foreign_source(cloud, plan, &bake).await? {
-                return Ok(refusal);
-            }
-            let tags = Tags::from([
-                (tag::ENVIRONMENT.to_owned(), plan.environment.clone()),
-                (tag::DEPLOYMENT.to_owned(), cx.deployment_id.to_string()),
-                (tag::BUILD.to_owned(), plan.build.clone()),
-            ]);
-            let id = cloud
-                .create_image(&bake.from_instance, &bake.image_name, &tags)
-                .await?;
-            plan.progress = format!("Image {id} being created");
-            Ok(StepOutcome::Wait {
-                at: cx.now + cx.poll_ms,
-            })
-        }
-        Some(image) => match image.state {
-            ImageState::Pending => {
-                plan.progress = format!("Image {} pending", image.id);
-                Ok(StepOutcome::Wait {
-                    at: cx.now + cx.poll_ms,
-                })
-            }
-            ImageState::Available => {
-                plan.image_id = Some(image.id.clone());
-                Ok(happened(
-                    Event::ImageReady,
-                    format!("Image {} ({}) available", image.id, image.name),
-                ))
-            }
-            ImageState::Failed => Ok(StepOutcome::Failed(format!(
-                "image {} ({}) failed to bake",
-                image.id, image.name
-            ))),
-        },
-    }
-}
-
-/// A failed step unless `bake.from_instance` runs, tagged as an instance of the promoted build
-/// in the source environment.
-async fn refuse_foreign_source(
-    cloud: &dyn Cloud,
-    plan: &DeploymentPlan,
-    bake: &Bake,
-) -> Result<Option<StepOutcome>, CloudError> {
-    let tags = Tags::from([
-        (tag::ENVIRONMENT.to_owned(), bake.from_environment.clone()),
-        (tag::BUILD.to_owned(), plan.build.clone()),
-    ]);
-    let runs_the_build = cloud
-        .find_instances(&tags)
-        .await?
-        .iter()
-        .any(|i| i.id == bake.from_instance && i.state == InstanceState::Running);
-    Ok((!runs_the_build).then(|| {
-        StepOutcome::Failed(format!(
-            "{} is not a running instance of {} in {}: refusing to bake an image of anything else",
-            bake.from_instance, plan.build, bake.from_environment
-        ))
-    }))
+    ))
 }
 
 pub async fn launch(

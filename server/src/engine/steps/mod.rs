@@ -3,10 +3,11 @@
 //! launches look up their tag first and carry a client token, images are looked up by their
 //! unique name before baking, and registering, switching and terminating are idempotent.
 //!
-//! The step families live in their own files: [`launch`] (begin, bake, launch),
+//! The step families live in their own files: [`launch`] (begin, launch), [`bake`],
 //! [`health_wait`] (the new fleet's health, scaling), [`verify`] (verify and warm windows),
 //! [`retire`] and [`rollback`]. Traffic switching per strategy is in [`super::traffic`].
 
+mod bake;
 mod health_wait;
 mod launch;
 mod retire;
@@ -27,8 +28,8 @@ pub async fn advance(
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
     match phase {
-        Phase::Pending => Ok(launch::begin(plan)),
-        Phase::Baking => launch::bake(cloud, plan, cx).await,
+        Phase::Pending => launch::begin(cloud, plan).await,
+        Phase::Baking => bake::bake(cloud, plan, cx).await,
         Phase::Launching => launch::launch(cloud, plan, cx).await,
         Phase::AwaitingHealth if plan.kind == DeploymentKind::Scale => {
             health_wait::resize(cloud, plan, cx).await

@@ -77,6 +77,10 @@ pub async fn promote(
         plan.bake = Some(Bake {
             from_environment: promotion.source.name.to_string(),
             from_instance,
+            // The group it serves through (none behind an Elastic IP): it may be taken out
+            // of it while imaged.
+            from_target_group: source_fleet.as_ref().and_then(|f| f.target_group.clone()),
+            no_reboot: env.bake_no_reboot,
             // Unique per deployment, so a retried bake finds its own image instead of
             // making a second one, and a later promotion of the same build bakes afresh.
             image_name: format!(
@@ -85,6 +89,7 @@ pub async fn promote(
                 build.version,
                 core.now()
             ),
+            ..Bake::default()
         });
     } else {
         plan.image_id = Some(match source_fleet.filter(|f| f.build_id == build.id) {
