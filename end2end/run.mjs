@@ -47,6 +47,13 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 const page = await context.newPage();
 const errors = [];
 page.on('pageerror', (error) => errors.push(error.message));
+// A script the Content-Security-Policy refuses shows as a console error; any one fails the run.
+const cspViolations = (p, who) => p.on('console', (message) => {
+  if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+    errors.push(`${who}: ${message.text()}`);
+  }
+});
+cspViolations(page, 'main page');
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 const hydrated = (p = page) => p.waitForSelector('html[data-hydrated=true]');
 
@@ -55,6 +62,7 @@ async function signedIn(name, secret) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
   p.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+  cspViolations(p, name);
   await p.goto(`${base}/login`);
   await hydrated(p);
   await p.fill('input[name=name]', name);
@@ -291,7 +299,18 @@ await test('signing out returns to the sign-in page and closes the pages', async
   assert.match(page.url(), /\/login\?next=%2Fhistory|\/login\?next=\/history/);
 });
 
-await test('hydration raised no errors in the browser', async () => {
+await test('the page policy refuses an inline script without the nonce, and the run would see it', async () => {
+  await page.goto(`${base}/`);
+  await hydrated();
+  const before = errors.length;
+  await page.addScriptTag({ content: 'window.injected = true;' }).catch(() => {});
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.injected === true), false, 'the inline script ran');
+  const seen = errors.splice(before);
+  assert.ok(seen.some((e) => /Content Security Policy/i.test(e)), `violation reported: ${seen}`);
+});
+
+await test('hydration raised no errors and no Content-Security-Policy violation in the browser', async () => {
   assert.deepEqual(errors, []);
 });
 
