@@ -276,11 +276,22 @@ pub async fn start_with_site(
     let address = listener.local_addr().map_err(|e| anyhow::anyhow!("{e}"))?;
     let workers = core.settings.engine_workers;
     if workers > 0 {
+        // Jobs an earlier run of this server held when it died are taken back now, not
+        // after their leases run out.
+        let incarnation = crate::engine::incarnation::name(address);
+        let released =
+            crate::db::jobs::release_owned_by(&core.db, &format!("{incarnation}/")).await?;
+        if released > 0 {
+            tracing::info!(
+                released,
+                "took back the deployments this server held when it stopped"
+            );
+        }
         let mut engine = Engine::new(
             core.db.clone(),
             core.cloud.clone(),
             core.clock.clone(),
-            "engine",
+            &incarnation,
         );
         engine.poll_ms = core.settings.engine_poll.as_millis_i64();
         supervisor::supervise(engine, workers);

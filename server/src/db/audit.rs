@@ -77,7 +77,7 @@ pub async fn append(
 
 /// Appends an entry in a transaction of its own.
 pub async fn append_alone(pool: &AnyPool, entry: Entry<'_>, at: i64) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     append(&mut tx, entry, at).await?;
     tx.commit().await
 }
@@ -110,18 +110,11 @@ pub async fn list<'c>(
         condition(" AND actor = ?", Value::Text(actor.clone()))?;
     }
     match filter.action.as_deref() {
-        // A trailing dot asks for a family of actions (`cloud.`); LIKE's own wildcards in
-        // the prefix are escaped so they match themselves.
-        Some(prefix) if prefix.ends_with('.') => {
-            let escaped = prefix
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            condition(
-                " AND action LIKE ? ESCAPE '\\'",
-                Value::Text(format!("{escaped}%")),
-            )?
-        }
+        // A trailing dot asks for a family of actions (`cloud.`).
+        Some(prefix) if prefix.ends_with('.') => condition(
+            " AND action LIKE ? ESCAPE '\\'",
+            Value::Text(super::like_prefix(prefix)),
+        )?,
         Some(action) => condition(" AND action = ?", Value::Text(action.to_owned()))?,
         None => {}
     }

@@ -123,6 +123,24 @@ pub async fn interrupt(
     Ok(done.rows_affected() == 1)
 }
 
+/// Frees the jobs leased by workers whose names start with `owner_prefix` — an earlier run of
+/// this very server, known to be dead — so they are taken up at once instead of after their
+/// lease. The fence moves, so anything such a worker might still try to write is refused.
+/// Returns how many were freed.
+pub async fn release_owned_by<'c>(
+    db: impl Executor<'c, Database = Any>,
+    owner_prefix: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deployment_jobs SET fence = fence + 1, lease_owner = NULL, lease_until = NULL \
+         WHERE lease_owner LIKE $1 ESCAPE '\\'",
+    )
+    .bind(super::like_prefix(owner_prefix))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The deployments with a queued job, oldest due first.
 pub async fn queued<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<i64>, sqlx::Error> {
     let rows =

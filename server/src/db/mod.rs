@@ -91,3 +91,27 @@ pub async fn ready(pool: &AnyPool, url: &str) -> bool {
 pub(crate) fn opt_i64(row: &AnyRow, column: &str) -> Result<Option<i64>, sqlx::Error> {
     row.try_get::<Option<i64>, _>(column)
 }
+
+/// A LIKE pattern (with `ESCAPE '\'`) matching every text that starts with `prefix`: LIKE's
+/// own wildcards in the prefix are escaped so they match only themselves.
+pub fn like_prefix(prefix: &str) -> String {
+    let escaped = prefix
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("{escaped}%")
+}
+
+/// Begins a transaction that will write. On SQLite the write lock is taken at BEGIN
+/// (`BEGIN IMMEDIATE`): a transaction that reads before it writes then waits its turn (the
+/// busy timeout) instead of failing with `SQLITE_BUSY` because another writer committed after
+/// its read. PostgreSQL's plain BEGIN already waits on row locks.
+pub async fn begin_write(
+    pool: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if pool.connect_options().database_url.scheme() == "sqlite" {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
+    }
+}

@@ -167,7 +167,7 @@ pub async fn save(
     now: i64,
     write: &StepWrite,
 ) -> Result<Result<(), StaleLease>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     let conn: &mut AnyConnection = &mut tx;
     if let Err(stale) = jobs::check(conn, lease).await? {
         return Ok(Err(stale));

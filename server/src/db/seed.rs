@@ -67,7 +67,7 @@ fn demo_build(dice: &mut Dice, version: &str) -> Result<NewBuild, String> {
 /// Seeds demo builds and deployment records when the database has no builds. Returns
 /// whether it seeded.
 pub async fn demo(pool: &AnyPool, environments: &[String], now: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     if builds::count(&mut *tx).await? > 0 {
         return Ok(false);
     }
@@ -146,7 +146,7 @@ pub async fn history(
 ) -> Result<(), sqlx::Error> {
     let mut dice = Dice(0x2545_f491_4f6c_dd1d);
     let mut build_ids = Vec::with_capacity(builds_wanted);
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     for index in 0..builds_wanted {
         let version = format!("9.{}.{}", index / 100, index % 100);
         let new = demo_build(&mut dice, &version).map_err(sqlx::Error::Protocol)?;
@@ -156,7 +156,7 @@ pub async fn history(
     tx.commit().await?;
     let span = 2 * 365 * 86_400_000_i64;
     for chunk in (0..count).collect::<Vec<_>>().chunks(5000) {
-        let mut tx = pool.begin().await?;
+        let mut tx = super::begin_write(pool).await?;
         for &row in chunk {
             let started = now - span + (row as i64) * span / count as i64;
             let outcome = match dice.next() % 20 {

@@ -6,6 +6,7 @@
 
 pub mod cloud_actions;
 pub mod health;
+pub mod incarnation;
 pub mod outcome;
 pub mod steps;
 pub mod supervisor;

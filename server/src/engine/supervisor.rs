@@ -9,7 +9,8 @@ use tokio::task::JoinHandle;
 /// How long a supervisor waits before restarting a worker that panicked.
 pub const RESTART_PAUSE: Duration = Duration::from_secs(1);
 
-/// Starts `workers` supervised workers of `engine`; the handles are the supervisors'.
+/// Starts `workers` supervised workers of `engine`, named after it (`<engine>/<pid>-<n>-…`);
+/// the handles are the supervisors'.
 pub fn supervise(engine: Engine, workers: usize) -> Vec<JoinHandle<()>> {
     let host = std::process::id();
     let started = engine.clock.now_ms();
@@ -20,7 +21,10 @@ pub fn supervise(engine: Engine, workers: usize) -> Vec<JoinHandle<()>> {
                 let mut restarts = 0u32;
                 loop {
                     // A fresh name per start: the lease table tells the incarnations apart.
-                    let worker = base.named(format!("{host}-{n}-{started}-{restarts}"));
+                    let worker = base.named(format!(
+                        "{}/{host}-{n}-{started}-{restarts}",
+                        base.worker()
+                    ));
                     let name = worker.worker().to_owned();
                     match tokio::spawn(worker.work_forever()).await {
                         Ok(()) => return,

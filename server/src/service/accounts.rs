@@ -107,7 +107,7 @@ pub async fn login(
         .await
         .map_err(internal)?;
     session.insert(LOGIN_AT, now).await.map_err(internal)?;
-    let mut tx = core.db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     db::logins::mark_succeeded(&mut *tx, attempt)
         .await
         .map_err(internal)?;
@@ -168,7 +168,7 @@ pub async fn add_user(
         .await
         .map_err(internal)?;
     let now = clock.now_ms();
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
     if db::users::by_name(&mut *tx, name.as_str())
         .await
         .map_err(internal)?
@@ -226,7 +226,7 @@ pub async fn create_token(
     };
     let secret = token::generate();
     let now = clock.now_ms();
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
     let id = db::tokens::insert(
         &mut *tx,
         owner.principal.id,
@@ -265,7 +265,7 @@ pub async fn revoke_token(
     id: i64,
 ) -> Result<(), UseCaseError> {
     let now = clock.now_ms();
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
     if !db::tokens::revoke(&mut *tx, id, now)
         .await
         .map_err(internal)?

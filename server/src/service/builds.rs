@@ -31,7 +31,7 @@ pub async fn register(
         return Ok((found, Registered::AlreadyThere));
     }
     let now = clock.now_ms();
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
     let inserted = db::builds::insert(&mut *tx, &new, &hash, &actor.name, now).await;
     let build = match inserted {
         Ok(build) => build,

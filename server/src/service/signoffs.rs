@@ -89,7 +89,7 @@ pub async fn record(
         .filter(|f| f.build_id == build.id);
     let basis = basis(&build, env, fleet.as_ref().map(|f| f.image_id.as_str()));
     let now = core.now();
-    let mut tx = core.db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     let new = db::signoffs::NewSignOff {
         build_id: build.id,
         environment: environment.as_str(),

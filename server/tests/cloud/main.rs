@@ -5,6 +5,7 @@ mod contract;
 mod moto;
 mod moto_bake;
 mod moto_engine;
+mod moto_restart;
 mod retries;
 mod sandbox_faults;
 

@@ -263,3 +263,23 @@ async fn aws_adapter_finds_launched_instances_by_tag() {
     let (_moto, aws, fixture) = setup().await;
     contract::launched_instances_are_found_by_tag(&aws, &fixture).await;
 }
+
+/// A launch of one small instance from the fixture's image into its subnet.
+pub fn one_instance(
+    f: &Fixture,
+    tags: greenlight::cloud::Tags,
+    client_token: &str,
+) -> greenlight::cloud::LaunchSpec {
+    greenlight::cloud::LaunchSpec {
+        image_id: f.image_id.clone(),
+        instance_type: "t3.small".into(),
+        count: 1,
+        subnet_ids: vec![f.subnet_id.clone()],
+        security_group_ids: Vec::new(),
+        key_name: None,
+        instance_profile: None,
+        user_data: None,
+        tags,
+        client_token: client_token.to_owned(),
+    }
+}

@@ -12,7 +12,7 @@ use aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_ec2::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ec2::error::BoxError;
 use greenlight::cloud::aws::AwsClients;
-use greenlight::cloud::{tag, Cloud, ImageState, LaunchSpec, Tags};
+use greenlight::cloud::{tag, Cloud, ImageState, Tags};
 use greenlight::service::deployments;
 use std::sync::{Arc, Mutex};
 
@@ -78,18 +78,11 @@ async fn aws_adapter_sends_no_reboot_on_the_wire_as_asked() {
     let wire = Wire::default();
     let aws = wire.tap(clients(&moto).await);
     let f = fixture(&aws).await;
-    let spec = LaunchSpec {
-        image_id: f.image_id.clone(),
-        instance_type: "t3.small".into(),
-        count: 1,
-        subnet_ids: vec![f.subnet_id.clone()],
-        security_group_ids: Vec::new(),
-        key_name: None,
-        instance_profile: None,
-        user_data: None,
-        tags: Tags::from([(tag::ENVIRONMENT.to_owned(), "staging".to_owned())]),
-        client_token: "bake-wire".into(),
-    };
+    let spec = crate::moto::one_instance(
+        &f,
+        Tags::from([(tag::ENVIRONMENT.to_owned(), "staging".to_owned())]),
+        "bake-wire",
+    );
     let instance = aws.launch(&spec).await.expect("launch")[0].id.clone();
     for (name, no_reboot) in [("greenlight-a", true), ("greenlight-b", false)] {
         aws.create_image(&instance, name, &Tags::new(), no_reboot)

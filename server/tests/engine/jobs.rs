@@ -185,3 +185,55 @@ async fn a_renewed_lease_stays_held_and_an_unrenewed_one_is_taken_over_after_one
         .expect("renew"));
     assert_eq!(taken.deployment_id, id);
 }
+
+#[tokio::test]
+async fn a_restarted_server_takes_back_at_once_only_the_jobs_its_dead_predecessor_held() {
+    use greenlight::engine::LEASE_MS;
+    let app = spawn_app().await;
+    let mine = deployment(&app, "prod").await;
+    let neighbour = deployment(&app, "staging").await;
+    let elsewhere = deployment(&app, "test").await;
+    for id in [mine, neighbour, elsewhere] {
+        jobs::enqueue(&app.pool, id, 0).await.expect("enqueue");
+    }
+    // Earlier runs: this server (port 3000), another on this host (port 30001, a prefix
+    // match but for the slash), and a server on another host.
+    let owners = [
+        (mine, "web_1@10.0.0.5:3000/41-0-0-0"),
+        (neighbour, "web_1@10.0.0.5:30001/42-0-0-0"),
+        (elsewhere, "web-2@10.0.0.5:3000/43-0-0-0"),
+    ];
+    let mut held = Vec::new();
+    for (id, owner) in owners {
+        let lease = jobs::lease_next(&app.pool, owner, 0, LEASE_MS)
+            .await
+            .expect("lease")
+            .expect("granted");
+        assert_eq!(lease.deployment_id, id);
+        held.push(lease);
+    }
+    let freed = jobs::release_owned_by(&app.pool, "web_1@10.0.0.5:3000/")
+        .await
+        .expect("release");
+    assert_eq!(freed, 1);
+    // Well inside every lease: only the dead predecessor's job can be taken.
+    let taken = jobs::lease_next(&app.pool, "web_1@10.0.0.5:3000/99-0-1-0", 1, LEASE_MS)
+        .await
+        .expect("lease")
+        .expect("taken back at once");
+    assert_eq!(taken.deployment_id, mine);
+    assert_eq!(
+        jobs::lease_next(&app.pool, "web_1@10.0.0.5:3000/99-1-1-0", 1, LEASE_MS)
+            .await
+            .expect("lease"),
+        None,
+        "the others' jobs stay theirs"
+    );
+    // Fenced: the dead worker, were it to write after all, is turned away.
+    assert!(!jobs::renew(&app.pool, held[0], LEASE_MS)
+        .await
+        .expect("renew"));
+    assert!(jobs::renew(&app.pool, held[1], LEASE_MS)
+        .await
+        .expect("renew"));
+}

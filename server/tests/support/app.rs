@@ -34,6 +34,11 @@ async fn spawn(
     configure: impl FnOnce(&mut Settings),
     site: Option<greenlight::site::Site>,
 ) -> TestApp {
+    // Errors the server logs (an internal error's cause) show beside a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("error"))
+        .try_init();
     let mut settings = Settings {
         listen: "127.0.0.1:0".parse().expect("addr"),
         database_url: fresh_database().await,

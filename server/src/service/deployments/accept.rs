@@ -46,7 +46,7 @@ pub async fn accept(
     notes: String,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let now = core.now();
-    let mut tx = core.db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     let new = rollouts::NewRollout {
         deployment: db::deployments::NewDeployment {
             environment: &plan.environment,

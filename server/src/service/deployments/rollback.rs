@@ -58,7 +58,7 @@ async fn instant(
         }
     }
     let now = core.now();
-    let mut tx = core.db.begin().await.map_err(internal)?;
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     let requested = rollouts::request_rollback(&mut tx, id, &actor.name, now)
         .await
         .map_err(|e| {
