@@ -278,15 +278,7 @@ pub async fn start_with_site(
     if workers > 0 {
         // Jobs an earlier run of this server held when it died are taken back now, not
         // after their leases run out.
-        let incarnation = crate::engine::incarnation::name(address);
-        let released =
-            crate::db::jobs::release_owned_by(&core.db, &format!("{incarnation}/")).await?;
-        if released > 0 {
-            tracing::info!(
-                released,
-                "took back the deployments this server held when it stopped"
-            );
-        }
+        let incarnation = crate::engine::incarnation::take_over(&core.db, address).await?;
         let mut engine = Engine::new(
             core.db.clone(),
             core.cloud.clone(),

@@ -25,6 +25,29 @@ pub struct Entry<'a> {
     pub address: &'a str,
 }
 
+/// A change the engine made to the cloud, recorded as done by `engine`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudAction {
+    /// A `cloud.` verb: `cloud.launch`, `cloud.traffic_switch`, `cloud.terminate`, …
+    pub action: &'static str,
+    /// Detail as JSON text.
+    pub details: String,
+}
+
+impl CloudAction {
+    /// The entry for this action of `deployment` in `environment`.
+    pub fn entry<'a>(&'a self, deployment: &'a str, environment: &'a str) -> Entry<'a> {
+        Entry {
+            actor: "engine",
+            action: self.action,
+            target: deployment,
+            environment: Some(environment),
+            details: self.details.clone(),
+            address: "",
+        }
+    }
+}
+
 /// Appends an entry inside the caller's transaction, chained to the newest entry. Taking the
 /// chain's head first makes concurrent appenders queue (a row lock on PostgreSQL, the write
 /// lock on SQLite) until this transaction ends, so the chain never forks; call it as the

@@ -4,6 +4,7 @@
 //! [`DeploymentPlan`]. A step's writes happen in [`save`], in one transaction that first proves
 //! the worker's lease is still current.
 
+pub use super::audit::CloudAction;
 use super::jobs::{self, Lease, StaleLease};
 use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::Phase;
@@ -150,15 +151,6 @@ pub struct StepWrite {
     pub audit: Option<CloudAction>,
 }
 
-/// A change the engine made to the cloud, recorded in the audit log as done by `engine`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CloudAction {
-    /// A `cloud.` verb: `cloud.launch`, `cloud.traffic_switch`, `cloud.terminate`, …
-    pub action: &'static str,
-    /// Detail as JSON text.
-    pub details: String,
-}
-
 /// Persists a step: state, timeline line, fleet and next job, all or nothing, and only while
 /// `lease` is current.
 pub async fn save(
@@ -211,18 +203,10 @@ pub async fn save(
     if let Err(stale) = queued {
         return Ok(Err(stale));
     }
-    if let Some(cloud) = &write.audit {
+    if let Some(action) = &write.audit {
         // Last, so the audit chain's head is held only for the commit.
         let deployment = lease.deployment_id.to_string();
-        let entry = super::audit::Entry {
-            actor: "engine",
-            action: cloud.action,
-            target: &deployment,
-            environment: Some(&write.environment),
-            details: cloud.details.clone(),
-            address: "",
-        };
-        super::audit::append(conn, entry, now).await?;
+        super::audit::append(conn, action.entry(&deployment, &write.environment), now).await?;
     }
     tx.commit().await?;
     Ok(Ok(()))

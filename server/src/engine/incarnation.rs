@@ -4,7 +4,22 @@
 //! process that is gone (killed, crashed) and can be taken back at once instead of after it
 //! runs out.
 
+use sqlx::AnyPool;
 use std::net::SocketAddr;
+
+/// This server's name (see [`name`]), having taken back the jobs an earlier incarnation held
+/// when it died.
+pub async fn take_over(db: &AnyPool, listening_on: SocketAddr) -> Result<String, sqlx::Error> {
+    let incarnation = name(listening_on);
+    let released = crate::db::jobs::release_owned_by(db, &format!("{incarnation}/")).await?;
+    if released > 0 {
+        tracing::info!(
+            released,
+            "took back the deployments this server held when it stopped"
+        );
+    }
+    Ok(incarnation)
+}
 
 /// `<host>@<listen address>`: the prefix of every worker name this server uses.
 pub fn name(listening_on: SocketAddr) -> String {
