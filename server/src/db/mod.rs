@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod audit_chain;
+pub mod bakes;
 pub mod builds;
 pub mod deployments;
 pub mod fleets;

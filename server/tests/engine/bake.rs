@@ -242,3 +242,25 @@ async fn a_plan_stored_mid_bake_before_methods_existed_waits_for_its_image_as_it
     assert_eq!(calls.get("CreateImage"), None, "{calls:?}");
     assert_eq!(calls.get("DeregisterTargets"), None, "{calls:?}");
 }
+
+#[tokio::test]
+async fn staging_cannot_change_while_prod_bakes_from_it_and_can_once_the_image_is_made() {
+    let h = baking(|_| {}).await;
+    let id = prod_promotion_accepted(&h).await;
+    assert_eq!(h.phase(id).await, Phase::Pending);
+    let refused = deployments::scale(&h.core, &engineer(), "t", &env("staging"), 3).await;
+    match refused {
+        Err(app::use_cases::UseCaseError::Conflict(reason)) => {
+            assert!(
+                reason.contains("baking its image from an instance of staging"),
+                "{reason}"
+            )
+        }
+        other => panic!("a resize of the bake's source must wait: {other:?}"),
+    }
+    assert_eq!(h.finish(id).await, Phase::Succeeded);
+    let resize = deployments::scale(&h.core, &engineer(), "t", &env("staging"), 3)
+        .await
+        .expect("accepted once PROD has its image");
+    assert_eq!(h.finish(resize.record.id).await, Phase::Succeeded);
+}

@@ -26,6 +26,25 @@ pub fn refuse_failed(gates: &[Gate]) -> Result<(), UseCaseError> {
     }
 }
 
+/// Refuses (409) a change to `environment`'s fleet while another environment's deployment is
+/// baking its image from one of its instances: the instance must stay as it is (and in the
+/// fleet) until the image is made.
+pub async fn refuse_while_baked_from(
+    conn: &mut sqlx::AnyConnection,
+    environment: &str,
+) -> Result<(), UseCaseError> {
+    let baking = db::bakes::baking_from(conn, environment)
+        .await
+        .map_err(internal)?;
+    match baking.first() {
+        Some((id, target)) => Err(UseCaseError::Conflict(format!(
+            "deployment {id} into {target} is baking its image from an instance of \
+             {environment}; {environment} cannot change until the image is made"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Who asks, from where, whether the row is demo data, and the sign-off it relies on.
 pub struct Requester<'a> {
     /// The person (or token owner).
@@ -47,6 +66,7 @@ pub async fn accept(
 ) -> Result<DeploymentDetail, UseCaseError> {
     let now = core.now();
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
+    refuse_while_baked_from(&mut tx, &plan.environment).await?;
     let new = rollouts::NewRollout {
         deployment: db::deployments::NewDeployment {
             environment: &plan.environment,
