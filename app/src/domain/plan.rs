@@ -69,6 +69,10 @@ pub struct DeploymentPlan {
     pub verify_ms: i64,
     /// The old fleet is kept warm this long.
     pub warm_ms: i64,
+    /// Alarms and the new fleet's health are watched while the old fleet is warm, and a
+    /// failure rolls back (plans stored before this existed are not watched).
+    #[serde(default)]
+    pub watch_while_warm: bool,
     /// Alarms that must stay quiet.
     pub alarms: Vec<String>,
     /// The fleet serving when the deployment was accepted (the old fleet).

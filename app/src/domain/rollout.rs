@@ -58,7 +58,8 @@ pub enum Event {
     TrafficSwitched,
     /// The verify window passed with healthy targets and quiet alarms.
     VerifyPassed,
-    /// An alarm fired or target health dropped during the verify window.
+    /// An alarm fired or target health dropped during the verify window (or while warm, when
+    /// the warm window is watched).
     VerifyFailed,
     /// A person asked to roll back.
     RollbackRequested,
@@ -192,7 +193,8 @@ pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
         (P::AwaitingHealth, E::HealthDeadlinePassed) => P::RollingBack,
         (P::CuttingOver, E::TrafficSwitched) => P::Verifying,
         (P::Verifying, E::VerifyPassed) => P::Warm,
-        (P::Verifying, E::VerifyFailed) => P::RollingBack,
+        // Watched while warm too (`watch_while_warm`): the old fleet is still there to go back to.
+        (P::Verifying | P::Warm, E::VerifyFailed) => P::RollingBack,
         (P::Verifying | P::Warm, E::RollbackRequested) => P::RollingBack,
         (P::Warm, E::WarmWindowEnded) => P::Retiring,
         (P::Retiring, E::OldFleetRetired) => P::Succeeded,
@@ -232,7 +234,7 @@ mod tests {
         E::StepFailed,
     ];
 
-    const LEGAL: [(Phase, Event, Phase); 23] = [
+    const LEGAL: [(Phase, Event, Phase); 24] = [
         (P::Pending, E::Begin { bake: true }, P::Baking),
         (P::Pending, E::Begin { bake: false }, P::Launching),
         (P::Pending, E::StepFailed, P::Failed),
@@ -250,6 +252,7 @@ mod tests {
         (P::Verifying, E::VerifyFailed, P::RollingBack),
         (P::Verifying, E::RollbackRequested, P::RollingBack),
         (P::Verifying, E::StepFailed, P::RollingBack),
+        (P::Warm, E::VerifyFailed, P::RollingBack),
         (P::Warm, E::RollbackRequested, P::RollingBack),
         (P::Warm, E::WarmWindowEnded, P::Retiring),
         (P::Warm, E::StepFailed, P::RollingBack),

@@ -53,6 +53,10 @@ fn default_warm_retention() -> Duration {
     Duration::from_secs(3600)
 }
 
+fn watched_while_warm() -> bool {
+    true
+}
+
 /// One `[[environments]]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +89,10 @@ pub struct EnvironmentSettings {
     /// `warm_retention`: how long the old fleet is kept for instant rollback.
     #[serde(default = "default_warm_retention")]
     pub warm_retention: Duration,
+    /// `watch_while_warm`: keep watching `alarms` and the new fleet's health while the old
+    /// fleet is warm, rolling back on a failure as during `verify_window`.
+    #[serde(default = "watched_while_warm")]
+    pub watch_while_warm: bool,
     /// `alarms`: CloudWatch alarm names that gate the cutover and trigger auto-rollback.
     #[serde(default)]
     pub alarms: Vec<String>,
@@ -136,6 +144,7 @@ impl EnvironmentSettings {
             health_deadline: default_health_deadline(),
             verify_window: default_verify_window(),
             warm_retention: default_warm_retention(),
+            watch_while_warm: watched_while_warm(),
             alarms: Vec::new(),
             requires_signoff: false,
             four_eyes: false,

@@ -6,6 +6,7 @@ mod moto;
 mod moto_bake;
 mod moto_engine;
 mod moto_restart;
+mod moto_warm;
 mod retries;
 mod sandbox_faults;
 

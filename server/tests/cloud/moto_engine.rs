@@ -60,6 +60,8 @@ fn environment(name: &str, strategy: Strategy, subnet: &str) -> EnvironmentSetti
     let mut env = EnvironmentSettings::named(name, &name.to_uppercase());
     env.strategy = Some(strategy);
     env.verify_window = "10s".parse().expect("duration");
+    // Watching a warm hour is hundreds of calls to moto; the test of it opts in.
+    env.watch_while_warm = false;
     env.instance = Some(InstanceSettings {
         instance_type: "t3.small".into(),
         subnet_ids: vec![subnet.to_owned()],
@@ -142,7 +144,7 @@ pub async fn world_with(
 }
 
 impl World {
-    async fn run(&self, id: i64, done: fn(Phase) -> bool) -> Phase {
+    pub async fn run(&self, id: i64, done: fn(Phase) -> bool) -> Phase {
         for _ in 0..3000 {
             let row = db::rollouts::load(&self.state.db, id)
                 .await
@@ -247,7 +249,7 @@ impl World {
         found.len() == ids.len() && found.iter().all(|i| i.state == InstanceState::Running)
     }
 
-    async fn all_gone(&self, ids: &[String]) -> bool {
+    pub async fn all_gone(&self, ids: &[String]) -> bool {
         self.instances(ids).await.iter().all(|i| {
             matches!(
                 i.state,
@@ -271,7 +273,7 @@ impl World {
     }
 
     /// Whether `fleet` is what PROD's traffic reaches.
-    async fn serves(&self, run: &DeploymentPlan, fleet: &[String]) -> bool {
+    pub async fn serves(&self, run: &DeploymentPlan, fleet: &[String]) -> bool {
         let mut fleet = fleet.to_vec();
         fleet.sort();
         match run.binding.strategy {

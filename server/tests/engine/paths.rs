@@ -350,3 +350,49 @@ async fn instances_not_yet_listed_after_a_launch_are_waited_for_not_relaunched()
     );
     assert_eq!(h.serving("test").await.len(), 1);
 }
+
+/// TEST runs 1.0.0, and 1.1.0 rests warm with alarm `test-5xx` configured and quiet.
+async fn warm_with_an_alarm(watch_while_warm: bool) -> (Harness, i64, Vec<String>) {
+    let h = harness(|s| {
+        s.environments[0].alarms = vec!["test-5xx".into()];
+        s.environments[0].watch_while_warm = watch_while_warm;
+    })
+    .await;
+    h.sandbox.set_alarm("test-5xx", AlarmState::Ok);
+    h.build("1.0.0").await;
+    h.build("1.1.0").await;
+    let first = h.deploy("1.0.0").await;
+    assert_eq!(h.finish(first).await, Phase::Succeeded);
+    let before = h.serving("test").await;
+    let second = h.deploy("1.1.0").await;
+    assert_eq!(h.settle(second).await, Phase::Warm);
+    (h, second, before)
+}
+
+#[tokio::test]
+async fn an_alarm_while_the_old_fleet_is_warm_rolls_back_automatically() {
+    let (h, second, before) = warm_with_an_alarm(true).await;
+    h.clock.advance(10 * 60_000);
+    h.sandbox.set_alarm("test-5xx", AlarmState::Alarm);
+    assert_eq!(h.finish(second).await, Phase::RolledBack);
+    assert_eq!(
+        h.serving("test").await,
+        before,
+        "the old fleet serves again"
+    );
+    assert_eq!(h.alive("test").await, before, "the new fleet is gone");
+    let detail = deployments::detail(&h.core, second).await.unwrap();
+    let reason = detail.reason.unwrap();
+    assert!(
+        reason.contains("alarm fired while the old fleet was warm: test-5xx"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn with_watch_while_warm_off_an_alarm_while_warm_changes_nothing() {
+    let (h, second, before) = warm_with_an_alarm(false).await;
+    h.sandbox.set_alarm("test-5xx", AlarmState::Alarm);
+    assert_eq!(h.finish(second).await, Phase::Succeeded);
+    assert_ne!(h.serving("test").await, before);
+}

@@ -38,6 +38,8 @@ pub fn pipeline() -> Vec<EnvironmentSettings> {
         e.health_deadline = Duration::from_secs(5 * 60);
         e.verify_window = Duration::from_secs(5);
         e.warm_retention = Duration::from_secs(3600);
+        // Watching a warm hour costs hundreds of steps per deployment; tests of it opt in.
+        e.watch_while_warm = false;
         e
     };
     vec![

@@ -37,7 +37,7 @@ pub async fn advance(
         Phase::AwaitingHealth => health_wait::await_health(cloud, plan, cx).await,
         Phase::CuttingOver => verify::cut_over(cloud, plan, cx).await,
         Phase::Verifying => verify::verify(cloud, plan, cx).await,
-        Phase::Warm => Ok(verify::keep_warm(plan, cx)),
+        Phase::Warm => verify::keep_warm(cloud, plan, cx).await,
         Phase::Retiring => retire::retire(cloud, plan).await,
         Phase::RollingBack => rollback::roll_back(cloud, plan, cx).await,
         Phase::Succeeded | Phase::RolledBack | Phase::Failed => {

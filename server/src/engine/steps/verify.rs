@@ -36,14 +36,27 @@ pub fn requested_rollback(plan: &mut DeploymentPlan, cx: &Context) -> Option<Ste
     ))
 }
 
-pub async fn verify(
+/// How often a warm fleet is looked at, at most: a warm window lasts an hour or more, and
+/// alarms are evaluated per minute, so looking every poll would only multiply AWS calls.
+pub const WARM_WATCH_MS: i64 = 15_000;
+
+/// What watching the new fleet found.
+enum Watched {
+    /// Alarms quiet and every instance healthy in its target.
+    Healthy,
+    /// Alarms quiet, nothing unhealthy, but some instances not (yet) seen in the target.
+    Unsure,
+    /// A firing alarm or a health drop: roll back (the step says why).
+    Failed(StepOutcome),
+}
+
+/// Watches the new fleet: a firing alarm or target health that dropped fails it (`during`
+/// says when, for the timeline).
+async fn watch(
     cloud: &dyn Cloud,
     plan: &mut DeploymentPlan,
-    cx: &Context,
-) -> Result<StepOutcome, CloudError> {
-    if let Some(step) = requested_rollback(plan, cx) {
-        return Ok(step);
-    }
+    during: &str,
+) -> Result<Watched, CloudError> {
     let alarms = if plan.alarms.is_empty() {
         Vec::new()
     } else {
@@ -54,21 +67,38 @@ pub async fn verify(
         .filter(|a| a.state == AlarmState::Alarm)
         .map(|a| a.name)
         .collect();
-    if !firing.is_empty() {
-        let reason = format!("alarm fired during verification: {}", firing.join(", "));
-        plan.reason = Some(reason.clone());
-        return Ok(happened(Event::VerifyFailed, reason));
+    let reason = if !firing.is_empty() {
+        format!("alarm fired {during}: {}", firing.join(", "))
+    } else {
+        let group = plan.new_target_group.as_deref();
+        let health = health::check(cloud, plan, &plan.new_instances, group).await?;
+        if health.all_healthy() {
+            return Ok(Watched::Healthy);
+        }
+        if !health.missing.is_empty() {
+            return Ok(Watched::Unsure);
+        }
+        format!("health dropped {during}: {}", health.describe())
+    };
+    plan.reason = Some(reason.clone());
+    Ok(Watched::Failed(happened(Event::VerifyFailed, reason)))
+}
+
+pub async fn verify(
+    cloud: &dyn Cloud,
+    plan: &mut DeploymentPlan,
+    cx: &Context,
+) -> Result<StepOutcome, CloudError> {
+    if let Some(step) = requested_rollback(plan, cx) {
+        return Ok(step);
     }
-    let group = plan.new_target_group.as_deref();
-    let health = health::check(cloud, plan, &plan.new_instances, group).await?;
-    if !health.all_healthy() && health.missing.is_empty() {
-        let reason = format!("health dropped during verification: {}", health.describe());
-        plan.reason = Some(reason.clone());
-        return Ok(happened(Event::VerifyFailed, reason));
+    let watched = watch(cloud, plan, "during verification").await?;
+    if let Watched::Failed(step) = watched {
+        return Ok(step);
     }
     plan.observe(cx.now, cx.poll_ms);
     let end = plan.verify_end(cx.now);
-    if cx.now >= end && health.all_healthy() {
+    if cx.now >= end && matches!(watched, Watched::Healthy) {
         return Ok(happened(
             Event::VerifyPassed,
             format!("Healthy with alarms quiet for {}", seconds(plan.verify_ms)),
@@ -80,17 +110,36 @@ pub async fn verify(
     })
 }
 
-pub fn keep_warm(plan: &mut DeploymentPlan, cx: &Context) -> StepOutcome {
+/// The old fleet kept for instant rollback until the warm window ends; with
+/// `watch_while_warm`, the new fleet is watched meanwhile as during verification.
+pub async fn keep_warm(
+    cloud: &dyn Cloud,
+    plan: &mut DeploymentPlan,
+    cx: &Context,
+) -> Result<StepOutcome, CloudError> {
     if let Some(step) = requested_rollback(plan, cx) {
-        return step;
+        return Ok(step);
     }
     if plan.old_instances().is_empty() {
-        return happened(Event::WarmWindowEnded, "No old fleet to keep warm");
+        return Ok(happened(
+            Event::WarmWindowEnded,
+            "No old fleet to keep warm",
+        ));
     }
     let until = cx.warm_until.unwrap_or(cx.now);
     if cx.now >= until {
-        return happened(Event::WarmWindowEnded, "Warm window over");
+        return Ok(happened(Event::WarmWindowEnded, "Warm window over"));
+    }
+    if plan.watch_while_warm {
+        if let Watched::Failed(step) = watch(cloud, plan, "while the old fleet was warm").await? {
+            return Ok(step);
+        }
     }
     plan.progress = format!("Old fleet warm for {}", seconds(until - cx.now));
-    StepOutcome::Wait { at: until }
+    let next = if plan.watch_while_warm {
+        (cx.now + cx.poll_ms.max(WARM_WATCH_MS)).min(until)
+    } else {
+        until
+    };
+    Ok(StepOutcome::Wait { at: next })
 }

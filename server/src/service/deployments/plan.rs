@@ -36,6 +36,7 @@ pub fn plan_for(
         health_deadline_ms: environment.health_deadline.as_millis_i64(),
         verify_ms: environment.verify_window.as_millis_i64(),
         warm_ms: environment.warm_retention.as_millis_i64(),
+        watch_while_warm: environment.watch_while_warm,
         alarms: environment.alarms.clone(),
         previous,
         new_instances: Vec::new(),
