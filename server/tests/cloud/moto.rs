@@ -225,22 +225,10 @@ async fn aws_adapter_against_moto_fulfils_the_contract() {
 
 #[tokio::test]
 async fn aws_adapter_reads_alarm_states_over_cbor() {
-    use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+    use aws_sdk_cloudwatch::types::StateValue;
     let (_moto, aws, _) = setup().await;
     for name in ["prod-5xx", "prod-latency"] {
-        aws.cloudwatch
-            .put_metric_alarm()
-            .alarm_name(name)
-            .metric_name("HTTPCode_Target_5XX_Count")
-            .namespace("AWS/ApplicationELB")
-            .statistic(Statistic::Sum)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(5.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .expect("put alarm");
+        put_5xx_alarm(&aws, name).await;
     }
     for (name, state) in [
         ("prod-5xx", StateValue::Alarm),
@@ -282,4 +270,22 @@ pub fn one_instance(
         tags,
         client_token: client_token.to_owned(),
     }
+}
+
+/// Creates alarm `name` on the load balancer's 5xx count (more than 5 a minute).
+pub async fn put_5xx_alarm(aws: &AwsClients, name: &str) {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+    aws.cloudwatch
+        .put_metric_alarm()
+        .alarm_name(name)
+        .metric_name("HTTPCode_Target_5XX_Count")
+        .namespace("AWS/ApplicationELB")
+        .statistic(Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(5.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("put alarm");
 }

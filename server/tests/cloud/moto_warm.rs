@@ -5,7 +5,7 @@
 use crate::moto_engine::world_with;
 use app::domain::rollout::Phase;
 use app::domain::Strategy;
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::StateValue;
 use greenlight::service::deployments;
 
 #[tokio::test]
@@ -19,20 +19,7 @@ async fn an_alarm_set_to_alarm_while_prod_is_warm_rolls_it_back_against_moto() {
         |aws| aws,
     )
     .await;
-    w.aws
-        .cloudwatch
-        .put_metric_alarm()
-        .alarm_name("prod-5xx")
-        .metric_name("HTTPCode_Target_5XX_Count")
-        .namespace("AWS/ApplicationELB")
-        .statistic(Statistic::Sum)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(5.0)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .expect("put alarm");
+    crate::moto::put_5xx_alarm(&w.aws, "prod-5xx").await;
     w.release("1.0.0").await;
     let second = w.release("1.1.0").await;
     assert_eq!(w.rest(second).await, Phase::Warm);

@@ -174,15 +174,26 @@ async fn a_fleet_that_never_gets_healthy_is_rolled_back_and_the_old_one_is_untou
     assert_eq!(detail.record.outcome, app::domain::Outcome::RolledBack);
 }
 
-#[tokio::test]
-async fn an_alarm_during_verification_rolls_back_automatically() {
-    let h = harness(|s| s.environments[0].alarms = vec!["test-5xx".into()]).await;
+/// TEST runs 1.0.0 (1.1.0 registered) with alarm `test-5xx` configured and quiet; answers
+/// the fleet serving.
+async fn running_with_an_alarm(watch_while_warm: bool) -> (Harness, Vec<String>) {
+    let h = harness(|s| {
+        s.environments[0].alarms = vec!["test-5xx".into()];
+        s.environments[0].watch_while_warm = watch_while_warm;
+    })
+    .await;
     h.sandbox.set_alarm("test-5xx", AlarmState::Ok);
     h.build("1.0.0").await;
     h.build("1.1.0").await;
     let first = h.deploy("1.0.0").await;
     assert_eq!(h.finish(first).await, Phase::Succeeded);
     let before = h.serving("test").await;
+    (h, before)
+}
+
+#[tokio::test]
+async fn an_alarm_during_verification_rolls_back_automatically() {
+    let (h, before) = running_with_an_alarm(false).await;
     let second = h.deploy("1.1.0").await;
     let engine = h.engine("w");
     h.run_until(&engine, second, |p| p == Phase::Verifying)
@@ -353,17 +364,7 @@ async fn instances_not_yet_listed_after_a_launch_are_waited_for_not_relaunched()
 
 /// TEST runs 1.0.0, and 1.1.0 rests warm with alarm `test-5xx` configured and quiet.
 async fn warm_with_an_alarm(watch_while_warm: bool) -> (Harness, i64, Vec<String>) {
-    let h = harness(|s| {
-        s.environments[0].alarms = vec!["test-5xx".into()];
-        s.environments[0].watch_while_warm = watch_while_warm;
-    })
-    .await;
-    h.sandbox.set_alarm("test-5xx", AlarmState::Ok);
-    h.build("1.0.0").await;
-    h.build("1.1.0").await;
-    let first = h.deploy("1.0.0").await;
-    assert_eq!(h.finish(first).await, Phase::Succeeded);
-    let before = h.serving("test").await;
+    let (h, before) = running_with_an_alarm(watch_while_warm).await;
     let second = h.deploy("1.1.0").await;
     assert_eq!(h.settle(second).await, Phase::Warm);
     (h, second, before)
