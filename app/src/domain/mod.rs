@@ -12,6 +12,7 @@ pub mod duration;
 pub mod environment_name;
 pub mod field_errors;
 pub mod fleet;
+pub mod fleet_health;
 pub mod gates;
 pub mod history;
 pub mod http_url;
