@@ -16,6 +16,7 @@ mod page_actions;
 mod pages;
 mod rollback_api;
 mod sign_in_limits;
+mod sign_in_proxies;
 mod signoffs;
 
 #[path = "../support/mod.rs"]
