@@ -3,6 +3,7 @@
 
 use crate::core::Core;
 use crate::db;
+use crate::http::client_address;
 use crate::http::error::ApiError;
 use app::use_cases::Identity;
 use axum::extract::{ConnectInfo, Request, State};
@@ -19,7 +20,8 @@ pub const LOGIN_AT: &str = "login_at";
 /// Session key of the last request that extended the session (epoch ms).
 pub const SEEN_AT: &str = "seen_at";
 
-/// Attaches an [`Identity`]. A bearer token that is malformed, unknown or revoked is
+/// Attaches an [`Identity`], with the client's address as [`client_address::resolve`] finds
+/// it (behind `trusted_proxies`, from `X-Forwarded-For`). A bearer token that is malformed, unknown or revoked is
 /// refused with 401 at once rather than treated as anonymous.
 pub async fn identify(
     State(core): State<Core>,
@@ -30,8 +32,10 @@ pub async fn identify(
     let address = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+        .map(|ConnectInfo(peer)| {
+            client_address::resolve(peer.ip(), request.headers(), &core.settings.trusted_proxies)
+        })
+        .map_or_else(|| "unknown".into(), |address| address.to_string());
     let bearer = request
         .headers()
         .get(header::AUTHORIZATION)

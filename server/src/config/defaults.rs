@@ -1,7 +1,10 @@
 //! What Greenlight runs with when the file leaves a key out: the defaults of every top-level
 //! key and the demo pipeline used when no `[[environments]]` is given.
 
-use super::{CloudProvider, CloudSettings, EnvironmentSettings, SandboxPace, Settings, Strategy};
+use super::{
+    CloudProvider, CloudSettings, EnvironmentSettings, SandboxPace, Settings, Strategy,
+    TrustedProxies,
+};
 use app::domain::Duration;
 use std::net::SocketAddr;
 
@@ -10,6 +13,7 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             public_url: None,
+            trusted_proxies: TrustedProxies::default(),
             database_url: "sqlite://greenlight.db".into(),
             demo: true,
             session_idle_timeout: Duration::from_secs(8 * 3600),

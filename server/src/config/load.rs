@@ -52,7 +52,7 @@ impl Settings {
         )
     }
 
-    fn load_from(explicit: Option<&Path>, env: Env) -> Result<Self, ConfigError> {
+    pub(super) fn load_from(explicit: Option<&Path>, env: Env) -> Result<Self, ConfigError> {
         let file: Option<PathBuf> = match explicit {
             Some(path) if !path.exists() => {
                 return Err(ConfigError(format!(

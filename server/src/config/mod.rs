@@ -10,6 +10,7 @@ pub mod defaults;
 pub mod environment;
 mod load;
 mod strategy_rules;
+mod trusted_proxies;
 
 pub use app::domain::Strategy;
 use app::domain::{Duration, HttpUrl};
@@ -18,6 +19,7 @@ pub use environment::{ConfigValue, EnvironmentSettings, InstanceSettings};
 pub use load::ConfigError;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+pub use trusted_proxies::{ProxyNet, TrustedProxies};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +30,10 @@ pub struct Settings {
     /// `public_url` / `GREENLIGHT_PUBLIC_URL`: the URL users reach Greenlight at. Sets the
     /// origin that mutating requests must come from, and `Secure` cookies when https.
     pub public_url: Option<HttpUrl>,
+    /// `trusted_proxies` / `GREENLIGHT_TRUSTED_PROXIES`: reverse proxies (addresses or CIDR
+    /// networks) whose `X-Forwarded-For` names the client; from any other peer the header is
+    /// ignored. Empty: the TCP peer is the client.
+    pub trusted_proxies: TrustedProxies,
     /// `database_url` / `GREENLIGHT_DATABASE_URL`: `sqlite://file.db` (created if missing) or
     /// `postgres://…` for several replicas.
     pub database_url: String,

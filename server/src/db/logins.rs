@@ -48,7 +48,26 @@ pub async fn prune<'c>(
         .rows_affected())
 }
 
-/// Failed attempts for an account since `since`.
+/// Failed attempts for an account from one address since `since`.
+pub async fn failures_for_user_from<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_name: &str,
+    address: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM login_attempts \
+         WHERE user_name = $1 AND address = $2 AND at >= $3 AND succeeded = 0",
+    )
+    .bind(user_name)
+    .bind(address)
+    .bind(since)
+    .fetch_one(db)
+    .await?
+    .try_get("n")
+}
+
+/// Failed attempts for an account, from every address, since `since`.
 pub async fn failures_for_user<'c>(
     db: impl Executor<'c, Database = Any>,
     user_name: &str,

@@ -7,6 +7,7 @@ pub mod api_deployment_detail;
 pub mod api_deployments;
 pub mod api_environments;
 pub mod api_signoffs;
+pub mod client_address;
 pub mod error;
 pub mod export_stream;
 pub mod extract;

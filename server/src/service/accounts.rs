@@ -1,6 +1,7 @@
 //! Sign-in (throttled, recorded), sign-out, users and API tokens.
 
 use super::internal;
+use super::sign_in_throttle::{self as throttle, Failures, Verdict};
 use crate::auth::middleware::{LOGIN_AT, USER_ID};
 use crate::auth::{password, token};
 use crate::clock::Clock;
@@ -10,13 +11,6 @@ use app::domain::views::{CreatedToken, Principal, TokenRow, UserRow};
 use app::domain::{FieldErrors, Role, Timestamp, UserName};
 use app::use_cases::{Identity, UseCaseError};
 use sqlx::AnyPool;
-
-/// Failed sign-ins allowed per account within [`WINDOW_MS`].
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failed sign-ins allowed per client address within [`WINDOW_MS`].
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-/// The throttling window: 15 minutes.
-pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 
 fn entry<'a>(
     actor: &'a str,
@@ -55,34 +49,42 @@ pub async fn login(
     };
     let name = name.as_str();
     let now = core.now();
-    let since = now - WINDOW_MS;
     // The attempt counts as failed until the password checks out, and it is recorded before
     // the check: concurrent guesses see each other, so no burst gets more checks than the
     // limit allows.
     let attempt = db::logins::record(&core.db, name, address, false, now)
         .await
         .map_err(internal)?;
-    db::logins::prune(&core.db, now - 2 * WINDOW_MS)
+    db::logins::prune(&core.db, now - 2 * throttle::WINDOW_MS)
         .await
         .map_err(internal)?;
-    let by_account = db::logins::failures_for_user(&core.db, name, since)
+    let failures = Failures::count(&core.db, name, address, now)
         .await
         .map_err(internal)?;
-    let by_address = db::logins::failures_for_address(&core.db, address, since)
-        .await
-        .map_err(internal)?;
-    if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
-        audit::append_alone(
-            &core.db,
-            entry(name, "session.login_throttled", name, "{}".into(), address),
-            now,
-        )
-        .await
-        .map_err(internal)?;
-        return Err(UseCaseError::Throttled(
-            "too many failed sign-ins; try again in 15 minutes".into(),
-        ));
-    }
+    let delay = match failures.verdict() {
+        Verdict::Refused(limit) => {
+            let details = serde_json::json!({ "limit": limit.as_str() }).to_string();
+            audit::append_alone(
+                &core.db,
+                entry(name, "session.login_throttled", name, details, address),
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            return Err(UseCaseError::Throttled(
+                "too many failed sign-ins; try again in 15 minutes".into(),
+            ));
+        }
+        Verdict::Allowed { delay } => delay,
+    };
+    // A slowed attempt says so in its audit entry: a sign that the account is under attack.
+    let details = match delay {
+        Some(delay) => {
+            tokio::time::sleep(delay).await;
+            serde_json::json!({ "slowed_down_ms": u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) }).to_string()
+        }
+        None => "{}".to_owned(),
+    };
     let user = db::users::by_name(&core.db, name).await.map_err(internal)?;
     let phc = user.as_ref().map(|u| u.password_hash.clone());
     let Some(ok) = password::verify(password.to_owned(), phc).await else {
@@ -93,7 +95,7 @@ pub async fn login(
     let Some(user) = user.filter(|_| ok) else {
         audit::append_alone(
             &core.db,
-            entry(name, "session.login_failed", name, "{}".into(), address),
+            entry(name, "session.login_failed", name, details, address),
             now,
         )
         .await
@@ -113,7 +115,7 @@ pub async fn login(
         .map_err(internal)?;
     audit::append(
         &mut tx,
-        entry(name, "session.login", name, "{}".into(), address),
+        entry(name, "session.login", name, details, address),
         now,
     )
     .await

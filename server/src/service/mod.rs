@@ -12,6 +12,7 @@ pub mod environments;
 pub mod gates;
 pub mod history;
 pub mod reads;
+pub mod sign_in_throttle;
 pub mod signoffs;
 
 use crate::core::Core;

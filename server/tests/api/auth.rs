@@ -114,7 +114,7 @@ async fn a_wrong_password_fails_and_every_attempt_is_recorded() {
 }
 
 #[tokio::test]
-async fn failed_sign_ins_are_throttled_per_account_even_with_the_right_password() {
+async fn failed_sign_ins_are_throttled_per_account_and_address_even_with_the_right_password() {
     let app = spawn_app().await;
     let password = app.user("ana", Role::Viewer).await;
     let client = app.new_client();

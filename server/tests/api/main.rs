@@ -17,6 +17,7 @@ mod page_actions;
 mod pages;
 mod rollback_api;
 mod sign_in_limits;
+mod sign_in_proxies;
 mod signoffs;
 
 #[path = "../support/mod.rs"]

@@ -54,11 +54,7 @@ async fn spawn(
     let running = startup::start_with_site(settings, pool.clone(), site)
         .await
         .expect("server");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = cookie_client(None);
     TestApp {
         base: format!("http://{}", running.address),
         pool,
@@ -128,11 +124,13 @@ impl TestApp {
 
     /// A fresh client (own cookie jar).
     pub fn new_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        cookie_client(None)
+    }
+
+    /// A fresh client whose connections leave from `address`, any of 127.0.0.0/8 (all of it
+    /// is loopback on Linux), so that the server sees a peer of its own.
+    pub fn client_from(&self, address: &str) -> reqwest::Client {
+        cookie_client(Some(address.parse().expect("loopback address")))
     }
 
     /// Posts to a server function as a same-origin browser form would.
@@ -143,14 +141,23 @@ impl TestApp {
         form: &[(&str, &str)],
         bearer: Option<&str>,
     ) -> reqwest::Response {
-        let mut request = client
-            .post(self.url(path))
-            .form(form)
-            .header("Origin", &self.base);
+        let mut request = self.server_fn_request(client, path, form);
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
         }
         request.send().await.expect("server fn request")
+    }
+
+    fn server_fn_request(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
+        client
+            .post(self.url(path))
+            .form(form)
+            .header("Origin", &self.base)
     }
 
     /// Signs `client` in through the login server function.
@@ -169,6 +176,25 @@ impl TestApp {
         .await
     }
 
+    /// [`Self::login`] with an `X-Forwarded-For` header, as a reverse proxy would send it.
+    pub async fn login_forwarded_for(
+        &self,
+        client: &reqwest::Client,
+        forwarded_for: &str,
+        name: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.server_fn_request(
+            client,
+            login_path(),
+            &[("name", name), ("password", password)],
+        )
+        .header("X-Forwarded-For", forwarded_for)
+        .send()
+        .await
+        .expect("login request")
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
@@ -178,6 +204,17 @@ impl TestApp {
             .try_get("n")
             .expect("n")
     }
+}
+
+/// A client that keeps cookies and does not follow redirects, connecting from `local` when
+/// given.
+fn cookie_client(local: Option<std::net::IpAddr>) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(local)
+        .build()
+        .expect("client")
 }
 
 pub fn login_path() -> &'static str {
