@@ -104,15 +104,16 @@ fn AuditBody(page: AuditPage, filter: AuditFilter) -> impl IntoView {
 #[component]
 fn AuditRow(entry: AuditEntry) -> impl IntoView {
     view! {
+        // The labels let a narrow window show each entry as a card of its own.
         <tr>
-            <td>{entry.id}</td>
-            <td><When at=entry.at/></td>
-            <td>{entry.actor}</td>
-            <td><code>{entry.action}</code></td>
-            <td>{entry.target}</td>
-            <td>{entry.environment.unwrap_or_default()}</td>
-            <td>{entry.address}</td>
-            <td class="details"><code>{entry.details}</code></td>
+            <td data-label="#">{entry.id}</td>
+            <td data-label="When"><When at=entry.at/></td>
+            <td data-label="Actor">{entry.actor}</td>
+            <td data-label="Action"><code>{entry.action}</code></td>
+            <td data-label="Target">{entry.target}</td>
+            <td data-label="Environment">{entry.environment.unwrap_or_default()}</td>
+            <td data-label="From">{entry.address}</td>
+            <td data-label="Details" class="details"><code>{entry.details}</code></td>
         </tr>
     }
 }
