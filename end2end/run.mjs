@@ -188,6 +188,19 @@ await test('an engineer deploys a build to TEST and watches every step complete'
   await shot('deployment');
 });
 
+await test('the overview shows TEST healthy, in words, once the poller has read its fleet', async () => {
+  // No live stream yet: the page is reloaded until the server's next read (fleet_refresh).
+  const badge = page.locator('[data-environment=test] [data-testid=env-health]');
+  for (let tries = 0; tries < 30; tries += 1) {
+    await page.goto(`${base}/`);
+    if ((await badge.getAttribute('data-health').catch(() => null)) === 'healthy') break;
+    await page.waitForTimeout(1000);
+  }
+  assert.equal(await badge.getAttribute('data-health'), 'healthy');
+  assert.match(await badge.innerText(), /Healthy/);
+  await shot('overview-health');
+});
+
 await test('QA signs off the build TEST runs and sees no deploy actions', async () => {
   const qa = await signedIn('quinn', qaPassword);
   await qa.goto(`${base}/environments/test`);

@@ -20,6 +20,8 @@ pub struct Core {
     pub cloud: Arc<dyn Cloud>,
     /// "Now", for every use-case and the engine alike.
     pub clock: Arc<dyn Clock>,
+    /// The latest look at every environment's fleet (filled by the poller).
+    pub fleet: Arc<crate::fleet_health::FleetCache>,
 }
 
 impl Core {
@@ -35,6 +37,7 @@ impl Core {
             settings: Arc::new(settings),
             cloud,
             clock,
+            fleet: Arc::default(),
         }
     }
 

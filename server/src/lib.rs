@@ -9,6 +9,7 @@ pub mod config;
 pub mod core;
 pub mod db;
 pub mod engine;
+pub mod fleet_health;
 pub mod http;
 pub mod service;
 pub mod site;

@@ -289,6 +289,10 @@ pub async fn start_with_site(
         supervisor::supervise(engine, workers);
         tracing::info!(workers, "deployment engine running");
     }
+    let refresh = core.settings.fleet_refresh.as_millis();
+    if refresh > 0 {
+        crate::fleet_health::poller::spawn(core.clone(), std::time::Duration::from_millis(refresh));
+    }
     if seeded && sandbox.is_some() && workers > 0 {
         let demo = core.clone();
         tokio::spawn(async move {

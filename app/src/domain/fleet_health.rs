@@ -99,11 +99,11 @@ pub struct InstanceHealth {
 
 impl InstanceHealth {
     /// Serves and passes its checks: healthy in its target group, or (without a target
-    /// group) running with EC2 status checks passed.
+    /// group) running with no failed EC2 status check (checks not reported count as passed).
     pub fn is_healthy(&self) -> bool {
         match &self.target {
             Some(target) => target.state == TargetHealthState::Healthy,
-            None => self.state == Ec2State::Running && self.status_checks_ok == Some(true),
+            None => self.state == Ec2State::Running && self.status_checks_ok != Some(false),
         }
     }
 }

@@ -20,6 +20,7 @@ impl Default for Settings {
             session_absolute_timeout: Duration::from_secs(7 * 86_400),
             engine_workers: 2,
             engine_poll: Duration::from_secs(2),
+            fleet_refresh: Duration::from_secs(15),
             cloud: CloudSettings {
                 provider: CloudProvider::Sandbox,
                 region: None,

@@ -51,6 +51,9 @@ pub struct Settings {
     /// `engine_poll` / `GREENLIGHT_ENGINE_POLL`: how often a waiting deployment looks at the
     /// cloud again (`2s`, `500ms`).
     pub engine_poll: Duration,
+    /// `fleet_refresh` / `GREENLIGHT_FLEET_REFRESH`: how often the live fleet health of every
+    /// environment is read from the cloud, once for all pages (`15s`; `0s` turns it off).
+    pub fleet_refresh: Duration,
     /// `[cloud]`: where fleets run.
     pub cloud: CloudSettings,
     /// `[[environments]]`: the pipeline, in order.

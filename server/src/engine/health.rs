@@ -39,22 +39,27 @@ impl FleetHealth {
     }
 }
 
-/// The health of `ids` (instances of `run`'s environment), judged in `target_group` when
-/// there is one, else by the instance state alone.
-pub async fn check(
+/// Every instance of `environment` with its state (one DescribeInstances by tag), and, when
+/// there is a target group, each target's state in it (one DescribeTargetHealth).
+pub async fn states_and_targets(
     cloud: &dyn Cloud,
-    run: &DeploymentPlan,
-    ids: &[String],
+    environment: &str,
     target_group: Option<&str>,
-) -> Result<FleetHealth, CloudError> {
-    let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), run.environment.clone())]);
-    let states: BTreeMap<String, InstanceState> = cloud
+) -> Result<
+    (
+        BTreeMap<String, InstanceState>,
+        BTreeMap<String, TargetState>,
+    ),
+    CloudError,
+> {
+    let tags = Tags::from([(tag::ENVIRONMENT.to_owned(), environment.to_owned())]);
+    let states = cloud
         .find_instances(&tags)
         .await?
         .into_iter()
         .map(|i| (i.id, i.state))
         .collect();
-    let targets: BTreeMap<String, TargetState> = match target_group {
+    let targets = match target_group {
         Some(group) => cloud
             .target_health(group)
             .await?
@@ -63,6 +68,18 @@ pub async fn check(
             .collect(),
         None => BTreeMap::new(),
     };
+    Ok((states, targets))
+}
+
+/// The health of `ids` (instances of `run`'s environment), judged in `target_group` when
+/// there is one, else by the instance state alone.
+pub async fn check(
+    cloud: &dyn Cloud,
+    run: &DeploymentPlan,
+    ids: &[String],
+    target_group: Option<&str>,
+) -> Result<FleetHealth, CloudError> {
+    let (states, targets) = states_and_targets(cloud, &run.environment, target_group).await?;
     let mut health = FleetHealth {
         total: ids.len(),
         ..FleetHealth::default()

@@ -33,10 +33,21 @@ pub async fn overview(core: &Core) -> Result<Overview, UseCaseError> {
             .await
             .map_err(internal)?;
         let latest_attempt = latest.filter(|l| current.as_ref().is_none_or(|c| c.id != l.id));
+        let stale_after = 3 * core.settings.fleet_refresh.as_millis_i64();
+        let health = core
+            .fleet
+            .health(&environment.name, core.now(), stale_after);
+        let healthy_of_total = core
+            .fleet
+            .get(&environment.name)
+            .and_then(|cached| cached.snapshot)
+            .map(|snapshot| snapshot.healthy_of_total());
         columns.push(EnvironmentColumn {
             environment,
             current,
             latest_attempt,
+            health,
+            healthy_of_total,
         });
     }
     let undeployed = db::builds::undeployed(&core.db, 10)

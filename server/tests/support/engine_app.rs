@@ -11,19 +11,21 @@ use std::time::Duration;
 
 /// The server with the engine, as described above.
 pub async fn engine_app() -> TestApp {
-    spawn_app_with(|s| {
-        s.engine_workers = 1;
-        s.engine_poll = "20ms".parse().expect("duration");
-        s.cloud.sandbox_pace = SandboxPace::Instant;
-        let mut environments = pipeline();
-        for env in &mut environments {
-            env.verify_window = "1s".parse().expect("duration");
-        }
-        environments[1].requires_signoff = true;
-        environments[1].four_eyes = true;
-        s.environments = environments;
-    })
-    .await
+    spawn_app_with(engine_settings).await
+}
+
+/// The settings of [`engine_app`], for a test that changes more.
+pub fn engine_settings(s: &mut greenlight::config::Settings) {
+    s.engine_workers = 1;
+    s.engine_poll = "20ms".parse().expect("duration");
+    s.cloud.sandbox_pace = SandboxPace::Instant;
+    let mut environments = pipeline();
+    for env in &mut environments {
+        env.verify_window = "1s".parse().expect("duration");
+    }
+    environments[1].requires_signoff = true;
+    environments[1].four_eyes = true;
+    s.environments = environments;
 }
 
 /// Registers `version` through the API (201 expected).

@@ -38,6 +38,10 @@ pub struct EnvironmentColumn {
     pub current: Option<DeploymentRecord>,
     /// The most recent deployment of any outcome, when it is not the current one.
     pub latest_attempt: Option<DeploymentRecord>,
+    /// The serving fleet's health as last read from the cloud.
+    pub health: crate::domain::fleet_health::EnvironmentHealth,
+    /// Healthy and all instances of the serving fleet, when it was read.
+    pub healthy_of_total: Option<(usize, usize)>,
 }
 
 /// A build in lists.

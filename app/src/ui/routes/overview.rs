@@ -1,6 +1,7 @@
 //! Overview: one column per environment in pipeline order, and builds not yet deployed.
 
 use crate::api::overview::get_overview;
+use crate::domain::fleet_health::EnvironmentHealth;
 use crate::domain::views::EnvironmentColumn;
 use crate::domain::Build;
 use crate::ui::components::status::{DemoBanner, ErrorBox, OutcomeBadge, When};
@@ -41,6 +42,10 @@ fn EnvironmentCard(column: EnvironmentColumn) -> impl IntoView {
     view! {
         <article class="env-card" data-environment=env.name.clone()>
             <h2><a href=format!("/environments/{}", env.name)>{env.title.clone()}</a></h2>
+            // Health means something once a release runs there.
+            {column.current.is_some().then(|| view! {
+                <HealthBadge health=column.health healthy_of_total=column.healthy_of_total/>
+            })}
             {match column.current {
                 Some(current) => view! {
                     <p class="env-version">
@@ -58,6 +63,25 @@ fn EnvironmentCard(column: EnvironmentColumn) -> impl IntoView {
             })}
             <p><a href=history_link>"History of " {env.title}</a></p>
         </article>
+    }
+}
+
+/// The environment's health in words (colour and a symbol only add to them), with how many
+/// instances are healthy.
+#[component]
+fn HealthBadge(
+    health: EnvironmentHealth,
+    healthy_of_total: Option<(usize, usize)>,
+) -> impl IntoView {
+    let class = format!("badge health-{}", health.as_str());
+    let counts = healthy_of_total
+        .filter(|(_, total)| *total > 0)
+        .map(|(healthy, total)| format!(" · {healthy} of {total} healthy"));
+    view! {
+        <p class="env-health" data-testid="env-health" data-health=health.as_str()>
+            <span class=class>{health.label()}</span>
+            <span class="muted">{counts}</span>
+        </p>
     }
 }
 

@@ -1,0 +1,65 @@
+//! Live fleet health: one poller per server reads each environment's serving fleet from the
+//! cloud at `fleet_refresh` and keeps the latest snapshot here, where every page, API answer
+//! and gate reads it — so AWS calls do not grow with the number of open pages. A failed read
+//! keeps the last good snapshot and records the error; a snapshot older than three refreshes
+//! counts as unknown.
+
+pub mod poller;
+pub mod read;
+
+use app::domain::fleet_health::{EnvironmentHealth, FleetSnapshot};
+use app::domain::Timestamp;
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+/// The latest snapshot of an environment and, when the last read failed, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cached {
+    /// The last good snapshot, if any read ever succeeded.
+    pub snapshot: Option<FleetSnapshot>,
+    /// The last read's error, when it failed.
+    pub last_error: Option<String>,
+}
+
+/// Snapshots by environment name.
+#[derive(Debug, Default)]
+pub struct FleetCache {
+    snapshots: RwLock<HashMap<String, Cached>>,
+}
+
+impl FleetCache {
+    /// Keeps `snapshot` as `environment`'s latest.
+    pub fn put(&self, environment: &str, snapshot: FleetSnapshot) {
+        let mut all = self.snapshots.write().unwrap_or_else(|e| e.into_inner());
+        all.insert(
+            environment.to_owned(),
+            Cached {
+                snapshot: Some(snapshot),
+                last_error: None,
+            },
+        );
+    }
+
+    /// Records a failed read, keeping the last good snapshot.
+    pub fn failed(&self, environment: &str, error: String) {
+        let mut all = self.snapshots.write().unwrap_or_else(|e| e.into_inner());
+        let cached = all.entry(environment.to_owned()).or_insert(Cached {
+            snapshot: None,
+            last_error: None,
+        });
+        cached.last_error = Some(error);
+    }
+
+    /// What is known of `environment`.
+    pub fn get(&self, environment: &str) -> Option<Cached> {
+        let all = self.snapshots.read().unwrap_or_else(|e| e.into_inner());
+        all.get(environment).cloned()
+    }
+
+    /// `environment`'s health at `now`, a snapshot counting as stale after `stale_after_ms`.
+    pub fn health(&self, environment: &str, now: i64, stale_after_ms: i64) -> EnvironmentHealth {
+        let cached = self.get(environment);
+        let snapshot = cached.as_ref().and_then(|c| c.snapshot.as_ref());
+        FleetSnapshot::summarise(snapshot, Timestamp::from_millis(now), stale_after_ms)
+    }
+}
