@@ -213,6 +213,9 @@ fn cookie_client(local: Option<std::net::IpAddr>) -> reqwest::Client {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .local_address(local)
+        // A server that never answers fails the test, naming the request, instead of
+        // stalling the whole run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client")
 }
