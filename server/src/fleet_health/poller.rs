@@ -13,13 +13,19 @@ pub async fn refresh(core: &Core) {
     for environment in &core.settings.environments {
         let name = environment.name.as_str();
         let fleet = match crate::db::fleets::get(&core.db, name).await {
-            Ok(fleet) => fleet,
+            Ok(Some(fleet)) => fleet,
+            // No fleet on record (nothing deployed by this engine, or only imported history):
+            // its health is unknown, not "down".
+            Ok(None) => {
+                core.fleet.failed(name, "no serving fleet on record".into());
+                continue;
+            }
             Err(error) => {
                 core.fleet.failed(name, format!("database: {error}"));
                 continue;
             }
         };
-        let read = super::read::read(core.cloud.as_ref(), environment, fleet.as_ref(), core.now());
+        let read = super::read::read(core.cloud.as_ref(), environment, Some(&fleet), core.now());
         match tokio::time::timeout(budget, read).await {
             Ok(Ok(snapshot)) => core.fleet.put(name, snapshot),
             Err(_) => {

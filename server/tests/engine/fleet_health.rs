@@ -37,6 +37,11 @@ async fn a_released_fleet_reads_healthy_and_one_lost_instance_makes_it_degraded(
     assert_eq!(health(&h, "staging"), EnvironmentHealth::Healthy);
     let snapshot = h.core.fleet.get("staging").unwrap().snapshot.unwrap();
     assert_eq!(snapshot.healthy_of_total(), (2, 2));
+    assert_eq!(
+        health(&h, "prod"),
+        EnvironmentHealth::Unknown,
+        "no fleet on record is unknown, not down"
+    );
 
     let serving = h.serving("staging").await;
     h.sandbox.terminate(&serving[..1]).await.expect("terminate");
