@@ -1,6 +1,8 @@
 // Browser end-to-end tests against a running Greenlight (started by scripts/e2e.sh):
 // sign in, see the pipeline, register a build through the API and find it in Builds, page
-// through history; deploy to TEST and watch the steps, QA signs off, promote to STAGING
+// through history; deploy to TEST and watch the steps; live fleet health (the badge and the
+// instance rows follow a failing instance and a silent cloud without a reload, two tabs cost
+// no more cloud calls than one); QA signs off, promote to STAGING
 // through the gates, roll a second build back with one click; a viewer sees no actions;
 // a refused promotion lists its gates and a refused scale its reason; sign out. One
 // screenshot per page lands in $ARTIFACTS.
@@ -188,17 +190,95 @@ await test('an engineer deploys a build to TEST and watches every step complete'
   await shot('deployment');
 });
 
-await test('the overview shows TEST healthy, in words, once the poller has read its fleet', async () => {
-  // No live stream yet: the page is reloaded until the server's next read (fleet_refresh).
+await test('the overview turns TEST healthy, in words, from the live stream without a reload', async () => {
+  await page.goto(`${base}/`);
+  await hydrated();
+  await page.evaluate(() => { window.notReloaded = true; });
   const badge = page.locator('[data-environment=test] [data-testid=env-health]');
-  for (let tries = 0; tries < 30; tries += 1) {
-    await page.goto(`${base}/`);
-    if ((await badge.getAttribute('data-health').catch(() => null)) === 'healthy') break;
-    await page.waitForTimeout(1000);
-  }
-  assert.equal(await badge.getAttribute('data-health'), 'healthy');
+  await page.locator('[data-environment=test] [data-testid=env-health][data-health=healthy]').waitFor({ timeout: 15000 });
   assert.match(await badge.innerText(), /Healthy/);
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
+  assert.equal(await page.locator('[data-environment=test] [data-testid=signoff-state]').getAttribute('data-state'), 'awaiting');
   await shot('overview-health');
+});
+
+// The poller's figures from /metrics: how many looks it took and how many instance reads it made.
+async function cloudFigures() {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (series) => Number((text.split('\n').find((l) => l.startsWith(`${series} `)) ?? ' 0').split(' ').pop());
+  return {
+    looks: value('greenlight_fleet_refresh_seconds_count{result="ok"}') + value('greenlight_fleet_refresh_seconds_count{result="failed"}'),
+    reads: value('greenlight_cloud_calls_total{operation="DescribeInstances"}'),
+  };
+}
+
+async function sandbox(path, method, body) {
+  const response = await fetch(`${base}/api/v1/sandbox/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 204, `${method} ${path}: ${await response.text()}`);
+}
+
+await test('a failing instance turns its row and the badge within a refresh, without a reload, and back', async () => {
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  await page.evaluate(() => { window.notReloaded = true; });
+  const row = page.getByTestId('instance-row').first();
+  await row.waitFor();
+  const instance = await row.getAttribute('data-instance');
+  assert.equal(await row.getAttribute('data-healthy'), 'true');
+  await shot('environment-fleet');
+  await sandbox(`instances/${instance}/health`, 'POST', { healthy: false });
+  await page.locator(`[data-testid=instance-row][data-instance=${instance}][data-healthy=false]`).waitFor({ timeout: 5000 });
+  await page.locator('[data-testid=env-health][data-health=down]').waitFor({ timeout: 5000 });
+  await page.locator(`[data-instance=${instance}]`).getByText('Target.Timeout').waitFor();
+  await shot('environment-fleet-unhealthy');
+  await sandbox(`instances/${instance}/health`, 'POST', { healthy: true });
+  await page.locator('[data-testid=env-health][data-health=healthy]').waitFor({ timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
+});
+
+await test('two open tabs cost the cloud no more calls than one: one read per look', async () => {
+  const second = await context.newPage();
+  second.on('pageerror', (error) => errors.push(`second tab: ${error.message}`));
+  await second.goto(`${base}/environments/test`);
+  await hydrated(second);
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  const before = await cloudFigures();
+  await page.waitForTimeout(4000);
+  const after = await cloudFigures();
+  const looks = after.looks - before.looks;
+  assert.ok(looks >= 2, `the poller kept looking (${looks})`);
+  assert.equal(after.reads - before.reads, looks, 'one DescribeInstances per look, whatever the tabs');
+  await second.close();
+});
+
+await test('the page says the health is stale when the cloud stops answering, and recovers by itself', async () => {
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  await sandbox('faults', 'PUT', { throttle_rate: 0, error_rate: 1 });
+  try {
+    await page.getByTestId('stale').getByText(/Last updated .* ago — the cloud is not answering/).waitFor({ timeout: 10000 });
+    await page.locator('[data-testid=env-health][data-health=unknown]').waitFor();
+    await shot('environment-stale');
+  } finally {
+    await sandbox('faults', 'PUT', { throttle_rate: 0, error_rate: 0 });
+  }
+  await page.locator('[data-testid=env-health][data-health=healthy]').waitFor({ timeout: 10000 });
+  assert.equal(await page.getByTestId('stale').count(), 0);
+});
+
+await test('the environment page holds at 360 px wide', async () => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the environment page scrolls sideways by ${overflow}px`);
+  await shot('environment-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 await test('QA signs off the build TEST runs and sees no deploy actions', async () => {

@@ -10,6 +10,7 @@ work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 cat >"$work/greenlight.toml" <<'TOML'
 engine_poll = "200ms"
+fleet_refresh = "1s"
 
 [cloud]
 sandbox_pace = "instant"

@@ -182,12 +182,15 @@ def map_body(ctx, body):
 PYTHON
 
 log "fuzzing the API with schemathesis"
+# The event stream never ends by design, so a fuzzer waiting for its body would wait forever
+# (tests/api/live_api.rs reads it); the sandbox's fault injection would switch off the very
+# cloud the other operations are fuzzed against (tests/api/metrics.rs covers it).
 cd "$work"
 GREENLIGHT_FUZZ_TOKEN="$token" PYTHONPATH="$work" SCHEMATHESIS_HOOKS=greenlight_hooks \
   "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" \
   run "$base/api/v1/openapi.json" --url "$base" \
   --checks all --phases examples,coverage,fuzzing,stateful \
   --max-examples "${OPENAPI_MAX_EXAMPLES:-50}" --seed 7 --generation-database none \
-  --workers 1 --no-color \
+  --workers 1 --no-color --exclude-operation-id stream_events --exclude-tag sandbox \
   || fail "schemathesis found failures"
 log "document valid, API conforms"

@@ -1,5 +1,5 @@
-//! The core state: what the use-cases and the engine need (database, settings, cloud, clock)
-//! and nothing of the web. The web layer ([`crate::state::AppState`]) holds a core beside what
+//! The core state: what the use-cases and the engine need (database, settings, cloud, clock,
+//! the shared fleet snapshots and the live stream's hub) and nothing of the web. The web layer ([`crate::state::AppState`]) holds a core beside what
 //! only it needs; tools and tests build a core alone.
 
 use crate::clock::Clock;
@@ -22,6 +22,8 @@ pub struct Core {
     pub clock: Arc<dyn Clock>,
     /// The latest look at every environment's fleet (filled by the poller).
     pub fleet: Arc<crate::fleet_health::FleetCache>,
+    /// The live stream every open page reads.
+    pub live: Arc<crate::live::LiveHub>,
 }
 
 impl Core {
@@ -38,7 +40,13 @@ impl Core {
             cloud,
             clock,
             fleet: Arc::default(),
+            live: Arc::default(),
         }
+    }
+
+    /// After how long a fleet snapshot no longer counts: three refreshes missed.
+    pub fn stale_after_ms(&self) -> i64 {
+        3 * self.settings.fleet_refresh.as_millis_i64()
     }
 
     /// Now, in epoch milliseconds.

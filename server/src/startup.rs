@@ -293,6 +293,12 @@ pub async fn start_with_site(
     if refresh > 0 {
         crate::fleet_health::poller::spawn(core.clone(), std::time::Duration::from_millis(refresh));
     }
+    // Deployments and sign-offs reach open pages within a second, from whichever replica.
+    crate::live::watch::spawn(
+        core.db.clone(),
+        core.live.clone(),
+        std::time::Duration::from_secs(1),
+    );
     if seeded && sandbox.is_some() && workers > 0 {
         let demo = core.clone();
         tokio::spawn(async move {
@@ -305,6 +311,7 @@ pub async fn start_with_site(
         core,
         leptos,
         site: Arc::new(site),
+        sandbox,
     };
     let router = http::router(state, store);
     let task = tokio::spawn(async move {

@@ -1,6 +1,7 @@
 //! The web layer's state: the [`Core`] the use-cases run on, plus what only the web needs
-//! (Leptos' options and the site's static files). Handlers extract the part they use.
+//! (Leptos' options, the site's static files, the sandbox's fault injection). Handlers extract the part they use.
 
+use crate::cloud::sandbox::SandboxCloud;
 use crate::core::Core;
 use crate::site::Site;
 use axum::extract::FromRef;
@@ -16,6 +17,14 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The site's static files.
     pub site: Arc<Site>,
+    /// The simulated cloud, when it is the provider (its fault injection is served).
+    pub sandbox: Option<Arc<SandboxCloud>>,
+}
+
+impl FromRef<AppState> for Option<Arc<SandboxCloud>> {
+    fn from_ref(state: &AppState) -> Self {
+        state.sandbox.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -15,6 +15,8 @@ pub mod deployments;
 #[allow(missing_docs)]
 pub mod environments;
 #[allow(missing_docs)]
+pub mod fleet;
+#[allow(missing_docs)]
 pub mod history;
 #[allow(missing_docs)]
 pub mod overview;

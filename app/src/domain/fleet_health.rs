@@ -1,12 +1,15 @@
-//! A fleet as the cloud last showed it — instances, their target-group health, the
-//! environment's alarms — and the one-word health of an environment that the overview badge,
-//! the API and the gates read. Pure: the snapshot comes in, the verdict goes out.
+//! An environment's fleets as the cloud last showed them — the serving fleet and, during and
+//! after a deployment, the incoming and the previous one; each instance with its details,
+//! EC2 state and target-group health; the environment's alarms — and the one-word health
+//! that the overview badge, the API and the gates read. Pure: the snapshot comes in, the
+//! verdict goes out. A page of a big fleet's instance table is cut in [`super::fleet_table`].
 
 use super::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// An environment's health at a glance. Each has a label in words (never colour alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EnvironmentHealth {
     /// Every serving instance healthy, no alarm firing.
@@ -43,6 +46,7 @@ impl EnvironmentHealth {
 
 /// An instance's EC2 state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Ec2State {
     /// Booting.
@@ -55,8 +59,21 @@ pub enum Ec2State {
     Terminated,
 }
 
+impl Ec2State {
+    /// The exchanged spelling, also said to people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Stopped => "stopped",
+            Self::Terminated => "terminated",
+        }
+    }
+}
+
 /// A target's state in its target group, as ELB reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetHealthState {
     /// Registered, first checks pending.
@@ -73,8 +90,23 @@ pub enum TargetHealthState {
     Unavailable,
 }
 
+impl TargetHealthState {
+    /// The exchanged spelling, also said to people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::Draining => "draining",
+            Self::Unused => "unused",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
 /// A target's health with AWS's reason, e.g. `Target.Timeout`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TargetHealthView {
     /// The state.
     pub state: TargetHealthState,
@@ -84,8 +116,9 @@ pub struct TargetHealthView {
     pub description: Option<String>,
 }
 
-/// One serving instance as last seen.
+/// One instance as last seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InstanceHealth {
     /// `i-…`.
     pub id: String,
@@ -93,8 +126,21 @@ pub struct InstanceHealth {
     pub state: Ec2State,
     /// EC2 status checks passed (none before they ran).
     pub status_checks_ok: Option<bool>,
-    /// Its target in the serving target group (none without one, e.g. behind an Elastic IP).
+    /// Its target in its fleet's target group (none without one, e.g. behind an Elastic IP).
     pub target: Option<TargetHealthView>,
+    /// Its availability zone.
+    pub zone: Option<String>,
+    /// e.g. `t3.small`.
+    pub instance_type: Option<String>,
+    /// The image it runs.
+    pub image_id: Option<String>,
+    /// The build it runs (from its tag).
+    pub build_version: Option<String>,
+    /// When it was launched.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
+    pub launched_at: Option<Timestamp>,
+    /// Its private address (to reach it from inside the network).
+    pub private_ip: Option<String>,
 }
 
 impl InstanceHealth {
@@ -110,6 +156,7 @@ impl InstanceHealth {
 
 /// An alarm's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AlarmStatus {
     /// Quiet.
@@ -120,37 +167,105 @@ pub enum AlarmStatus {
     InsufficientData,
 }
 
+impl AlarmStatus {
+    /// The exchanged spelling, also said to people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Alarm => "alarm",
+            Self::InsufficientData => "insufficient_data",
+        }
+    }
+}
+
 /// A configured alarm as last seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AlarmView {
     /// Its name.
     pub name: String,
     /// Its state.
     pub state: AlarmStatus,
     /// Since when it is in that state.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
     pub since: Option<Timestamp>,
 }
 
-/// What the cloud showed of an environment's serving fleet at one moment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FleetSnapshot {
-    /// When the cloud was asked.
-    pub taken_at: Timestamp,
-    /// The serving fleet's instances.
-    pub instances: Vec<InstanceHealth>,
-    /// The environment's configured alarms.
-    pub alarms: Vec<AlarmView>,
+/// What a fleet is to its environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FleetRole {
+    /// Takes the traffic.
+    Serving,
+    /// Launched by the deployment in flight, not switched to yet.
+    Incoming,
+    /// Served before the last switch: kept warm for instant rollback, or on its way out.
+    Previous,
 }
 
-impl FleetSnapshot {
+impl FleetRole {
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Serving => "Serving",
+            Self::Incoming => "Incoming",
+            Self::Previous => "Previous",
+        }
+    }
+}
+
+/// One fleet of an environment: the instances one deployment launched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FleetGroup {
+    /// What it is to the environment.
+    pub role: FleetRole,
+    /// `blue` or `green`: which of an `alb-listener` environment's two target groups it is
+    /// registered in (none for other strategies).
+    pub colour: Option<String>,
+    /// The deployment that launched it, from its tag.
+    pub deployment_id: Option<i64>,
+    /// The build it runs, from its tag.
+    pub build_version: Option<String>,
+    /// Its instances, by id.
+    pub instances: Vec<InstanceHealth>,
+}
+
+impl FleetGroup {
     /// Healthy instances and all instances.
     pub fn healthy_of_total(&self) -> (usize, usize) {
         let healthy = self.instances.iter().filter(|i| i.is_healthy()).count();
         (healthy, self.instances.len())
     }
+}
 
-    /// The environment's health at `now`: unknown when there is no snapshot or it is older
-    /// than `stale_after_ms`; down when nothing healthy serves; degraded when some instance
+/// What the cloud showed of an environment's fleets at one moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FleetSnapshot {
+    /// When the cloud was asked.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub taken_at: Timestamp,
+    /// Its fleets: the serving one first, then incoming, then previous ones.
+    pub fleets: Vec<FleetGroup>,
+    /// The environment's configured alarms.
+    pub alarms: Vec<AlarmView>,
+}
+
+impl FleetSnapshot {
+    /// The fleet taking the traffic, if any.
+    pub fn serving(&self) -> Option<&FleetGroup> {
+        self.fleets.iter().find(|f| f.role == FleetRole::Serving)
+    }
+
+    /// Healthy and all instances of the serving fleet.
+    pub fn healthy_of_total(&self) -> (usize, usize) {
+        self.serving().map_or((0, 0), FleetGroup::healthy_of_total)
+    }
+
+    /// The environment's health at `now`: unknown when there is no snapshot, it is older
+    /// than `stale_after_ms` or no fleet serves on record; down when nothing healthy serves; degraded when some instance
     /// is not healthy or an alarm fires; healthy otherwise.
     pub fn summarise(
         snapshot: Option<&FleetSnapshot>,
@@ -163,7 +278,11 @@ impl FleetSnapshot {
         if now.millis() - snapshot.taken_at.millis() > stale_after_ms {
             return EnvironmentHealth::Unknown;
         }
-        let (healthy, total) = snapshot.healthy_of_total();
+        // No fleet on record as serving (nothing deployed by this engine yet): not "down".
+        let Some(serving) = snapshot.serving() else {
+            return EnvironmentHealth::Unknown;
+        };
+        let (healthy, total) = serving.healthy_of_total();
         let firing = snapshot
             .alarms
             .iter()
@@ -179,13 +298,13 @@ impl FleetSnapshot {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     const NOW: Timestamp = Timestamp::from_millis(1_000_000);
     const STALE_AFTER: i64 = 60_000;
 
-    fn in_group(id: &str, state: TargetHealthState) -> InstanceHealth {
+    pub(crate) fn in_group(id: &str, state: TargetHealthState) -> InstanceHealth {
         InstanceHealth {
             id: id.into(),
             state: Ec2State::Running,
@@ -195,13 +314,29 @@ mod tests {
                 reason: None,
                 description: None,
             }),
+            zone: None,
+            instance_type: None,
+            image_id: None,
+            build_version: None,
+            launched_at: None,
+            private_ip: None,
+        }
+    }
+
+    pub(crate) fn fleet(role: FleetRole, instances: Vec<InstanceHealth>) -> FleetGroup {
+        FleetGroup {
+            role,
+            colour: Some("blue".into()),
+            deployment_id: Some(1),
+            build_version: Some("1.0.0".into()),
+            instances,
         }
     }
 
     fn snapshot(instances: Vec<InstanceHealth>, alarm: AlarmStatus) -> FleetSnapshot {
         FleetSnapshot {
             taken_at: Timestamp::from_millis(NOW.millis() - 1_000),
-            instances,
+            fleets: vec![fleet(FleetRole::Serving, instances)],
             alarms: vec![AlarmView {
                 name: "prod-5xx".into(),
                 state: alarm,
@@ -288,5 +423,17 @@ mod tests {
         let mut old = snapshot(vec![in_group("a", Healthy)], Quiet);
         old.taken_at = Timestamp::from_millis(NOW.millis() - STALE_AFTER - 1);
         assert_eq!(health(&old), EnvironmentHealth::Unknown);
+    }
+
+    #[test]
+    fn only_the_serving_fleet_decides_the_health_and_without_one_it_is_unknown() {
+        let mut both = snapshot(vec![in_group("a", Healthy)], Quiet);
+        both.fleets
+            .push(fleet(FleetRole::Incoming, vec![in_group("b", Initial)]));
+        assert_eq!(health(&both), EnvironmentHealth::Healthy);
+        assert_eq!(both.healthy_of_total(), (1, 1));
+        let mut no_serving = both.clone();
+        no_serving.fleets.remove(0);
+        assert_eq!(health(&no_serving), EnvironmentHealth::Unknown);
     }
 }

@@ -4,12 +4,13 @@
 //! [`Version`]), so a swapped pair does not compile.
 
 use super::{Identity, UseCaseError};
+use crate::domain::fleet_table::InstanceFilter;
 use crate::domain::history::HistoryCursor;
 use crate::domain::signoff::SignOff;
 use crate::domain::signoff_request::SignOffForm;
 use crate::domain::views::{
-    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, HistoryPage, Overview,
-    Principal, PromotionPreview, TokenRow, UserRow,
+    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, EnvironmentStatus,
+    FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow, UserRow,
 };
 use crate::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -105,6 +106,17 @@ pub trait UseCases: Send + Sync + 'static {
         actor: &Principal,
         environment: &EnvironmentName,
     ) -> Result<EnvironmentPage, UseCaseError>;
+    /// Every environment at a glance (release, live health, sign-off, frozen, warm window),
+    /// in pipeline order.
+    async fn environment_statuses(&self) -> Result<Vec<EnvironmentStatus>, UseCaseError>;
+    /// An environment's fleets as last read, each with page `page` (from 1) of the
+    /// instances `filter` keeps.
+    async fn fleet(
+        &self,
+        environment: &EnvironmentName,
+        filter: InstanceFilter,
+        page: usize,
+    ) -> Result<FleetReport, UseCaseError>;
     /// One deployment with its timeline.
     async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError>;
     /// Records QA's verdict on `version`, which the form's environment must run.

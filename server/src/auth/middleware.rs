@@ -149,6 +149,8 @@ fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
         || path == "/readyz"
+        // Prometheus scrapes without signing in; the text holds counts and names, no secrets.
+        || path == "/metrics"
         || path.starts_with("/pkg/")
         || path.starts_with("/fn/")
         || path.starts_with("/api/")

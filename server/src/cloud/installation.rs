@@ -4,7 +4,9 @@
 //! restart at 1 with a new database, so without this a second installation in the same
 //! account could adopt, and later terminate, instances that are not its own.
 
-use super::{tag, Alarm, Cloud, CloudError, Image, Instance, LaunchSpec, Tags, TargetHealth};
+use super::{
+    tag, Alarm, Cloud, CloudError, Image, Instance, LaunchSpec, StatusChecks, Tags, TargetHealth,
+};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -107,5 +109,9 @@ impl Cloud for InstallationCloud {
     }
     async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError> {
         self.inner.alarms(names).await
+    }
+
+    async fn status_checks(&self) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+        self.inner.status_checks().await
     }
 }

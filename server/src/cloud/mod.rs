@@ -80,6 +80,25 @@ pub struct Instance {
     pub state: InstanceState,
     /// Its tags.
     pub tags: Tags,
+    /// e.g. `t3.small`.
+    pub instance_type: String,
+    /// Its availability zone, once placed.
+    pub zone: Option<String>,
+    /// When it was launched (milliseconds since the epoch).
+    pub launched_at_ms: Option<i64>,
+    /// Its private address, for reaching it from inside the network.
+    pub private_ip: Option<String>,
+}
+
+/// An instance's EC2 status checks (instance and system reachability) together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusChecks {
+    /// Both pass.
+    Passed,
+    /// One of them fails.
+    Failed,
+    /// Not decided yet (initializing, insufficient data).
+    Pending,
 }
 
 /// A target's health in a target group.
@@ -104,6 +123,10 @@ pub struct TargetHealth {
     pub instance_id: String,
     /// Its state.
     pub state: TargetState,
+    /// AWS's reason code when not healthy, e.g. `Target.Timeout`.
+    pub reason: Option<String>,
+    /// AWS's description of the reason.
+    pub description: Option<String>,
 }
 
 /// An image's state.
@@ -146,6 +169,8 @@ pub struct Alarm {
     pub name: String,
     /// Its state.
     pub state: AlarmState,
+    /// When it entered that state (milliseconds since the epoch).
+    pub since_ms: Option<i64>,
 }
 
 /// Why a cloud call failed.
@@ -221,6 +246,11 @@ pub trait Cloud: Send + Sync + 'static {
     ) -> Result<(), CloudError>;
     /// The instance an Elastic IP is associated with.
     async fn address_instance(&self, allocation_id: &str) -> Result<Option<String>, CloudError>;
-    /// The named alarms and their states (unknown names are left out).
+    /// The named alarms and their states (unknown names are left out). Asked in batches of
+    /// 100 names, DescribeAlarms' limit.
     async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError>;
+    /// The EC2 status checks of every running instance of the account, paged at 1000 (one
+    /// read serves every environment: DescribeInstanceStatus cannot filter by tag, and
+    /// naming ids would cost a call per 100).
+    async fn status_checks(&self) -> Result<Vec<(String, StatusChecks)>, CloudError>;
 }

@@ -2,7 +2,9 @@
 //! backoff and full jitter (backon); "not found", rejections and the last failure pass through
 //! for the engine to judge (right after a launch, "not found" means "not yet visible").
 
-use super::{Alarm, Cloud, CloudError, Image, Instance, LaunchSpec, Tags, TargetHealth};
+use super::{
+    Alarm, Cloud, CloudError, Image, Instance, LaunchSpec, StatusChecks, Tags, TargetHealth,
+};
 use async_trait::async_trait;
 use backon::{ExponentialBuilder, Retryable};
 use std::future::Future;
@@ -144,5 +146,10 @@ impl Cloud for RetryingCloud {
     }
     async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError> {
         self.retry("alarms", || self.inner.alarms(names)).await
+    }
+
+    async fn status_checks(&self) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+        self.retry("status_checks", || self.inner.status_checks())
+            .await
     }
 }

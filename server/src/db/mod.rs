@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_chain;
 pub mod bakes;
 pub mod builds;
+pub mod changes;
 pub mod deployments;
 pub mod fleets;
 pub mod installation;

@@ -125,7 +125,11 @@ impl Engine {
             rollback_requested_by: row.rollback_requested_by.clone(),
             warm_until: row.warm_until,
         };
-        let step = match steps::advance(self.cloud.as_ref(), phase, &mut run, &cx).await {
+        let started = std::time::Instant::now();
+        let advanced = steps::advance(self.cloud.as_ref(), phase, &mut run, &cx).await;
+        metrics::histogram!(crate::telemetry::ENGINE_STEP, "phase" => phase.as_str())
+            .record(started.elapsed().as_secs_f64());
+        let step = match advanced {
             Ok(step) => {
                 run.failures = 0;
                 step
@@ -138,6 +142,14 @@ impl Engine {
             Ok(()) => {
                 if write.step.is_some() {
                     tracing::info!(deployment = row.id, from = %phase, to = %next, "deployment step");
+                }
+                if next.is_terminal() {
+                    metrics::counter!(
+                        crate::telemetry::DEPLOYMENTS,
+                        "kind" => run.kind.as_str(),
+                        "outcome" => next.as_str()
+                    )
+                    .increment(1);
                 }
                 Ok(Tick::Stepped(row.id, next))
             }

@@ -4,11 +4,14 @@
 //! keeps the last good snapshot and records the error; a snapshot older than three refreshes
 //! counts as unknown.
 
+pub mod assemble;
 pub mod poller;
 pub mod read;
 
-use app::domain::fleet_health::{EnvironmentHealth, FleetSnapshot};
+use app::domain::fleet_health::FleetSnapshot;
+use app::domain::views::LiveHealth;
 use app::domain::Timestamp;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -56,10 +59,43 @@ impl FleetCache {
         all.get(environment).cloned()
     }
 
-    /// `environment`'s health at `now`, a snapshot counting as stale after `stale_after_ms`.
-    pub fn health(&self, environment: &str, now: i64, stale_after_ms: i64) -> EnvironmentHealth {
+    /// `environment`'s live health at `now` (stale after `stale_after_ms`) and its last good
+    /// snapshot.
+    pub fn live(
+        &self,
+        environment: &str,
+        now: i64,
+        stale_after_ms: i64,
+    ) -> (LiveHealth, Option<FleetSnapshot>) {
         let cached = self.get(environment);
-        let snapshot = cached.as_ref().and_then(|c| c.snapshot.as_ref());
-        FleetSnapshot::summarise(snapshot, Timestamp::from_millis(now), stale_after_ms)
+        let snapshot = cached.as_ref().and_then(|c| c.snapshot.clone());
+        let (healthy, total) = snapshot
+            .as_ref()
+            .map_or((0, 0), FleetSnapshot::healthy_of_total);
+        let live = LiveHealth {
+            health: FleetSnapshot::summarise(
+                snapshot.as_ref(),
+                Timestamp::from_millis(now),
+                stale_after_ms,
+            ),
+            healthy,
+            total,
+            taken_at: snapshot.as_ref().map(|s| s.taken_at),
+            stale: snapshot
+                .as_ref()
+                .is_none_or(|s| now - s.taken_at.millis() > stale_after_ms),
+            last_error: cached.and_then(|c| c.last_error),
+        };
+        (live, snapshot)
     }
+}
+
+/// A fingerprint of what a snapshot shows, its time left out: equal for two looks that saw
+/// the same fleets and alarms.
+pub fn digest(snapshot: Option<&FleetSnapshot>) -> String {
+    let Some(snapshot) = snapshot else {
+        return String::new();
+    };
+    let shown = serde_json::to_vec(&(&snapshot.fleets, &snapshot.alarms)).unwrap_or_default();
+    hex::encode(&Sha256::digest(&shown)[..8])
 }

@@ -1,97 +1,80 @@
-//! One look at an environment's serving fleet: its instances (by the environment's tag),
-//! their health in the serving target group (one DescribeTargetHealth), and the environment's
-//! alarms (one DescribeAlarms) — as a domain [`FleetSnapshot`].
+//! One look at the cloud for every environment at once, with the fewest calls AWS allows:
+//! DescribeInstances of this installation's instances (paged at 1000), DescribeInstanceStatus
+//! (paged at 1000), DescribeTargetHealth once per configured target group, DescribeAlarms for
+//! every configured alarm (batched by 100). [`super::assemble`] turns it into each
+//! environment's snapshot.
 
-use crate::cloud::{AlarmState, Cloud, CloudError, InstanceState, TargetState};
+use crate::cloud::{Alarm, Cloud, CloudError, Instance, StatusChecks, Tags, TargetHealth};
 use crate::config::EnvironmentSettings;
-use app::domain::fleet_health::{
-    AlarmStatus, AlarmView, Ec2State, FleetSnapshot, InstanceHealth, TargetHealthState,
-    TargetHealthView,
-};
-use app::domain::{Fleet, Timestamp};
+use app::domain::Fleet;
+use std::collections::{BTreeSet, HashMap};
 
-/// Reads the serving `fleet` of `environment` (none: nothing serves) as of `now`.
-pub async fn read(
-    cloud: &dyn Cloud,
-    environment: &EnvironmentSettings,
-    fleet: Option<&Fleet>,
-    now: i64,
-) -> Result<FleetSnapshot, CloudError> {
-    let alarms = if environment.alarms.is_empty() {
-        Vec::new()
-    } else {
-        cloud.alarms(&environment.alarms).await?
-    };
-    let alarms = alarms
+/// What the database knows of an environment that the cloud does not say.
+#[derive(Debug, Clone)]
+pub struct Known<'a> {
+    /// Its settings (target groups, alarms).
+    pub settings: &'a EnvironmentSettings,
+    /// The fleet on record as serving it.
+    pub serving: Option<Fleet>,
+    /// Its deployment in flight, whose fleet is incoming until the switch.
+    pub in_flight: Option<i64>,
+}
+
+/// The cloud as one look saw it.
+#[derive(Debug, Clone, Default)]
+pub struct CloudView {
+    /// Every instance of this installation, terminated ones left out.
+    pub instances: Vec<Instance>,
+    /// Status checks of running instances.
+    pub checks: HashMap<String, StatusChecks>,
+    /// Target health by target group.
+    pub targets: HashMap<String, Vec<TargetHealth>>,
+    /// Alarms by name.
+    pub alarms: HashMap<String, Alarm>,
+}
+
+/// Looks at everything the environments in `known` need.
+pub async fn look(cloud: &dyn Cloud, known: &[Known<'_>]) -> Result<CloudView, CloudError> {
+    let instances = cloud
+        .find_instances(&Tags::new())
+        .await?
         .into_iter()
-        .map(|a| AlarmView {
-            name: a.name,
-            state: match a.state {
-                AlarmState::Ok => AlarmStatus::Ok,
-                AlarmState::Alarm => AlarmStatus::Alarm,
-                AlarmState::InsufficientData => AlarmStatus::InsufficientData,
-            },
-            since: None,
-        })
+        .filter(|i| i.state != crate::cloud::InstanceState::Terminated)
         .collect();
-    let Some(fleet) = fleet.filter(|f| !f.instance_ids.is_empty()) else {
-        return Ok(FleetSnapshot {
-            taken_at: Timestamp::from_millis(now),
-            instances: Vec::new(),
-            alarms,
-        });
-    };
-    let (states, targets) = crate::engine::health::states_and_targets(
-        cloud,
-        environment.name.as_str(),
-        fleet.target_group.as_deref(),
-    )
-    .await?;
-    let instances = fleet
-        .instance_ids
+    let checks = cloud.status_checks().await?.into_iter().collect();
+    let groups: BTreeSet<&String> = known
         .iter()
-        .map(|id| InstanceHealth {
-            id: id.clone(),
-            state: ec2_state(states.get(id).copied()),
-            status_checks_ok: None,
-            target: fleet
-                .target_group
-                .as_ref()
-                .map(|_| target_view(targets.get(id))),
+        .flat_map(|k| {
+            k.settings
+                .target_group_arns
+                .iter()
+                .chain(k.serving.as_ref().and_then(|f| f.target_group.as_ref()))
         })
         .collect();
-    Ok(FleetSnapshot {
-        taken_at: Timestamp::from_millis(now),
+    let mut targets = HashMap::new();
+    for group in groups {
+        targets.insert(group.clone(), cloud.target_health(group).await?);
+    }
+    let names: Vec<String> = known
+        .iter()
+        .flat_map(|k| k.settings.alarms.iter().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let alarms = if names.is_empty() {
+        HashMap::new()
+    } else {
+        cloud
+            .alarms(&names)
+            .await?
+            .into_iter()
+            .map(|a| (a.name.clone(), a))
+            .collect()
+    };
+    Ok(CloudView {
         instances,
+        checks,
+        targets,
         alarms,
     })
-}
-
-fn ec2_state(state: Option<InstanceState>) -> Ec2State {
-    match state {
-        Some(InstanceState::Pending) => Ec2State::Pending,
-        Some(InstanceState::Running) => Ec2State::Running,
-        Some(InstanceState::Stopped) => Ec2State::Stopped,
-        // An instance the cloud no longer lists is gone.
-        Some(InstanceState::ShuttingDown | InstanceState::Terminated) | None => {
-            Ec2State::Terminated
-        }
-    }
-}
-
-fn target_view(state: Option<&TargetState>) -> TargetHealthView {
-    let state = match state {
-        Some(TargetState::Initial) => TargetHealthState::Initial,
-        Some(TargetState::Healthy) => TargetHealthState::Healthy,
-        Some(TargetState::Unhealthy) => TargetHealthState::Unhealthy,
-        Some(TargetState::Draining) => TargetHealthState::Draining,
-        Some(TargetState::Unused) => TargetHealthState::Unused,
-        // Not registered in the group at all.
-        None => TargetHealthState::Unused,
-    };
-    TargetHealthView {
-        state,
-        reason: None,
-        description: None,
-    }
 }

@@ -6,6 +6,8 @@ pub mod api_builds;
 pub mod api_deployment_detail;
 pub mod api_deployments;
 pub mod api_environments;
+pub mod api_live;
+pub mod api_sandbox;
 pub mod api_signoffs;
 pub mod client_address;
 pub mod error;
@@ -20,7 +22,7 @@ use crate::auth::middleware;
 use crate::auth::session_store::Store;
 use crate::state::AppState;
 use app::use_cases::{Identity, SharedUseCases};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -67,9 +69,21 @@ pub fn router(state: AppState, store: Store) -> Router {
             post(api_environments::scale),
         )
         .route("/api/v1/audit", get(api_audit::list))
+        .route("/api/v1/environments", get(api_live::environments))
+        .route(
+            "/api/v1/environments/{environment}/fleet",
+            get(api_live::fleet),
+        )
+        .route("/api/v1/events", get(api_live::events))
+        .route(
+            "/api/v1/sandbox/instances/{instance}/health",
+            post(api_sandbox::set_instance_health),
+        )
+        .route("/api/v1/sandbox/faults", put(api_sandbox::set_error_rates))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/healthz", get(health::alive))
-        .route("/readyz", get(health::ready));
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(crate::telemetry::serve));
     let sessions = SessionManagerLayer::new(store)
         .with_name("greenlight_session")
         .with_http_only(true)
@@ -86,6 +100,7 @@ pub fn router(state: AppState, store: Store) -> Router {
         move || provide_context(use_cases.clone()),
         move || app::ui::shell(assets.clone()),
     )
+    .route_layer(axum::middleware::from_fn(crate::telemetry::http::record))
     .fallback(crate::site::serve)
     .layer(axum::middleware::from_fn(middleware::require_sign_in))
     .layer(axum::middleware::from_fn_with_state(

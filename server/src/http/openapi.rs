@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 /// API v1.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Greenlight API", version = "1", description = "Register builds from CI, record QA sign-offs, deploy, promote, roll back and scale, and read the release history."),
+    info(title = "Greenlight API", version = "1", description = "Register builds from CI, record QA sign-offs, deploy, promote, roll back and scale, read the release history, and follow every environment's live health."),
     paths(
         super::api_builds::register,
         super::api_builds::list,
@@ -22,6 +22,11 @@ use utoipa::{Modify, OpenApi};
         super::api_environments::scale,
         super::api_deployment_detail::show,
         super::api_audit::list,
+        super::api_live::environments,
+        super::api_live::fleet,
+        super::api_live::events,
+        super::api_sandbox::set_instance_health,
+        super::api_sandbox::set_error_rates,
     ),
     components(schemas(
         super::api_builds::BuildRegistration,
@@ -53,6 +58,24 @@ use utoipa::{Modify, OpenApi};
         app::domain::gates::GateKind,
         super::api_audit::AuditList,
         app::domain::AuditEntry,
+        app::domain::views::EnvironmentStatus,
+        app::domain::views::EnvironmentInfo,
+        app::domain::views::LiveHealth,
+        app::domain::views::SignoffState,
+        app::domain::views::FleetReport,
+        app::domain::fleet_table::FleetPanel,
+        app::domain::fleet_table::InstanceFilter,
+        app::domain::fleet_health::EnvironmentHealth,
+        app::domain::fleet_health::FleetRole,
+        app::domain::fleet_health::InstanceHealth,
+        app::domain::fleet_health::Ec2State,
+        app::domain::fleet_health::TargetHealthView,
+        app::domain::fleet_health::TargetHealthState,
+        app::domain::fleet_health::AlarmView,
+        app::domain::fleet_health::AlarmStatus,
+        app::domain::live_event::LiveEvent,
+        super::api_sandbox::InstanceHealthRequest,
+        super::api_sandbox::ErrorRatesRequest,
     )),
     modifiers(&BearerAuth),
 )]

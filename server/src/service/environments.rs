@@ -1,13 +1,12 @@
 //! The environment page: its release, serving fleet, warm window, QA's verdict on what it
 //! runs, what a promotion into it would do, and what may be deployed into it.
 
-use super::{deployments, internal, signoffs};
+use super::{deployments, internal};
 use crate::core::Core;
 use crate::db::{self, rollouts};
 use app::domain::rollout::Phase;
-use app::domain::signoff::void_reasons;
 use app::domain::views::{EnvironmentInfo, Principal};
-use app::domain::views::{EnvironmentPage, FleetView, SignoffStatus};
+use app::domain::views::{EnvironmentPage, FleetView};
 use app::domain::EnvironmentName;
 use app::use_cases::UseCaseError;
 
@@ -42,34 +41,7 @@ pub async fn page(
             .map_err(internal)?,
         None => None,
     };
-    let signoff = match &current {
-        Some(release) => {
-            match db::builds::by_version(&core.db, &release.build_version)
-                .await
-                .map_err(internal)?
-            {
-                Some((build, _)) => {
-                    let running = fleet
-                        .as_ref()
-                        .filter(|f| f.build_id == build.id)
-                        .map(|f| f.image_id.as_str());
-                    let now = signoffs::basis(&build, env, running);
-                    db::signoffs::latest(&core.db, build.id, name)
-                        .await
-                        .map_err(internal)?
-                        .map(|(signoff, signed)| SignoffStatus {
-                            signoff,
-                            void_reasons: void_reasons(&signed, &now)
-                                .iter()
-                                .map(|r| r.describe())
-                                .collect(),
-                        })
-                }
-                None => None,
-            }
-        }
-        None => None,
-    };
+    let signoff = super::live::signoff_status(core, env, current.as_ref(), fleet.as_ref()).await?;
     let promotion = if index > 0 {
         Some(
             deployments::preview(core, actor, environment)

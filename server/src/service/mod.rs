@@ -11,17 +11,20 @@ pub mod deployments;
 pub mod environments;
 pub mod gates;
 pub mod history;
+pub mod live;
 pub mod reads;
+pub mod sandbox_faults;
 pub mod sign_in_throttle;
 pub mod signoffs;
 
 use crate::core::Core;
+use app::domain::fleet_table::InstanceFilter;
 use app::domain::history::HistoryCursor;
 use app::domain::signoff::SignOff;
 use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{
-    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, HistoryPage, Overview,
-    Principal, PromotionPreview, TokenRow, UserRow,
+    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, EnvironmentStatus,
+    FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow, UserRow,
 };
 use app::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -155,6 +158,17 @@ impl UseCases for Core {
         environment: &EnvironmentName,
     ) -> Result<EnvironmentPage, UseCaseError> {
         environments::page(self, actor, environment).await
+    }
+    async fn environment_statuses(&self) -> Result<Vec<EnvironmentStatus>, UseCaseError> {
+        live::statuses(self).await
+    }
+    async fn fleet(
+        &self,
+        environment: &EnvironmentName,
+        filter: InstanceFilter,
+        page: usize,
+    ) -> Result<FleetReport, UseCaseError> {
+        live::fleet_report(self, environment, filter, page)
     }
     async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError> {
         deployments::detail(self, id).await

@@ -5,7 +5,7 @@ use crate::core::Core;
 use crate::db;
 use app::domain::history::HistoryCursor;
 use app::domain::views::{
-    BuildDetail, BuildPage, BuildSummary, EnvironmentColumn, EnvironmentInfo, HistoryPage, Overview,
+    BuildDetail, BuildPage, BuildSummary, EnvironmentInfo, HistoryPage, Overview,
 };
 use app::domain::{Build, HistoryFilter, Version};
 use app::use_cases::UseCaseError;
@@ -24,32 +24,7 @@ pub fn environments(core: &Core) -> Vec<EnvironmentInfo> {
 
 /// The overview: each environment's release, newest undeployed builds.
 pub async fn overview(core: &Core) -> Result<Overview, UseCaseError> {
-    let mut columns = Vec::new();
-    for environment in environments(core) {
-        let current = db::deployments::current(&core.db, &environment.name)
-            .await
-            .map_err(internal)?;
-        let latest = db::deployments::latest(&core.db, &environment.name)
-            .await
-            .map_err(internal)?;
-        let latest_attempt = latest.filter(|l| current.as_ref().is_none_or(|c| c.id != l.id));
-        let stale_after = 3 * core.settings.fleet_refresh.as_millis_i64();
-        let health = core
-            .fleet
-            .health(&environment.name, core.now(), stale_after);
-        let healthy_of_total = core
-            .fleet
-            .get(&environment.name)
-            .and_then(|cached| cached.snapshot)
-            .map(|snapshot| snapshot.healthy_of_total());
-        columns.push(EnvironmentColumn {
-            environment,
-            current,
-            latest_attempt,
-            health,
-            healthy_of_total,
-        });
-    }
+    let columns = super::live::statuses(core).await?;
     let undeployed = db::builds::undeployed(&core.db, 10)
         .await
         .map_err(internal)?;

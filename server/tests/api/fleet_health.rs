@@ -1,17 +1,12 @@
 //! The overview shows each environment's live health, read by the server's one poller.
 
-use crate::support::app::spawn_app_with;
-use crate::support::engine_app::{deploy_to_test, engine_settings};
+use crate::support::engine_app::{deploy_to_test, engine_app_polling};
 use app::domain::Role;
 use std::time::Duration;
 
 #[tokio::test]
 async fn the_overview_shows_a_released_environment_healthy_with_its_instance_count() {
-    let app = spawn_app_with(|s| {
-        engine_settings(s);
-        s.fleet_refresh = "100ms".parse().expect("duration");
-    })
-    .await;
+    let app = engine_app_polling().await;
     let erin = app.token("erin", Role::Engineer).await;
     let html = app.get(Some(&erin), "/").await.text().await.unwrap();
     assert!(

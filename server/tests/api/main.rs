@@ -11,6 +11,8 @@ mod deployments_api;
 mod fleet_health;
 mod headers;
 mod history;
+mod live_api;
+mod metrics;
 mod nul_inputs;
 mod openapi;
 mod origins;

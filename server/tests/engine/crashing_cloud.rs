@@ -113,4 +113,9 @@ impl Cloud for CrashingCloud {
     async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError> {
         self.call(self.inner.alarms(names)).await
     }
+    async fn status_checks(
+        &self,
+    ) -> Result<Vec<(String, greenlight::cloud::StatusChecks)>, CloudError> {
+        self.call(self.inner.status_checks()).await
+    }
 }

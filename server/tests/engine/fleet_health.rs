@@ -21,8 +21,12 @@ async fn staging_running() -> Harness {
 }
 
 fn health(h: &Harness, environment: &str) -> EnvironmentHealth {
-    let stale_after = 3 * h.core.settings.fleet_refresh.as_millis_i64();
-    h.core.fleet.health(environment, h.clock_now(), stale_after)
+    let stale_after = h.core.stale_after_ms();
+    h.core
+        .fleet
+        .live(environment, h.clock_now(), stale_after)
+        .0
+        .health
 }
 
 #[tokio::test]

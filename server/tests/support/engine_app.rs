@@ -14,6 +14,15 @@ pub async fn engine_app() -> TestApp {
     spawn_app_with(engine_settings).await
 }
 
+/// [`engine_app`] with the fleet poller looking every 100 ms.
+pub async fn engine_app_polling() -> TestApp {
+    spawn_app_with(|s| {
+        engine_settings(s);
+        s.fleet_refresh = "100ms".parse().expect("duration");
+    })
+    .await
+}
+
 /// The settings of [`engine_app`], for a test that changes more.
 pub fn engine_settings(s: &mut greenlight::config::Settings) {
     s.engine_workers = 1;

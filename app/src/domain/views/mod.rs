@@ -2,9 +2,11 @@
 
 pub mod deployment;
 pub mod environment;
+pub mod live;
 
 pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
+pub use live::{EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
 
 use super::{Build, DeploymentRecord, HistoryFilter, Role, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -22,26 +24,12 @@ pub struct Principal {
 
 /// One environment as configured, in pipeline order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnvironmentInfo {
     /// Short name, e.g. `prod`.
     pub name: String,
     /// Display title, e.g. `PROD`.
     pub title: String,
-}
-
-/// An environment column on the overview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnvironmentColumn {
-    /// The environment.
-    pub environment: EnvironmentInfo,
-    /// The last successful deployment: the release it runs.
-    pub current: Option<DeploymentRecord>,
-    /// The most recent deployment of any outcome, when it is not the current one.
-    pub latest_attempt: Option<DeploymentRecord>,
-    /// The serving fleet's health as last read from the cloud.
-    pub health: crate::domain::fleet_health::EnvironmentHealth,
-    /// Healthy and all instances of the serving fleet, when it was read.
-    pub healthy_of_total: Option<(usize, usize)>,
 }
 
 /// A build in lists.
@@ -57,7 +45,7 @@ pub struct BuildSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
     /// One column per environment, pipeline order.
-    pub columns: Vec<EnvironmentColumn>,
+    pub columns: Vec<EnvironmentStatus>,
     /// The newest builds not deployed anywhere yet.
     pub undeployed: Vec<Build>,
     /// Whether the database holds demo data.

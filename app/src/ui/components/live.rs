@@ -1,23 +1,8 @@
-//! Live pages: a counter that ticks every few seconds in the browser (never on the server),
-//! for resources that should refetch while something is moving, and following a started
-//! deployment to its page.
+//! Following a started deployment to its page, and showing why an action failed (the live
+//! updates themselves come from [`super::live_stream`]).
 
 use crate::domain::views::DeploymentDetail;
 use leptos::prelude::*;
-
-/// A signal bumped every `millis` in the browser, for as long as the page is shown.
-pub fn ticker(millis: u64) -> RwSignal<u32> {
-    let tick = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|n| *n = n.wrapping_add(1)),
-            std::time::Duration::from_millis(millis),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    tick
-}
 
 /// Goes to the deployment's page once an action started one.
 pub fn follow(

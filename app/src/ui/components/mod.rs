@@ -1,10 +1,14 @@
 //! Widgets shared by several pages, and the parts of the environment page that the next
 //! pages reuse (sign-off form, promotion summary, deploy actions).
 
+pub mod clock;
 pub mod deploy_actions;
+pub mod fleet;
 pub mod header;
+pub mod health;
 pub mod links;
 pub mod live;
+pub mod live_stream;
 pub mod promotion_summary;
 pub mod signoff_form;
 pub mod status;

@@ -1,13 +1,15 @@
 //! One deployment: every step with its time, what the current step waits for, the fleets,
-//! the warm window's countdown and the instant-rollback button. Refreshes itself while the
-//! deployment moves.
+//! the warm window's countdown and the instant-rollback button. Updates from the page's live
+//! stream as the deployment moves.
 
 use crate::api::auth::current_user;
 use crate::api::deployments::{get_deployment, RollBack};
 use crate::domain::rollout::Phase;
 use crate::domain::views::DeploymentDetail;
 use crate::domain::{Permission, Role};
-use crate::ui::components::live::{action_error, ticker};
+use crate::ui::components::clock::Countdown;
+use crate::ui::components::live::action_error;
+use crate::ui::components::live_stream::{live_stream, Interest};
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,10 +27,13 @@ pub fn DeploymentPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let rollback = ServerAction::<RollBack>::new();
-    let tick = ticker(1500);
+    let stream = live_stream(move || Interest {
+        environment: None,
+        deployment: Some(id()),
+    });
     let user = Resource::new(|| (), |_| current_user());
     let data = Resource::new(
-        move || (id(), tick.get(), rollback.version().get()),
+        move || (id(), stream.changes.get(), rollback.version().get()),
         |(id, _, _)| get_deployment(id),
     );
     view! {
@@ -78,7 +83,7 @@ fn Deployment(
                 <div class="notice warm" role="status">
                     <p>
                         "Old fleet kept warm until " <When at=until/>
-                        {detail.warm_seconds_left.map(|s| format!(" ({} left for instant rollback)", crate::domain::duration::describe_seconds(s as u64)))}
+                        " (" <Countdown until/> " for instant rollback)"
                     </p>
                 </div>
             })}

@@ -1,20 +1,25 @@
-//! One environment: the release it runs and the fleet serving it, the warm fleet with its
-//! countdown, QA's verdict (and why it no longer counts), and, by role, the sign-off form and
+//! One environment: the release it runs, its live health and fleets side by side (updated
+//! from the page's live stream, no polling), the warm fleet with its countdown, QA's verdict (and why it no longer counts), and, by role, the sign-off form and
 //! the deploy, promote (with a confirmation listing what changes and every gate), roll back
 //! and scale actions.
 
 use crate::api::auth::current_user;
 use crate::api::environments::get_environment;
-use crate::domain::views::EnvironmentPage as Page;
+use crate::api::fleet::get_fleet;
+use crate::domain::views::{EnvironmentPage as Page, FleetReport};
 use crate::domain::{Permission, Role};
+use crate::ui::components::clock::Countdown;
 use crate::ui::components::deploy_actions::{Actions, DeployActions};
-use crate::ui::components::live::{action_error, follow, ticker};
+use crate::ui::components::fleet::Fleets;
+use crate::ui::components::health::HealthBadge;
+use crate::ui::components::live::{action_error, follow};
+use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::promotion_summary::PromotionSummary;
 use crate::ui::components::signoff_form::SignoffSection;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/environments/:name`.
 #[component]
@@ -36,11 +41,27 @@ pub fn EnvironmentPage() -> impl IntoView {
     ] {
         follow(started);
     }
-    let tick = ticker(5000);
+    let query = use_query_map();
+    let show = move || query.read().get("show").unwrap_or_default();
+    let page_number = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
+    let stream = live_stream(move || Interest {
+        environment: Some(name()),
+        deployment: None,
+    });
     let user = Resource::new(|| (), |_| current_user());
     let page = Resource::new(
-        move || (name(), tick.get(), actions.sign.version().get()),
+        move || (name(), stream.changes.get(), actions.sign.version().get()),
         |(name, _, _)| get_environment(name),
+    );
+    let fleet = Resource::new(
+        move || (name(), show(), page_number(), stream.fleet_changes.get()),
+        |(name, show, page, _)| get_fleet(name, show, page),
     );
     view! {
         <Title text="Environment"/>
@@ -51,9 +72,9 @@ pub fn EnvironmentPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let role = user.await.ok().flatten().map(|p| p.role);
-                match page.await {
-                    Ok(page) => view! { <Environment page role actions/> }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                match (page.await, fleet.await) {
+                    (Ok(page), Ok(fleet)) => view! { <Environment page fleet role actions stream/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -61,13 +82,31 @@ pub fn EnvironmentPage() -> impl IntoView {
 }
 
 #[component]
-fn Environment(page: Page, role: Option<Role>, actions: Actions) -> impl IntoView {
+fn Environment(
+    page: Page,
+    fleet: FleetReport,
+    role: Option<Role>,
+    actions: Actions,
+    stream: LiveStream,
+) -> impl IntoView {
     let may = move |p: Permission| role.is_some_and(|r| r.allows(p));
     let env = page.environment.name.clone();
     let title = page.environment.title.clone();
+    let rendered = fleet.live.clone();
+    let live = {
+        let env = env.clone();
+        Signal::derive(move || {
+            stream
+                .health
+                .with(|all| all.get(&env).cloned())
+                .unwrap_or_else(|| rendered.clone())
+        })
+    };
+    let warm_until = page.warm.as_ref().and_then(|w| w.warm_until);
     view! {
         <article class="environment" data-environment=env.clone()>
             <h1>{title.clone()}</h1>
+            {page.current.is_some().then(|| view! { <HealthBadge live/> })}
             <p class="muted">{format!("{} · {} per fleet", page.strategy, page.desired_capacity)}</p>
             {page.frozen.clone().map(|why| view! { <p class="error" role="alert">"Frozen: " {why}</p> })}
             <section aria-labelledby="release-title">
@@ -82,7 +121,7 @@ fn Environment(page: Page, role: Option<Role>, actions: Actions) -> impl IntoVie
                     None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_any(),
                 }}
                 {page.fleet.clone().map(|fleet| view! {
-                    <p>"Serving: " {fleet.instance_ids.join(", ")} " from " <code>{fleet.image_id}</code></p>
+                    <p>"Serving from " <code>{fleet.image_id}</code></p>
                 })}
                 {page.in_flight.clone().map(|d| view! {
                     <p class="notice" role="status">
@@ -96,7 +135,7 @@ fn Environment(page: Page, role: Option<Role>, actions: Actions) -> impl IntoVie
                             {match warm.warm_until {
                                 Some(until) => view! {
                                     " · old fleet " {warm.old_fleet.join(", ")} " warm until " <When at=until/>
-                                    {warm.warm_seconds_left.map(|s| format!(" ({} left for instant rollback)", crate::domain::duration::describe_seconds(s as u64)))}
+                                    " (" <Countdown until/> " for instant rollback)"
                                 }.into_any(),
                                 None => view! { " · verifying; rollback switches straight back" }.into_any(),
                             }}
@@ -104,6 +143,7 @@ fn Environment(page: Page, role: Option<Role>, actions: Actions) -> impl IntoVie
                     </div>
                 })}
             </section>
+            <Fleets report=fleet warm_until/>
             <SignoffSection page=page.clone() can_sign=may(Permission::SignOff) action=actions.sign/>
             {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions/> })}
             {(!may(Permission::Deploy)).then(|| page.promotion.clone().map(|p| view! { <PromotionSummary preview=p/> }))}

@@ -1,9 +1,13 @@
-//! Overview: one column per environment in pipeline order, and builds not yet deployed.
+//! Overview: one column per environment in pipeline order — the build it runs, its live
+//! health, QA's sign-off state, frozen or not, the warm window's countdown — updated from the
+//! page's live stream, and builds not yet deployed.
 
 use crate::api::overview::get_overview;
-use crate::domain::fleet_health::EnvironmentHealth;
-use crate::domain::views::EnvironmentColumn;
+use crate::domain::views::{EnvironmentStatus, SignoffState};
 use crate::domain::Build;
+use crate::ui::components::clock::Countdown;
+use crate::ui::components::health::HealthBadge;
+use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::status::{DemoBanner, ErrorBox, OutcomeBadge, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,17 +15,21 @@ use leptos_meta::Title;
 /// The landing page.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_overview());
+    let stream = live_stream(|| Interest {
+        environment: None,
+        deployment: None,
+    });
+    let data = Resource::new(move || stream.changes.get(), |_| get_overview());
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(overview) => view! {
                         {overview.demo.then(|| view! { <DemoBanner/> })}
                         <section class="pipeline" aria-label="Environments">
-                            {overview.columns.into_iter().map(|column| view! { <EnvironmentCard column/> }).collect_view()}
+                            {overview.columns.into_iter().map(|column| view! { <EnvironmentCard column stream/> }).collect_view()}
                         </section>
                         <section aria-labelledby="undeployed-title">
                             <h2 id="undeployed-title">"New builds, not deployed yet"</h2>
@@ -31,21 +39,34 @@ pub fn OverviewPage() -> impl IntoView {
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn EnvironmentCard(column: EnvironmentColumn) -> impl IntoView {
+fn EnvironmentCard(column: EnvironmentStatus, stream: LiveStream) -> impl IntoView {
     let env = column.environment;
+    let rendered = column.live.clone();
+    let live = {
+        let name = env.name.clone();
+        Signal::derive(move || {
+            stream
+                .health
+                .with(|all| all.get(&name).cloned())
+                .unwrap_or_else(|| rendered.clone())
+        })
+    };
+    let signoff = column.signoff;
+    let signed_by = column.signed_by.clone();
     let history_link = format!("/history?environment={}", env.name);
     view! {
         <article class="env-card" data-environment=env.name.clone()>
             <h2><a href=format!("/environments/{}", env.name)>{env.title.clone()}</a></h2>
             // Health means something once a release runs there.
             {column.current.is_some().then(|| view! {
-                <HealthBadge health=column.health healthy_of_total=column.healthy_of_total/>
+                <HealthBadge live/>
             })}
+            {column.frozen.clone().map(|why| view! { <p class="frozen" data-testid="frozen">"❄ Frozen: " {why}</p> })}
             {match column.current {
                 Some(current) => view! {
                     <p class="env-version">
@@ -53,6 +74,10 @@ fn EnvironmentCard(column: EnvironmentColumn) -> impl IntoView {
                     </p>
                     <p class="muted"><code>{current.build_revision.chars().take(7).collect::<String>()}</code></p>
                     <p>"Deployed " <When at=current.started_at/> " by " {current.started_by.clone()}</p>
+                    <p class=format!("signoff signoff-{}", signoff.as_str()) data-testid="signoff-state" data-state=signoff.as_str()>
+                        {signoff_mark(signoff)} " " {signoff.label()}
+                        {signed_by.filter(|_| signoff != SignoffState::Awaiting).map(|by| format!(" ({by})"))}
+                    </p>
                 }.into_any(),
                 None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_any(),
             }}
@@ -61,27 +86,24 @@ fn EnvironmentCard(column: EnvironmentColumn) -> impl IntoView {
                     "Last attempt: " {attempt.build_version.clone()} " " <OutcomeBadge outcome=attempt.outcome/>
                 </p>
             })}
+            {column.warm_until.map(|until| view! {
+                <p class="warm-window" data-testid="warm-window">"Previous fleet warm: " <Countdown until/></p>
+            })}
+            {column.in_flight.map(|id| view! {
+                <p class="notice"><a href=format!("/deployments/{id}")>{format!("Deployment #{id} in progress")}</a></p>
+            })}
             <p><a href=history_link>"History of " {env.title}</a></p>
         </article>
     }
 }
 
-/// The environment's health in words (colour and a symbol only add to them), with how many
-/// instances are healthy.
-#[component]
-fn HealthBadge(
-    health: EnvironmentHealth,
-    healthy_of_total: Option<(usize, usize)>,
-) -> impl IntoView {
-    let class = format!("badge health-{}", health.as_str());
-    let counts = healthy_of_total
-        .filter(|(_, total)| *total > 0)
-        .map(|(healthy, total)| format!(" · {healthy} of {total} healthy"));
-    view! {
-        <p class="env-health" data-testid="env-health" data-health=health.as_str()>
-            <span class=class>{health.label()}</span>
-            <span class="muted">{counts}</span>
-        </p>
+/// A symbol beside the sign-off state's words (never the only signal).
+fn signoff_mark(state: SignoffState) -> &'static str {
+    match state {
+        SignoffState::Approved => "✓",
+        SignoffState::Rejected => "✗",
+        SignoffState::Void => "⚠",
+        SignoffState::Awaiting | SignoffState::NothingRunning => "…",
     }
 }
 

@@ -5,17 +5,20 @@
 //! This file is the port's implementation, one trait impl kept whole so each call reads
 //! beside the others.
 
+mod calls;
 mod convert;
 
+pub use calls::CallCounter;
+
 use super::{
-    Alarm, AlarmState, Cloud, CloudError, Image, ImageState, Instance, LaunchSpec, Tags,
-    TargetHealth, TargetState,
+    Alarm, Cloud, CloudError, Image, ImageState, Instance, LaunchSpec, StatusChecks, Tags,
+    TargetHealth,
 };
 use crate::config::CloudSettings;
 use async_trait::async_trait;
 use aws_sdk_ec2::types as ec2;
 use aws_sdk_elasticloadbalancingv2::types as elb;
-use convert::{base64, classify, instance, tag_spec, targets};
+use convert::{alarm, base64, classify, instance, status_checks, tag_spec, target_health, targets};
 
 /// The AWS SDK clients Greenlight uses.
 #[derive(Debug, Clone)]
@@ -26,15 +29,31 @@ pub struct AwsClients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     /// CloudWatch: alarms and metrics.
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// Requests the three sent, by operation.
+    pub calls: CallCounter,
 }
 
 impl AwsClients {
-    /// Clients sharing one SDK configuration.
+    /// Clients sharing one SDK configuration, their requests counted.
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        let calls = CallCounter::default();
         Self {
-            ec2: aws_sdk_ec2::Client::new(config),
-            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+                aws_sdk_elasticloadbalancingv2::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            calls,
         }
     }
 }
@@ -84,7 +103,7 @@ impl Cloud for AwsClients {
     }
 
     async fn find_instances(&self, tags: &Tags) -> Result<Vec<Instance>, CloudError> {
-        let mut request = self.ec2.describe_instances();
+        let mut request = self.ec2.describe_instances().max_results(1000);
         for (key, value) in tags {
             request = request.filters(
                 ec2::Filter::builder()
@@ -208,27 +227,7 @@ impl Cloud for AwsClients {
         Ok(output
             .target_health_descriptions()
             .iter()
-            .map(|description| TargetHealth {
-                instance_id: description
-                    .target()
-                    .and_then(|t| t.id())
-                    .unwrap_or_default()
-                    .to_owned(),
-                state: match description.target_health().and_then(|h| h.state()) {
-                    Some(elb::TargetHealthStateEnum::Healthy) => TargetState::Healthy,
-                    Some(
-                        elb::TargetHealthStateEnum::Unhealthy
-                        | elb::TargetHealthStateEnum::UnhealthyDraining,
-                    ) => TargetState::Unhealthy,
-                    Some(elb::TargetHealthStateEnum::Draining) => TargetState::Draining,
-                    Some(
-                        elb::TargetHealthStateEnum::Unused
-                        | elb::TargetHealthStateEnum::Unavailable,
-                    ) => TargetState::Unused,
-                    _ => TargetState::Initial,
-                },
-            })
-            .filter(|t| !t.instance_id.is_empty())
+            .filter_map(target_health)
             .collect())
     }
 
@@ -298,27 +297,34 @@ impl Cloud for AwsClients {
     }
 
     async fn alarms(&self, names: &[String]) -> Result<Vec<Alarm>, CloudError> {
-        if names.is_empty() {
-            return Ok(Vec::new());
+        let mut found = Vec::new();
+        // DescribeAlarms takes at most 100 names a call.
+        for batch in names.chunks(100) {
+            let output = self
+                .cloudwatch
+                .describe_alarms()
+                .set_alarm_names(Some(batch.to_vec()))
+                .max_records(100)
+                .send()
+                .await
+                .map_err(|e| classify("DescribeAlarms", e))?;
+            found.extend(output.metric_alarms().iter().map(alarm));
         }
-        let output = self
-            .cloudwatch
-            .describe_alarms()
-            .set_alarm_names(Some(names.to_vec()))
-            .send()
-            .await
-            .map_err(|e| classify("DescribeAlarms", e))?;
-        Ok(output
-            .metric_alarms()
-            .iter()
-            .map(|alarm| Alarm {
-                name: alarm.alarm_name().unwrap_or_default().to_owned(),
-                state: match alarm.state_value() {
-                    Some(aws_sdk_cloudwatch::types::StateValue::Alarm) => AlarmState::Alarm,
-                    Some(aws_sdk_cloudwatch::types::StateValue::Ok) => AlarmState::Ok,
-                    _ => AlarmState::InsufficientData,
-                },
-            })
-            .collect())
+        Ok(found)
+    }
+
+    async fn status_checks(&self) -> Result<Vec<(String, StatusChecks)>, CloudError> {
+        let mut pages = self
+            .ec2
+            .describe_instance_status()
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut found = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify("DescribeInstanceStatus", e))?;
+            found.extend(page.instance_statuses().iter().filter_map(status_checks));
+        }
+        Ok(found)
     }
 }

@@ -40,6 +40,11 @@ impl SandboxCloud {
         images.into_iter().map(|i| i.record.clone()).collect()
     }
 
+    /// The injected faults.
+    pub fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
     /// Replaces the injected faults.
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.faults) = faults;
@@ -47,7 +52,26 @@ impl SandboxCloud {
 
     /// Sets (or creates) an alarm's state.
     pub fn set_alarm(&self, name: &str, state: AlarmState) {
-        lock(&self.world).alarms.insert(name.to_owned(), state);
+        let mut world = lock(&self.world);
+        if world.alarms.insert(name.to_owned(), state) != Some(state) {
+            world
+                .alarm_since
+                .insert(name.to_owned(), super::describe::wall_clock_ms());
+        }
+    }
+
+    /// Makes an instance fail (or pass again) its health checks, as a crashed application
+    /// would: registered, it turns unhealthy once a health-check interval has passed.
+    /// Returns whether the instance exists.
+    pub fn set_instance_healthy(&self, instance_id: &str, healthy: bool) -> bool {
+        let mut world = lock(&self.world);
+        match world.instances.get_mut(instance_id) {
+            Some(instance) => {
+                instance.healthy_ever = healthy;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Declares a target group (so that it exists, empty).
@@ -91,7 +115,9 @@ impl SandboxCloud {
             world.instances.entry(id.clone()).or_insert(SimInstance {
                 image_id: image_id.to_owned(),
                 tags: tags.clone(),
+                instance_type: "t3.small".into(),
                 launched: long_ago,
+                launched_at_ms: super::describe::wall_clock_ms() - 24 * 3600 * 1000,
                 terminated: None,
                 healthy_ever: true,
                 rebooted: None,
@@ -129,14 +155,21 @@ impl SandboxCloud {
     pub(super) async fn call(&self, operation: &'static str) -> Result<(), CloudError> {
         let faults = lock(&self.faults).clone();
         *lock(&self.world).calls.entry(operation).or_default() += 1;
+        metrics::counter!(crate::telemetry::CLOUD_CALLS, "operation" => operation).increment(1);
         if !faults.latency.is_zero() {
             tokio::time::sleep(faults.latency).await;
         }
         let roll: f64 = lock(&self.dice).gen();
+        let failed = |kind: &'static str| {
+            metrics::counter!(crate::telemetry::CLOUD_ERRORS, "operation" => operation, "kind" => kind)
+                .increment(1);
+        };
         if roll < faults.throttle_rate {
+            failed("throttled");
             return Err(CloudError::Throttled(format!("{operation}: Rate exceeded")));
         }
         if roll < faults.throttle_rate + faults.error_rate {
+            failed("unavailable");
             return Err(CloudError::Unavailable(format!(
                 "{operation}: InternalError"
             )));

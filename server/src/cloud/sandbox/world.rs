@@ -90,7 +90,10 @@ impl ImageRecord {
 pub(super) struct SimInstance {
     pub(super) image_id: String,
     pub(super) tags: Tags,
+    pub(super) instance_type: String,
     pub(super) launched: Instant,
+    /// Wall-clock launch time, as DescribeInstances reports it.
+    pub(super) launched_at_ms: i64,
     pub(super) terminated: Option<Instant>,
     pub(super) healthy_ever: bool,
     /// When CreateImage last rebooted it.
@@ -123,5 +126,7 @@ pub(super) struct World {
     pub(super) listeners: HashMap<String, String>,
     pub(super) addresses: HashMap<String, String>,
     pub(super) alarms: BTreeMap<String, AlarmState>,
+    /// When each alarm entered its state (wall clock).
+    pub(super) alarm_since: BTreeMap<String, i64>,
     pub(super) calls: BTreeMap<&'static str, u64>,
 }
