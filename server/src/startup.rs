@@ -291,7 +291,18 @@ pub async fn start_with_site(
     }
     let refresh = core.settings.fleet_refresh.as_millis();
     if refresh > 0 {
-        crate::fleet_health::poller::spawn(core.clone(), std::time::Duration::from_millis(refresh));
+        // A name no other replica (nor an earlier run of this one) has: the lease is held by
+        // whoever renews it, and a stopped replica's runs out after three refreshes.
+        let holder = format!(
+            "{}/{:016x}",
+            crate::engine::incarnation::name(address),
+            rand::random::<u64>()
+        );
+        crate::fleet_health::poller::spawn(
+            core.clone(),
+            holder,
+            std::time::Duration::from_millis(refresh),
+        );
     }
     // Deployments and sign-offs reach open pages within a second, from whichever replica.
     crate::live::watch::spawn(

@@ -7,6 +7,7 @@ pub mod bakes;
 pub mod builds;
 pub mod changes;
 pub mod deployments;
+pub mod fleet_snapshots;
 pub mod fleets;
 pub mod installation;
 pub mod jobs;
@@ -115,5 +116,19 @@ pub async fn begin_write(
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
         pool.begin().await
+    }
+}
+
+/// Begins a transaction whose reads all see one moment: a page built from several queries
+/// then never shows a row half-way through another transaction's change (PostgreSQL's
+/// default gives each statement its own snapshot; SQLite's read transaction is already one).
+pub async fn begin_snapshot(
+    pool: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if pool.connect_options().database_url.scheme() == "sqlite" {
+        pool.begin().await
+    } else {
+        pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
     }
 }

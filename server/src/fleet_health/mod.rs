@@ -1,8 +1,8 @@
-//! Live fleet health: one poller per server reads each environment's serving fleet from the
-//! cloud at `fleet_refresh` and keeps the latest snapshot here, where every page, API answer
-//! and gate reads it — so AWS calls do not grow with the number of open pages. A failed read
-//! keeps the last good snapshot and records the error; a snapshot older than three refreshes
-//! counts as unknown.
+//! Live fleet health: one poller among the replicas reads every environment's fleets from
+//! the cloud at `fleet_refresh` and stores the snapshots in the database; each replica keeps
+//! the latest here, where every page, API answer and stream reads it — so AWS calls grow
+//! neither with open pages nor with replicas. A failed read keeps the last good snapshot and
+//! records the error; a snapshot older than three refreshes counts as unknown.
 
 pub mod assemble;
 pub mod poller;
@@ -13,6 +13,7 @@ use app::domain::views::LiveHealth;
 use app::domain::Timestamp;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::RwLock;
 
 /// The latest snapshot of an environment and, when the last read failed, why.
@@ -24,33 +25,24 @@ pub struct Cached {
     pub last_error: Option<String>,
 }
 
-/// Snapshots by environment name.
+/// Snapshots by environment name, and the stored version read last.
 #[derive(Debug, Default)]
 pub struct FleetCache {
     snapshots: RwLock<HashMap<String, Cached>>,
+    followed: AtomicI64,
 }
 
 impl FleetCache {
-    /// Keeps `snapshot` as `environment`'s latest.
-    pub fn put(&self, environment: &str, snapshot: FleetSnapshot) {
+    /// Keeps `cached` as `environment`'s latest, read from the store at `version`.
+    pub fn set(&self, environment: &str, cached: Cached, version: i64) {
         let mut all = self.snapshots.write().unwrap_or_else(|e| e.into_inner());
-        all.insert(
-            environment.to_owned(),
-            Cached {
-                snapshot: Some(snapshot),
-                last_error: None,
-            },
-        );
+        all.insert(environment.to_owned(), cached);
+        self.followed.fetch_max(version, Ordering::Relaxed);
     }
 
-    /// Records a failed read, keeping the last good snapshot.
-    pub fn failed(&self, environment: &str, error: String) {
-        let mut all = self.snapshots.write().unwrap_or_else(|e| e.into_inner());
-        let cached = all.entry(environment.to_owned()).or_insert(Cached {
-            snapshot: None,
-            last_error: None,
-        });
-        cached.last_error = Some(error);
+    /// The highest stored version read so far.
+    pub fn followed(&self) -> i64 {
+        self.followed.load(Ordering::Relaxed)
     }
 
     /// What is known of `environment`.

@@ -5,6 +5,7 @@ mod contract;
 mod moto;
 mod moto_bake;
 mod moto_engine;
+mod moto_fleet;
 mod moto_restart;
 mod moto_warm;
 mod retries;

@@ -8,6 +8,7 @@ mod crashing_cloud;
 mod downtime;
 mod faults;
 mod fleet_health;
+mod fleet_replicas;
 mod fleet_views;
 mod gates;
 mod installation;

@@ -11,15 +11,18 @@ use app::use_cases::UseCaseError;
 
 /// A deployment with its timeline and fleets.
 pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseError> {
-    let record = db::deployments::by_id(&core.db, id)
+    // One snapshot: the outcome and the phase are written together, and read together.
+    let mut tx = db::begin_snapshot(&core.db).await.map_err(internal)?;
+    let record = db::deployments::by_id(&mut *tx, id)
         .await
         .map_err(internal)?
         .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
-    let row = rollouts::load(&core.db, id)
+    let row = rollouts::load(&mut *tx, id)
         .await
         .map_err(internal)?
         .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
-    let steps = rollouts::steps(&core.db, id).await.map_err(internal)?;
+    let steps = rollouts::steps(&mut *tx, id).await.map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     let plan = row.plan.as_ref();
     let warm_until = row.warm_until.filter(|_| row.phase == Some(Phase::Warm));
     Ok(DeploymentDetail {
