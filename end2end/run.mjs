@@ -271,6 +271,22 @@ await test('the page says the health is stale when the cloud stops answering, an
   assert.equal(await page.getByTestId('stale').count(), 0);
 });
 
+await test('the environment page charts the last hour, steps through values by keyboard and switches range', async () => {
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  const chart = page.locator('[data-testid=chart][data-metric=requests]');
+  await chart.locator('polyline').first().waitFor({ timeout: 10000 });
+  await chart.locator('svg').focus();
+  await page.keyboard.press('End');
+  await chart.locator('.readout').getByText(/\d\d:\d\d — requests \d/).waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await shot('environment-charts');
+  await page.click('[data-range="6h"]');
+  await page.waitForURL(/range=6h/);
+  await page.locator('[data-range="6h"][aria-current=true]').waitFor();
+  await page.locator('[data-testid=chart][data-metric=cpu] polyline').first().waitFor();
+});
+
 await test('the environment page holds at 360 px wide', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await page.goto(`${base}/environments/test`);

@@ -1,5 +1,9 @@
 //! The wasm entry point: hydrates the server-rendered page and does nothing else.
 
+// The pages' views are types as deep as the page; the browser build monomorphises them here
+// and needs more than the default 128 levels.
+#![recursion_limit = "256"]
+
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Called by the page's module script once the wasm is loaded.

@@ -17,3 +17,14 @@ CREATE TABLE poller_leases (
     holder     TEXT   NOT NULL,
     expires_at BIGINT NOT NULL
 );
+
+-- The charts of an environment for one range (`1h`, `6h`, `24h`) as JSON, read from
+-- CloudWatch by the same lease holder once per period of the range.
+CREATE TABLE chart_snapshots (
+    environment TEXT   NOT NULL,
+    chart_range TEXT   NOT NULL,
+    taken_at    BIGINT NOT NULL,
+    body        TEXT   NOT NULL,
+    version     BIGINT NOT NULL,
+    PRIMARY KEY (environment, chart_range)
+);

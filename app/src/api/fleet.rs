@@ -1,7 +1,7 @@
-//! The environment page's fleet section: each fleet with a page of its instance table, read
-//! from the server's shared snapshot (no cloud call).
+//! The environment page's fleet section (each fleet with a page of its instance table) and its
+//! charts, read from the server's shared snapshots (no cloud call).
 
-use crate::domain::views::FleetReport;
+use crate::domain::views::{ChartsReport, FleetReport};
 use crate::use_cases::UseCaseError;
 use leptos::server;
 
@@ -28,4 +28,14 @@ pub async fn get_fleet(
         .fleet(&environment, filter, page.max(1) as usize)
         .await
         .map_err(answer)
+}
+
+/// `environment`'s charts of `range` (`1h`, `6h` or `24h`; anything else: `1h`).
+#[server(prefix = "/fn")]
+pub async fn get_charts(environment: String, range: String) -> Result<ChartsReport, UseCaseError> {
+    use crate::domain::metric_series::ChartRange;
+    let (use_cases, _, _) = authorised(Permission::Read).await?;
+    let environment = environment_ref(&environment).map_err(answer)?;
+    let range = ChartRange::parse(&range).unwrap_or(ChartRange::LastHour);
+    use_cases.charts(&environment, range).await.map_err(answer)
 }

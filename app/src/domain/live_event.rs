@@ -36,6 +36,11 @@ pub enum LiveEvent {
         /// The build.
         build: String,
     },
+    /// New charts of an environment were read (about once a minute).
+    Charts {
+        /// The environment.
+        environment: String,
+    },
     /// The stream missed events (a slow reader): reload everything shown.
     Resync,
 }
@@ -46,7 +51,8 @@ impl LiveEvent {
         match self {
             Self::Fleet { environment, .. }
             | Self::Deployment { environment, .. }
-            | Self::Signoff { environment, .. } => Some(environment),
+            | Self::Signoff { environment, .. }
+            | Self::Charts { environment } => Some(environment),
             Self::Resync => None,
         }
     }

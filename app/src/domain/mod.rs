@@ -18,6 +18,7 @@ pub mod gates;
 pub mod history;
 pub mod http_url;
 pub mod live_event;
+pub mod metric_series;
 mod newtype;
 pub mod plan;
 pub mod release_line;

@@ -6,11 +6,13 @@
 use super::{Identity, UseCaseError};
 use crate::domain::fleet_table::InstanceFilter;
 use crate::domain::history::HistoryCursor;
+use crate::domain::metric_series::ChartRange;
 use crate::domain::signoff::SignOff;
 use crate::domain::signoff_request::SignOffForm;
 use crate::domain::views::{
-    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, EnvironmentStatus,
-    FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow, UserRow,
+    BuildDetail, BuildPage, ChartsReport, CreatedToken, DeploymentDetail, EnvironmentPage,
+    EnvironmentStatus, FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow,
+    UserRow,
 };
 use crate::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -117,6 +119,12 @@ pub trait UseCases: Send + Sync + 'static {
         filter: InstanceFilter,
         page: usize,
     ) -> Result<FleetReport, UseCaseError>;
+    /// An environment's charts of `range` as last read.
+    async fn charts(
+        &self,
+        environment: &EnvironmentName,
+        range: ChartRange,
+    ) -> Result<ChartsReport, UseCaseError>;
     /// One deployment with its timeline.
     async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError>;
     /// Records QA's verdict on `version`, which the form's environment must run.

@@ -114,4 +114,20 @@ impl Cloud for InstallationCloud {
     async fn status_checks(&self) -> Result<Vec<(String, StatusChecks)>, CloudError> {
         self.inner.status_checks().await
     }
+
+    async fn metric_data(
+        &self,
+        queries: &[crate::cloud::MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+        period_s: u32,
+    ) -> Result<Vec<crate::cloud::MetricPoints>, CloudError> {
+        self.inner
+            .metric_data(queries, start_ms, end_ms, period_s)
+            .await
+    }
+
+    async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
+        self.inner.load_balancer_of(target_group).await
+    }
 }

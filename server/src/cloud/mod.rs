@@ -5,8 +5,11 @@
 
 pub mod aws;
 pub mod installation;
+pub mod metric_query;
 pub mod retry;
 pub mod sandbox;
+
+pub use metric_query::{MetricPoints, MetricQuery};
 
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -253,4 +256,15 @@ pub trait Cloud: Send + Sync + 'static {
     /// read serves every environment: DescribeInstanceStatus cannot filter by tag, and
     /// naming ids would cost a call per 100).
     async fn status_checks(&self) -> Result<Vec<(String, StatusChecks)>, CloudError>;
+    /// The points of each query between `start_ms` and `end_ms`, one per `period_s`, asked in
+    /// as few GetMetricData calls as the 500-query limit allows.
+    async fn metric_data(
+        &self,
+        queries: &[MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+        period_s: u32,
+    ) -> Result<Vec<MetricPoints>, CloudError>;
+    /// The load balancer a target group serves (its ALB metrics are published per pair).
+    async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError>;
 }

@@ -6,6 +6,7 @@ pub mod audit_chain;
 pub mod bakes;
 pub mod builds;
 pub mod changes;
+pub mod chart_snapshots;
 pub mod deployments;
 pub mod fleet_snapshots;
 pub mod fleets;

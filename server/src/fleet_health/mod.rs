@@ -5,10 +5,13 @@
 //! records the error; a snapshot older than three refreshes counts as unknown.
 
 pub mod assemble;
+pub mod chart_queries;
+pub mod charts;
 pub mod poller;
 pub mod read;
 
 use app::domain::fleet_health::FleetSnapshot;
+use app::domain::metric_series::{ChartRange, MetricChart};
 use app::domain::views::LiveHealth;
 use app::domain::Timestamp;
 use sha2::{Digest, Sha256};
@@ -25,11 +28,18 @@ pub struct Cached {
     pub last_error: Option<String>,
 }
 
+/// An environment's charts of one range and when they were read.
+pub type ReadCharts = (i64, Vec<MetricChart>);
+
 /// Snapshots by environment name, and the stored version read last.
 #[derive(Debug, Default)]
 pub struct FleetCache {
     snapshots: RwLock<HashMap<String, Cached>>,
     followed: AtomicI64,
+    charts: RwLock<HashMap<(String, ChartRange), ReadCharts>>,
+    followed_charts: AtomicI64,
+    /// When each range was last read from the cloud (by this process, as lease holder).
+    pub chart_reads: charts::ChartReads,
 }
 
 impl FleetCache {
@@ -38,6 +48,32 @@ impl FleetCache {
         let mut all = self.snapshots.write().unwrap_or_else(|e| e.into_inner());
         all.insert(environment.to_owned(), cached);
         self.followed.fetch_max(version, Ordering::Relaxed);
+    }
+
+    /// Keeps `charts` (read at `taken_at`) as `environment`'s latest for `range`, read from the
+    /// store at `version`.
+    pub fn set_charts(
+        &self,
+        environment: &str,
+        range: ChartRange,
+        taken_at: i64,
+        charts: Vec<MetricChart>,
+        version: i64,
+    ) {
+        let mut all = self.charts.write().unwrap_or_else(|e| e.into_inner());
+        all.insert((environment.to_owned(), range), (taken_at, charts));
+        self.followed_charts.fetch_max(version, Ordering::Relaxed);
+    }
+
+    /// `environment`'s latest charts for `range` and when they were read.
+    pub fn charts(&self, environment: &str, range: ChartRange) -> Option<ReadCharts> {
+        let all = self.charts.read().unwrap_or_else(|e| e.into_inner());
+        all.get(&(environment.to_owned(), range)).cloned()
+    }
+
+    /// The highest stored chart version read so far.
+    pub fn followed_charts(&self) -> i64 {
+        self.followed_charts.load(Ordering::Relaxed)
     }
 
     /// The highest stored version read so far.

@@ -85,6 +85,11 @@ async fn look_and_store(core: &Core) {
             tracing::warn!(environment = name, %error, "fleet snapshot not stored");
         }
     }
+    // Charts are read when their range gains a point; a cloud that does not answer for the
+    // fleets will not answer for the metrics either.
+    if looked.is_ok() {
+        super::charts::read_due(core, &known, now).await;
+    }
 }
 
 /// Reads the snapshots stored since this replica last read into its cache, then tells every
@@ -105,6 +110,25 @@ async fn follow(core: &Core) {
             }
         }
         Err(error) => tracing::warn!(%error, "fleet snapshots could not be read"),
+    }
+    let mut charts_changed = std::collections::BTreeSet::new();
+    match crate::db::chart_snapshots::changed_since(&core.db, core.fleet.followed_charts()).await {
+        Ok(changed) => {
+            for stored in changed {
+                charts_changed.insert(stored.environment.clone());
+                core.fleet.set_charts(
+                    &stored.environment,
+                    stored.range,
+                    stored.taken_at,
+                    stored.charts,
+                    stored.version,
+                );
+            }
+        }
+        Err(error) => tracing::warn!(%error, "charts could not be read"),
+    }
+    for environment in charts_changed {
+        core.live.publish(LiveEvent::Charts { environment });
     }
     let now = core.now();
     for environment in &core.settings.environments {

@@ -1,6 +1,6 @@
 //! Live fleet health over the API: `GET /api/v1/environments` (every environment at a glance,
 //! what CI scripts and chat bots ask), `GET /api/v1/environments/{environment}/fleet` (its
-//! fleets as last read) and `GET /api/v1/events` (the server-sent-events stream the pages
+//! fleets as last read), `…/metrics` (its charts) and `GET /api/v1/events` (the server-sent-events stream the pages
 //! update from). All read the poller's shared snapshot: none of them calls AWS.
 
 use super::api_environments::EnvironmentPath;
@@ -9,7 +9,8 @@ use super::{extract, identity};
 use crate::core::Core;
 use app::domain::fleet_table::InstanceFilter;
 use app::domain::live_event::LiveEvent;
-use app::domain::views::{EnvironmentStatus, FleetReport};
+use app::domain::metric_series::ChartRange;
+use app::domain::views::{ChartsReport, EnvironmentStatus, FleetReport};
 use app::domain::{FieldErrors, Permission};
 use app::use_cases::contract::environment_ref;
 use app::use_cases::{Identity, UseCases};
@@ -115,6 +116,49 @@ fn invalid(field: &str, reason: &str) -> ApiError {
     let mut fields = FieldErrors::new();
     fields.add(field, reason);
     ApiError::invalid(fields)
+}
+
+/// Which range of charts.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct MetricsQuery {
+    /// `1h` (default), `6h` or `24h`.
+    #[param(example = "6h", pattern = "^(1h|6h|24h)$")]
+    range: Option<String>,
+}
+
+/// An environment's charts over a range as last read from CloudWatch: request and 5xx
+/// counts, target response time p50 and p99, healthy and unhealthy hosts, CPU per instance
+/// (any signed-in role).
+#[utoipa::path(
+    get, operation_id = "show_metrics", path = "/api/v1/environments/{environment}/metrics", tag = "environments",
+    params(EnvironmentPath, MetricsQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The charts as last read", body = ChartsReport),
+        (status = 400, description = "The path is not valid UTF-8, or the query is malformed", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 404, description = "No such environment", body = ErrorBody),
+        (status = 422, description = "`range` is not `1h`, `6h` or `24h`", body = ErrorBody),
+    )
+)]
+pub async fn metrics(
+    State(core): State<Core>,
+    identity_ext: Option<Extension<Identity>>,
+    environment: Result<Path<String>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<ChartsReport>, ApiError> {
+    identity(identity_ext).require(Permission::Read)?;
+    let environment = extract::path(environment, "environment")?;
+    let query = extract::query(query)?;
+    let range = match query.get("range") {
+        None => ChartRange::LastHour,
+        Some(text) => ChartRange::parse(text)
+            .ok_or_else(|| invalid("range", "must be `1h`, `6h` or `24h`"))?,
+    };
+    Ok(Json(
+        core.charts(&environment_ref(&environment)?, range).await?,
+    ))
 }
 
 /// Only one environment's events.

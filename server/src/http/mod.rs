@@ -74,6 +74,10 @@ pub fn router(state: AppState, store: Store) -> Router {
             "/api/v1/environments/{environment}/fleet",
             get(api_live::fleet),
         )
+        .route(
+            "/api/v1/environments/{environment}/metrics",
+            get(api_live::metrics),
+        )
         .route("/api/v1/events", get(api_live::events))
         .route(
             "/api/v1/sandbox/instances/{instance}/health",

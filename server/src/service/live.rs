@@ -2,7 +2,7 @@
 //! snapshot — never from the cloud, so that reading them costs no AWS call however many pages
 //! and scripts ask: the overview's columns and `GET /api/v1/environments` ([`statuses`]), the
 //! environment page's fleet section and `GET /api/v1/environments/{env}/fleet`
-//! ([`fleet_report`]).
+//! ([`fleet_report`]), and its charts ([`charts`]).
 
 use super::internal;
 use crate::config::EnvironmentSettings;
@@ -10,10 +10,12 @@ use crate::core::Core;
 use crate::db::{self, rollouts};
 use app::domain::fleet_health::FleetSnapshot;
 use app::domain::fleet_table::InstanceFilter;
+use app::domain::metric_series::ChartRange;
 use app::domain::rollout::Phase;
 use app::domain::signoff::void_reasons;
 use app::domain::views::{
-    EnvironmentInfo, EnvironmentStatus, FleetReport, LiveHealth, SignoffState, SignoffStatus,
+    ChartsReport, EnvironmentInfo, EnvironmentStatus, FleetReport, LiveHealth, SignoffState,
+    SignoffStatus,
 };
 use app::domain::{DeploymentRecord, EnvironmentName, Fleet, Timestamp};
 use app::use_cases::UseCaseError;
@@ -147,5 +149,22 @@ pub fn fleet_report(
         live,
         fleets,
         alarms,
+    })
+}
+
+/// `environment`'s charts of `range` as last read.
+pub fn charts(
+    core: &Core,
+    environment: &EnvironmentName,
+    range: ChartRange,
+) -> Result<ChartsReport, UseCaseError> {
+    core.environment(environment)
+        .ok_or_else(|| UseCaseError::NotFound(format!("environment {environment}")))?;
+    let read = core.fleet.charts(environment.as_str(), range);
+    Ok(ChartsReport {
+        environment: environment.to_string(),
+        range,
+        taken_at: read.as_ref().map(|(at, _)| Timestamp::from_millis(*at)),
+        charts: read.map(|(_, charts)| charts).unwrap_or_default(),
     })
 }

@@ -20,11 +20,13 @@ pub mod signoffs;
 use crate::core::Core;
 use app::domain::fleet_table::InstanceFilter;
 use app::domain::history::HistoryCursor;
+use app::domain::metric_series::ChartRange;
 use app::domain::signoff::SignOff;
 use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{
-    BuildDetail, BuildPage, CreatedToken, DeploymentDetail, EnvironmentPage, EnvironmentStatus,
-    FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow, UserRow,
+    BuildDetail, BuildPage, ChartsReport, CreatedToken, DeploymentDetail, EnvironmentPage,
+    EnvironmentStatus, FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow,
+    UserRow,
 };
 use app::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -169,6 +171,13 @@ impl UseCases for Core {
         page: usize,
     ) -> Result<FleetReport, UseCaseError> {
         live::fleet_report(self, environment, filter, page)
+    }
+    async fn charts(
+        &self,
+        environment: &EnvironmentName,
+        range: ChartRange,
+    ) -> Result<ChartsReport, UseCaseError> {
+        live::charts(self, environment, range)
     }
     async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError> {
         deployments::detail(self, id).await

@@ -210,3 +210,64 @@ async fn the_environment_page_renders_the_serving_fleet_s_instances_from_the_sna
     );
     assert!(filtered.contains("No instance matches."), "{filtered}");
 }
+
+#[tokio::test]
+async fn an_environment_s_metrics_come_per_range_on_the_api_and_the_page_and_a_bad_range_is_named()
+{
+    let app = app_with_poller().await;
+    let erin = app.token("erin", Role::Engineer).await;
+    deploy_to_test(&app, &erin, "1.0.0").await;
+    let mut body = Value::Null;
+    for _ in 0..100 {
+        let (status, answer) = app
+            .get_json(Some(&erin), "/api/v1/environments/test/metrics?range=6h")
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        body = answer;
+        if body["charts"].as_array().is_some_and(|c| !c.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(body["range"], "6h");
+    assert!(body["taken_at"].is_string(), "{body}");
+    let titles: Vec<&str> = body["charts"]
+        .as_array()
+        .expect("charts")
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Requests",
+            "5xx errors",
+            "Target response time",
+            "Hosts",
+            "CPU"
+        ]
+    );
+    assert!(
+        body["charts"][0]["series"][0]["points"][0]["value"].is_number(),
+        "{body}"
+    );
+    let (status, refused) = app
+        .get_json(Some(&erin), "/api/v1/environments/test/metrics?range=2h")
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused["fields"]["range"].is_string(), "{refused}");
+    let html = app
+        .get(Some(&erin), "/environments/test?range=6h")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"chart\""), "{html}");
+    assert!(html.contains("data-metric=\"requests\""), "{html}");
+    assert!(html.contains("<polyline"), "{html}");
+    assert!(
+        html.contains("aria-current=\"true\" data-range=\"6h\"")
+            || html.contains("data-range=\"6h\" aria-current=\"true\""),
+        "the chosen range is marked: {html}"
+    );
+}

@@ -118,4 +118,17 @@ impl Cloud for CrashingCloud {
     ) -> Result<Vec<(String, greenlight::cloud::StatusChecks)>, CloudError> {
         self.call(self.inner.status_checks()).await
     }
+    async fn metric_data(
+        &self,
+        queries: &[greenlight::cloud::MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+        period_s: u32,
+    ) -> Result<Vec<greenlight::cloud::MetricPoints>, CloudError> {
+        self.call(self.inner.metric_data(queries, start_ms, end_ms, period_s))
+            .await
+    }
+    async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
+        self.call(self.inner.load_balancer_of(target_group)).await
+    }
 }

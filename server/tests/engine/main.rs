@@ -7,6 +7,7 @@ mod cloud_audit;
 mod crashing_cloud;
 mod downtime;
 mod faults;
+mod fleet_charts;
 mod fleet_health;
 mod fleet_replicas;
 mod fleet_views;

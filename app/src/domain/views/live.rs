@@ -5,6 +5,7 @@
 use super::EnvironmentInfo;
 use crate::domain::fleet_health::{AlarmView, EnvironmentHealth};
 use crate::domain::fleet_table::FleetPanel;
+use crate::domain::metric_series::{ChartRange, MetricChart};
 use crate::domain::signoff::{SignOff, Verdict};
 use crate::domain::{DeploymentRecord, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,20 @@ pub struct LiveHealth {
     pub stale: bool,
     /// Why the last read failed, when it did.
     pub last_error: Option<String>,
+}
+
+impl LiveHealth {
+    /// Nothing known yet.
+    pub fn unknown() -> Self {
+        Self {
+            health: EnvironmentHealth::Unknown,
+            healthy: 0,
+            total: 0,
+            taken_at: None,
+            stale: true,
+            last_error: None,
+        }
+    }
 }
 
 /// QA's verdict on the build an environment runs, in one word.
@@ -119,6 +134,22 @@ pub struct FleetReport {
     pub fleets: Vec<FleetPanel>,
     /// The configured alarms as last read.
     pub alarms: Vec<AlarmView>,
+}
+
+/// An environment's charts for one range: `GET /api/v1/environments/{env}/metrics` and the
+/// environment page's charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ChartsReport {
+    /// The environment's name.
+    pub environment: String,
+    /// The range shown.
+    pub range: ChartRange,
+    /// When CloudWatch was asked (none: not read yet).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
+    pub taken_at: Option<Timestamp>,
+    /// The charts, empty before the first read or without a serving fleet.
+    pub charts: Vec<MetricChart>,
 }
 
 #[cfg(test)]

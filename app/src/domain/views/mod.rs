@@ -6,7 +6,7 @@ pub mod live;
 
 pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
-pub use live::{EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
+pub use live::{ChartsReport, EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
 
 use super::{Build, DeploymentRecord, HistoryFilter, Role, Timestamp};
 use serde::{Deserialize, Serialize};

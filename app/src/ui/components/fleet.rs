@@ -2,13 +2,15 @@
 //! countdown) — each with healthy of total and a percentage at a glance, and one page of its
 //! instance table (zone, type, image, build, launch time, EC2 state and status checks,
 //! target health with AWS's reason), filterable to the instances that are not healthy; and
-//! the environment's alarms with their state and since when.
+//! the environment's alarms with their state and since when; and its charts over a range.
 
+use super::chart::LineChart;
 use super::clock::Countdown;
 use super::status::When;
 use crate::domain::fleet_health::{AlarmView, FleetRole, InstanceHealth};
 use crate::domain::fleet_table::{FleetPanel, InstanceFilter};
-use crate::domain::views::FleetReport;
+use crate::domain::metric_series::ChartRange;
+use crate::domain::views::{ChartsReport, FleetReport};
 use crate::domain::Timestamp;
 use leptos::prelude::*;
 
@@ -37,10 +39,10 @@ pub fn Fleets(report: FleetReport, warm_until: Option<Timestamp>) -> impl IntoVi
             <div class="fleets">
                 {report.fleets.into_iter().map(|panel| {
                     let warm = (panel.role == FleetRole::Previous).then_some(warm_until).flatten();
-                    view! { <Fleet panel env=env.clone() warm_until=warm/> }
+                    view! { <Fleet panel env=env.clone() warm_until=warm/> }.into_any()
                 }).collect_view()}
             </div>
-            <Alarms alarms=report.alarms/>
+            {view! { <Alarms alarms=report.alarms/> }.into_any()}
         </section>
     }
 }
@@ -75,7 +77,7 @@ fn Fleet(panel: FleetPanel, env: String, warm_until: Option<Timestamp>) -> impl 
                 {warm_until.map(|until| view! { " · warm until " <When at=until/> " (" <Countdown until/> ")" })}
             </p>
             {(panel.matching == 0).then(|| view! { <p class="muted">"No instance matches."</p> })}
-            {(panel.matching > 0).then(|| view! { <InstanceTable rows=panel.rows.clone()/> })}
+            {(panel.matching > 0).then(|| view! { <InstanceTable rows=panel.rows.clone()/> }.into_any())}
             {(pages > 1).then(|| view! {
                 <nav class="pager" aria-label="Instance pages">
                     {(page > 1).then(|| view! { <a href=link(page - 1)>"← Previous"</a> })}
@@ -106,7 +108,7 @@ fn InstanceTable(rows: Vec<InstanceHealth>) -> impl IntoView {
                     <th scope="col">"Image"</th><th scope="col">"Build"</th><th scope="col">"Launched"</th>
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! { <InstanceRow row/> }).collect_view()}
+                    {rows.into_iter().map(|row| view! { <InstanceRow row/> }.into_any()).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -171,4 +173,31 @@ fn Alarms(alarms: Vec<AlarmView>) -> impl IntoView {
             </ul>
         }
     })
+}
+
+/// The environment's charts with the range chooser (links, so it works without JavaScript).
+#[component]
+pub fn Charts(report: ChartsReport) -> impl IntoView {
+    let env = report.environment.clone();
+    let range = report.range;
+    let end = report
+        .taken_at
+        .unwrap_or_else(|| Timestamp::from_millis(super::clock::now_ms()));
+    view! {
+        <section aria-labelledby="charts-title" class="charts-section">
+            <h2 id="charts-title">"Metrics"</h2>
+            <nav class="ranges" aria-label="Chart range">
+                {ChartRange::ALL.into_iter().map(|r| view! {
+                    <a href=format!("/environments/{env}?range={}", r.as_str()) aria-current=(r == range).then_some("true")
+                       class:current=r == range data-range=r.as_str()>{r.label()}</a>
+                }).collect_view()}
+            </nav>
+            {report.charts.is_empty().then(|| view! {
+                <p class="muted">"No metrics read yet: charts appear once a release serves here and CloudWatch has answered."</p>
+            })}
+            <div class="charts">
+                {report.charts.into_iter().map(|chart| view! { <LineChart chart range end/> }.into_any()).collect_view()}
+            </div>
+        </section>
+    }
 }

@@ -18,6 +18,8 @@ pub struct LiveStream {
     pub changes: RwSignal<u32>,
     /// Bumped when what an environment's fleets show changed (not on every look).
     pub fleet_changes: RwSignal<u32>,
+    /// Bumped when an environment's charts were read again.
+    pub chart_changes: RwSignal<u32>,
     /// Whether the stream is open.
     pub connected: RwSignal<bool>,
 }
@@ -64,9 +66,11 @@ impl LiveStream {
                 }
             }
             LiveEvent::Signoff { .. } => self.changes.update(|n| *n = n.wrapping_add(1)),
+            LiveEvent::Charts { .. } => self.chart_changes.update(|n| *n = n.wrapping_add(1)),
             LiveEvent::Resync => {
                 self.changes.update(|n| *n = n.wrapping_add(1));
                 self.fleet_changes.update(|n| *n = n.wrapping_add(1));
+                self.chart_changes.update(|n| *n = n.wrapping_add(1));
             }
         }
     }
@@ -80,6 +84,7 @@ pub fn live_stream(interest: impl Fn() -> Interest + Send + Sync + 'static) -> L
         health: RwSignal::new(HashMap::new()),
         changes: RwSignal::new(0),
         fleet_changes: RwSignal::new(0),
+        chart_changes: RwSignal::new(0),
         connected: RwSignal::new(false),
     };
     #[cfg(feature = "hydrate")]

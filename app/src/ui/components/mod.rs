@@ -1,6 +1,7 @@
 //! Widgets shared by several pages, and the parts of the environment page that the next
 //! pages reuse (sign-off form, promotion summary, deploy actions).
 
+pub mod chart;
 pub mod clock;
 pub mod deploy_actions;
 pub mod fleet;

@@ -5,18 +5,19 @@
 
 use crate::api::auth::current_user;
 use crate::api::environments::get_environment;
-use crate::api::fleet::get_fleet;
-use crate::domain::views::{EnvironmentPage as Page, FleetReport};
+use crate::api::fleet::{get_charts, get_fleet};
+use crate::domain::views::{ChartsReport, EnvironmentPage as Page, FleetReport, LiveHealth};
 use crate::domain::{Permission, Role};
 use crate::ui::components::clock::Countdown;
 use crate::ui::components::deploy_actions::{Actions, DeployActions};
-use crate::ui::components::fleet::Fleets;
+use crate::ui::components::fleet::{Charts, Fleets};
 use crate::ui::components::health::HealthBadge;
 use crate::ui::components::live::{action_error, follow};
 use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::promotion_summary::PromotionSummary;
 use crate::ui::components::signoff_form::SignoffSection;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
+use crate::use_cases::UseCaseError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -63,6 +64,11 @@ pub fn EnvironmentPage() -> impl IntoView {
         move || (name(), show(), page_number(), stream.fleet_changes.get()),
         |(name, show, page, _)| get_fleet(name, show, page),
     );
+    let range = move || query.read().get("range").unwrap_or_default();
+    let charts = Resource::new(
+        move || (name(), range(), stream.chart_changes.get()),
+        |(name, range, _)| get_charts(name, range),
+    );
     view! {
         <Title text="Environment"/>
         {action_error(actions.sign.value())}
@@ -72,9 +78,9 @@ pub fn EnvironmentPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let role = user.await.ok().flatten().map(|p| p.role);
-                match (page.await, fleet.await) {
-                    (Ok(page), Ok(fleet)) => view! { <Environment page fleet role actions stream/> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                match page.await {
+                    Ok(page) => view! { <Environment page fleet charts role actions stream/> }.into_any(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -84,7 +90,8 @@ pub fn EnvironmentPage() -> impl IntoView {
 #[component]
 fn Environment(
     page: Page,
-    fleet: FleetReport,
+    fleet: Resource<Result<FleetReport, UseCaseError>>,
+    charts: Resource<Result<ChartsReport, UseCaseError>>,
     role: Option<Role>,
     actions: Actions,
     stream: LiveStream,
@@ -92,24 +99,25 @@ fn Environment(
     let may = move |p: Permission| role.is_some_and(|r| r.allows(p));
     let env = page.environment.name.clone();
     let title = page.environment.title.clone();
-    let rendered = fleet.live.clone();
+    // The badge follows the stream; until its first event, what the fleet report said.
     let live = {
         let env = env.clone();
         Signal::derive(move || {
             stream
                 .health
                 .with(|all| all.get(&env).cloned())
-                .unwrap_or_else(|| rendered.clone())
+                .or_else(|| fleet.get().and_then(Result::ok).map(|f| f.live))
+                .unwrap_or_else(LiveHealth::unknown)
         })
     };
     let warm_until = page.warm.as_ref().and_then(|w| w.warm_until);
     view! {
         <article class="environment" data-environment=env.clone()>
             <h1>{title.clone()}</h1>
-            {page.current.is_some().then(|| view! { <HealthBadge live/> })}
+            {page.current.is_some().then(|| view! { <HealthBadge live/> }.into_any())}
             <p class="muted">{format!("{} · {} per fleet", page.strategy, page.desired_capacity)}</p>
             {page.frozen.clone().map(|why| view! { <p class="error" role="alert">"Frozen: " {why}</p> })}
-            <section aria-labelledby="release-title">
+            {view! { <section aria-labelledby="release-title">
                 <h2 id="release-title">"Release"</h2>
                 {match page.current.clone() {
                     Some(current) => view! {
@@ -142,10 +150,27 @@ fn Environment(
                         </p>
                     </div>
                 })}
-            </section>
-            <Fleets report=fleet warm_until/>
-            <SignoffSection page=page.clone() can_sign=may(Permission::SignOff) action=actions.sign/>
-            {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions/> })}
+            </section> }.into_any()}
+            // Each section refetches on its own events, leaving the rest of the page (and a
+            // half-written sign-off) as it is.
+            <Transition fallback=|| view! { <p>"Loading fleets…"</p> }>
+                {move || Suspend::new(async move {
+                    match fleet.await {
+                        Ok(report) => view! { <Fleets report warm_until/> }.into_any(),
+                        Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| view! { <p>"Loading metrics…"</p> }>
+                {move || Suspend::new(async move {
+                    match charts.await {
+                        Ok(report) => view! { <Charts report/> }.into_any(),
+                        Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {view! { <SignoffSection page=page.clone() can_sign=may(Permission::SignOff) action=actions.sign/> }.into_any()}
+            {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions/> }.into_any())}
             {(!may(Permission::Deploy)).then(|| page.promotion.clone().map(|p| view! { <PromotionSummary preview=p/> }))}
             <section aria-labelledby="recent-title">
                 <h2 id="recent-title">"Recent deployments"</h2>

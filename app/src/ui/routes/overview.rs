@@ -29,7 +29,7 @@ pub fn OverviewPage() -> impl IntoView {
                     Ok(overview) => view! {
                         {overview.demo.then(|| view! { <DemoBanner/> })}
                         <section class="pipeline" aria-label="Environments">
-                            {overview.columns.into_iter().map(|column| view! { <EnvironmentCard column stream/> }).collect_view()}
+                            {overview.columns.into_iter().map(|column| view! { <EnvironmentCard column stream/> }.into_any()).collect_view()}
                         </section>
                         <section aria-labelledby="undeployed-title">
                             <h2 id="undeployed-title">"New builds, not deployed yet"</h2>

@@ -7,6 +7,7 @@
 
 mod calls;
 mod convert;
+mod metrics;
 
 pub use calls::CallCounter;
 
@@ -326,5 +327,20 @@ impl Cloud for AwsClients {
             found.extend(page.instance_statuses().iter().filter_map(status_checks));
         }
         Ok(found)
+    }
+
+    async fn metric_data(
+        &self,
+        queries: &[crate::cloud::MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+        period_s: u32,
+    ) -> Result<Vec<crate::cloud::MetricPoints>, CloudError> {
+        self.get_metric_data(queries, start_ms, end_ms, period_s)
+            .await
+    }
+
+    async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
+        self.describe_load_balancer_of(target_group).await
     }
 }

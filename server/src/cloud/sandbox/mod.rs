@@ -11,6 +11,7 @@
 //! (about 300 lines) so each call reads beside the others.
 
 mod describe;
+mod metrics;
 pub mod names;
 mod setup;
 mod world;
@@ -77,6 +78,7 @@ impl Cloud for SandboxCloud {
                         launched_at_ms: describe::wall_clock_ms(),
                         terminated: None,
                         healthy_ever: !never_healthy,
+                        unhealthy_since_ms: never_healthy.then(describe::wall_clock_ms),
                         rebooted: None,
                         unlisted_lookups: invisible_for,
                     };
@@ -363,5 +365,24 @@ impl Cloud for SandboxCloud {
             .filter(|(_, i)| self.instance_state(i, now) == InstanceState::Running)
             .map(|(id, i)| (id.clone(), self.status_of(i, now)))
             .collect())
+    }
+
+    async fn metric_data(
+        &self,
+        queries: &[crate::cloud::MetricQuery],
+        start_ms: i64,
+        end_ms: i64,
+        period_s: u32,
+    ) -> Result<Vec<crate::cloud::MetricPoints>, CloudError> {
+        for _ in queries.chunks(crate::cloud::metric_query::QUERIES_PER_CALL) {
+            self.call("GetMetricData").await?;
+        }
+        Ok(self.metric_points(queries, start_ms, end_ms, period_s))
+    }
+
+    async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
+        self.call("DescribeTargetGroups").await?;
+        let known = lock(&self.world).target_groups.contains_key(target_group);
+        Ok(known.then(|| "sandbox:load-balancer".to_owned()))
     }
 }

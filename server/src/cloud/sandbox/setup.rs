@@ -68,6 +68,12 @@ impl SandboxCloud {
         match world.instances.get_mut(instance_id) {
             Some(instance) => {
                 instance.healthy_ever = healthy;
+                instance.unhealthy_since_ms = match healthy {
+                    true => None,
+                    false => instance
+                        .unhealthy_since_ms
+                        .or_else(|| Some(super::describe::wall_clock_ms())),
+                };
                 true
             }
             None => false,
@@ -120,6 +126,7 @@ impl SandboxCloud {
                 launched_at_ms: super::describe::wall_clock_ms() - 24 * 3600 * 1000,
                 terminated: None,
                 healthy_ever: true,
+                unhealthy_since_ms: None,
                 rebooted: None,
                 unlisted_lookups: 0,
             });

@@ -96,6 +96,8 @@ pub(super) struct SimInstance {
     pub(super) launched_at_ms: i64,
     pub(super) terminated: Option<Instant>,
     pub(super) healthy_ever: bool,
+    /// Since when (wall clock) it fails its health checks, for the simulated metrics.
+    pub(super) unhealthy_since_ms: Option<i64>,
     /// When CreateImage last rebooted it.
     pub(super) rebooted: Option<Instant>,
     /// DescribeInstances answers that will still leave it out.
