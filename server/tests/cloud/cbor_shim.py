@@ -17,7 +17,10 @@ from urllib.parse import urlparse
 import cbor2
 
 TIMESTAMP_SUFFIX = "Timestamp"
+# GetMetricData answers lists: every timestamp tagged, every value a double.
+TIMESTAMP_LISTS = {"Timestamps"}
 DOUBLES = {"Threshold"}
+DOUBLE_LISTS = {"Values"}
 
 
 def to_json(value):
@@ -35,6 +38,10 @@ def to_json(value):
 def to_cbor(value, key=""):
     if isinstance(value, dict):
         return {k: to_cbor(v, k) for k, v in value.items()}
+    if isinstance(value, list) and key in TIMESTAMP_LISTS:
+        return [cbor2.CBORTag(1, float(v)) for v in value]
+    if isinstance(value, list) and key in DOUBLE_LISTS:
+        return [float(v) for v in value]
     if isinstance(value, list):
         return [to_cbor(v) for v in value]
     if key.endswith(TIMESTAMP_SUFFIX) and isinstance(value, (int, float)):
