@@ -19,8 +19,11 @@ tools:
 test:
 	scripts/test.sh
 
-## bench: page timings over 100,000 deployments and the first-load weight, then the engine's
-## figures (promotion overhead, instant rollback, cloud calls per promotion)
+## bench: page timings over 100,000 deployments and the first-load weights, the engine's
+## figures (promotion overhead, instant rollback, cloud calls per promotion), live fleet health
+## (a 10,000-instance snapshot, calls per refresh) and the live stream with 1,000 clients
 bench: build
 	scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight
 	cargo bench -p server --bench engine
+	cargo bench -p server --bench fleet
+	scripts/bench_live.sh $(CARGO_TARGET_DIR)/release/greenlight

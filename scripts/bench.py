@@ -52,6 +52,7 @@ deep = cursor[0].replace("&amp;", "&") if cursor else "/history?environment=prod
 
 rows = [
     ("overview /", "/"),
+    ("environment page /environments/prod", "/environments/prod"),
     ("history, filtered (env=prod, outcome=succeeded)", "/history?environment=prod&outcome=succeeded"),
     ("history, next page by cursor", deep),
     ("history, filtered by user and dates", "/history?user=dana&from=2025-01-01&to=2025-12-31"),
@@ -65,13 +66,14 @@ for label, path in rows:
     p50, p99, size = timed(path)
     print(f"{label:52} {p50:8.2f} {p99:8.2f} {size:9d}")
 
-total = 0
-print("\nfirst load of the overview, compressed as served:")
-for label, path, encoding in [("html", "/", "br, gzip"), ("css", css, "br"), ("js", js, "br"), ("wasm", wasm, "br")]:
-    if not path:
-        print(f"  {label:5} missing")
-        continue
-    body, response = get(path, encoding)
-    total += len(body)
-    print(f"  {label:5} {len(body):9d} bytes ({response.getheader('Content-Encoding') or 'identity'})")
-print(f"  total {total:9d} bytes ({total / 1024:.1f} KiB)")
+for page_label, page in [("overview", "/"), ("environment page", "/environments/prod")]:
+    total = 0
+    print(f"\nfirst load of the {page_label}, compressed as served:")
+    for label, path, encoding in [("html", page, "br, gzip"), ("css", css, "br"), ("js", js, "br"), ("wasm", wasm, "br")]:
+        if not path:
+            print(f"  {label:5} missing")
+            continue
+        body, response = get(path, encoding)
+        total += len(body)
+        print(f"  {label:5} {len(body):9d} bytes ({response.getheader('Content-Encoding') or 'identity'})")
+    print(f"  total {total:9d} bytes ({total / 1024:.1f} KiB)")

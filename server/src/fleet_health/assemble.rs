@@ -5,21 +5,25 @@
 //! environment's alarms.
 
 use super::read::{CloudView, Known};
-use crate::cloud::{tag, AlarmState, Instance, InstanceState, StatusChecks, TargetState};
+use crate::cloud::{
+    tag, AlarmState, Instance, InstanceState, StatusChecks, TargetHealth, TargetState,
+};
 use app::domain::fleet_health::{
     AlarmStatus, AlarmView, Ec2State, FleetGroup, FleetRole, FleetSnapshot, InstanceHealth,
     TargetHealthState, TargetHealthView,
 };
 use app::domain::Timestamp;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// `known`'s environment as `view` saw it at `now`.
 pub fn snapshot(view: &CloudView, known: &Known<'_>, now: i64) -> FleetSnapshot {
     let environment = known.settings.name.as_str();
-    let serving_ids: Vec<&String> = known
+    // Indexes, so that a look at ten thousand instances stays linear.
+    let targets = Targets::of(view, known);
+    let serving_ids: HashSet<&str> = known
         .serving
         .as_ref()
-        .map(|f| f.instance_ids.iter().collect())
+        .map(|f| f.instance_ids.iter().map(String::as_str).collect())
         .unwrap_or_default();
     let mut serving = Vec::new();
     // By launching deployment; instances without the tag (adopted) group under none.
@@ -29,7 +33,7 @@ pub fn snapshot(view: &CloudView, known: &Known<'_>, now: i64) -> FleetSnapshot 
         .iter()
         .filter(|i| i.tags.get(tag::ENVIRONMENT).map(String::as_str) == Some(environment))
     {
-        if serving_ids.contains(&&instance.id) {
+        if serving_ids.contains(instance.id.as_str()) {
             serving.push(instance);
         } else {
             let deployment = instance
@@ -42,17 +46,19 @@ pub fn snapshot(view: &CloudView, known: &Known<'_>, now: i64) -> FleetSnapshot 
     let mut fleets = Vec::new();
     if let Some(fleet) = &known.serving {
         // An instance on record that the cloud no longer lists is shown, as gone.
+        let listed: HashMap<&str, &Instance> =
+            serving.iter().map(|i| (i.id.as_str(), *i)).collect();
         let mut instances: Vec<InstanceHealth> = fleet
             .instance_ids
             .iter()
-            .map(|id| match serving.iter().find(|i| &i.id == id) {
-                Some(instance) => health(view, known, instance),
-                None => gone(id, view, known),
+            .map(|id| match listed.get(id.as_str()) {
+                Some(instance) => health(view, &targets, instance),
+                None => gone(id, &targets),
             })
             .collect();
         instances.sort_by(|a, b| a.id.cmp(&b.id));
         fleets.push(group(
-            view,
+            &targets,
             known,
             FleetRole::Serving,
             serving.first().copied(),
@@ -63,12 +69,24 @@ pub fn snapshot(view: &CloudView, known: &Known<'_>, now: i64) -> FleetSnapshot 
     let mut previous = Vec::new();
     // Newest deployment first.
     for (deployment, members) in others.into_iter().rev() {
-        let instances = members.iter().map(|i| health(view, known, i)).collect();
+        let instances = members.iter().map(|i| health(view, &targets, i)).collect();
         let sample = members.first().copied();
         if deployment.is_some() && deployment == known.in_flight {
-            incoming.push(group(view, known, FleetRole::Incoming, sample, instances));
+            incoming.push(group(
+                &targets,
+                known,
+                FleetRole::Incoming,
+                sample,
+                instances,
+            ));
         } else {
-            previous.push(group(view, known, FleetRole::Previous, sample, instances));
+            previous.push(group(
+                &targets,
+                known,
+                FleetRole::Previous,
+                sample,
+                instances,
+            ));
         }
     }
     fleets.extend(incoming);
@@ -96,7 +114,7 @@ pub fn snapshot(view: &CloudView, known: &Known<'_>, now: i64) -> FleetSnapshot 
 }
 
 fn group(
-    view: &CloudView,
+    targets: &Targets<'_>,
     known: &Known<'_>,
     role: FleetRole,
     sample: Option<&Instance>,
@@ -104,7 +122,7 @@ fn group(
 ) -> FleetGroup {
     FleetGroup {
         role,
-        colour: colour(view, known, &instances),
+        colour: colour(targets, known, &instances),
         deployment_id: sample
             .and_then(|i| i.tags.get(tag::DEPLOYMENT))
             .and_then(|d| d.parse().ok())
@@ -119,18 +137,16 @@ fn group(
 
 /// Blue when the fleet is registered in an `alb-listener` environment's first target group,
 /// green in its second; none otherwise (one group, or an Elastic IP).
-fn colour(view: &CloudView, known: &Known<'_>, instances: &[InstanceHealth]) -> Option<String> {
+fn colour(
+    targets: &Targets<'_>,
+    known: &Known<'_>,
+    instances: &[InstanceHealth],
+) -> Option<String> {
     let groups = &known.settings.target_group_arns;
     if known.settings.strategy() != app::domain::Strategy::AlbListener || groups.len() != 2 {
         return None;
     }
-    let registered = |group: &String| {
-        view.targets.get(group).is_some_and(|targets| {
-            targets
-                .iter()
-                .any(|t| instances.iter().any(|i| i.id == t.instance_id))
-        })
-    };
+    let registered = |group: &String| instances.iter().any(|i| targets.in_group(group, &i.id));
     ["blue", "green"]
         .iter()
         .zip(groups)
@@ -138,7 +154,7 @@ fn colour(view: &CloudView, known: &Known<'_>, instances: &[InstanceHealth]) -> 
         .map(|(colour, _)| (*colour).to_owned())
 }
 
-fn health(view: &CloudView, known: &Known<'_>, instance: &Instance) -> InstanceHealth {
+fn health(view: &CloudView, targets: &Targets<'_>, instance: &Instance) -> InstanceHealth {
     InstanceHealth {
         id: instance.id.clone(),
         state: match instance.state {
@@ -152,7 +168,7 @@ fn health(view: &CloudView, known: &Known<'_>, instance: &Instance) -> InstanceH
             Some(StatusChecks::Failed) => Some(false),
             Some(StatusChecks::Pending) | None => None,
         },
-        target: target(view, known, &instance.id),
+        target: targets.view(&instance.id),
         zone: instance.zone.clone(),
         instance_type: Some(instance.instance_type.clone()).filter(|t| !t.is_empty()),
         image_id: Some(instance.image_id.clone()).filter(|t| !t.is_empty()),
@@ -162,12 +178,12 @@ fn health(view: &CloudView, known: &Known<'_>, instance: &Instance) -> InstanceH
     }
 }
 
-fn gone(id: &str, view: &CloudView, known: &Known<'_>) -> InstanceHealth {
+fn gone(id: &str, targets: &Targets<'_>) -> InstanceHealth {
     InstanceHealth {
         id: id.to_owned(),
         state: Ec2State::Terminated,
         status_checks_ok: None,
-        target: target(view, known, id),
+        target: targets.view(id),
         zone: None,
         instance_type: None,
         image_id: None,
@@ -177,39 +193,62 @@ fn gone(id: &str, view: &CloudView, known: &Known<'_>) -> InstanceHealth {
     }
 }
 
-/// The instance's health in the environment's target groups: where it is registered (the
-/// serving group first), else "not registered" — none when the environment has no group.
-fn target(view: &CloudView, known: &Known<'_>, id: &str) -> Option<TargetHealthView> {
-    let serving_group = known.serving.as_ref().and_then(|f| f.target_group.as_ref());
-    let groups: Vec<&String> = serving_group
-        .into_iter()
-        .chain(known.settings.target_group_arns.iter())
-        .collect();
-    if groups.is_empty() {
-        return None;
+/// Where each instance is registered among the environment's target groups (the serving
+/// group first), looked up by id.
+struct Targets<'v> {
+    /// Whether the environment has any target group.
+    any_group: bool,
+    by_instance: HashMap<&'v str, (&'v str, &'v TargetHealth)>,
+}
+
+impl<'v> Targets<'v> {
+    fn of(view: &'v CloudView, known: &'v Known<'_>) -> Self {
+        let serving_group = known.serving.as_ref().and_then(|f| f.target_group.as_ref());
+        let groups: Vec<&String> = serving_group
+            .into_iter()
+            .chain(known.settings.target_group_arns.iter())
+            .collect();
+        let mut by_instance = HashMap::new();
+        for group in &groups {
+            for target in view.targets.get(*group).into_iter().flatten() {
+                by_instance
+                    .entry(target.instance_id.as_str())
+                    .or_insert((group.as_str(), target));
+            }
+        }
+        Self {
+            any_group: !groups.is_empty(),
+            by_instance,
+        }
     }
-    let found = groups.iter().find_map(|group| {
-        view.targets
-            .get(*group)?
-            .iter()
-            .find(|t| t.instance_id == id)
-    });
-    Some(match found {
-        Some(t) => TargetHealthView {
-            state: match t.state {
-                TargetState::Initial => TargetHealthState::Initial,
-                TargetState::Healthy => TargetHealthState::Healthy,
-                TargetState::Unhealthy => TargetHealthState::Unhealthy,
-                TargetState::Draining => TargetHealthState::Draining,
-                TargetState::Unused => TargetHealthState::Unused,
+
+    fn in_group(&self, group: &str, id: &str) -> bool {
+        self.by_instance.get(id).is_some_and(|(g, _)| *g == group)
+    }
+
+    /// The instance's health where it is registered, else "not registered" — none when the
+    /// environment has no target group.
+    fn view(&self, id: &str) -> Option<TargetHealthView> {
+        if !self.any_group {
+            return None;
+        }
+        Some(match self.by_instance.get(id) {
+            Some((_, t)) => TargetHealthView {
+                state: match t.state {
+                    TargetState::Initial => TargetHealthState::Initial,
+                    TargetState::Healthy => TargetHealthState::Healthy,
+                    TargetState::Unhealthy => TargetHealthState::Unhealthy,
+                    TargetState::Draining => TargetHealthState::Draining,
+                    TargetState::Unused => TargetHealthState::Unused,
+                },
+                reason: t.reason.clone(),
+                description: t.description.clone(),
             },
-            reason: t.reason.clone(),
-            description: t.description.clone(),
-        },
-        None => TargetHealthView {
-            state: TargetHealthState::Unused,
-            reason: Some("Target.NotRegistered".into()),
-            description: Some("Target is not registered to the target group".into()),
-        },
-    })
+            None => TargetHealthView {
+                state: TargetHealthState::Unused,
+                reason: Some("Target.NotRegistered".into()),
+                description: Some("Target is not registered to the target group".into()),
+            },
+        })
+    }
 }

@@ -52,8 +52,8 @@ pub struct FleetQuery {
     #[param(example = "not_healthy", pattern = "^(all|not_healthy)?$")]
     show: Option<String>,
     /// Page of each fleet's instance table, from 1 (default 1; past the end: the last); a
-    /// whole number, nothing else.
-    #[param(minimum = 1, example = 1)]
+    /// whole number up to 100,000, nothing else.
+    #[param(minimum = 1, maximum = 100000, example = 1)]
     page: Option<u32>,
 }
 
@@ -67,7 +67,7 @@ pub struct FleetQuery {
         (status = 400, description = "The path is not valid UTF-8, or `page` is not a number", body = ErrorBody),
         (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
         (status = 404, description = "No such environment", body = ErrorBody),
-        (status = 422, description = "`show` is neither `all` nor `not_healthy`, or `page` is 0", body = ErrorBody),
+        (status = 422, description = "`show` is neither `all` nor `not_healthy`, or `page` is outside 1–100,000", body = ErrorBody),
     )
 )]
 pub async fn fleet(
@@ -86,6 +86,10 @@ pub async fn fleet(
     ))
 }
 
+/// More pages than a fleet of 100 instances per fleet could ever have; a bound the document
+/// states, so that a generated client refuses what the server would.
+const MAX_PAGE: u32 = 100_000;
+
 fn fleet_query(query: &HashMap<String, String>) -> Result<(InstanceFilter, usize), ApiError> {
     let show = query.get("show").map(String::as_str).unwrap_or("all");
     let filter = match show {
@@ -103,8 +107,8 @@ fn fleet_query(query: &HashMap<String, String>) -> Result<(InstanceFilter, usize
             let page = text
                 .parse::<u32>()
                 .map_err(|_| ApiError::bad_request("page", "must be a whole number"))?;
-            if page == 0 {
-                return Err(invalid("page", "pages count from 1"));
+            if !(1..=MAX_PAGE).contains(&page) {
+                return Err(invalid("page", "pages count from 1 to 100,000"));
             }
             page as usize
         }
