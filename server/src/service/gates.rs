@@ -13,10 +13,36 @@ use app::domain::views::PromotionPreview;
 use app::domain::{Build, EnvironmentName, Strategy};
 use app::use_cases::UseCaseError;
 
+/// Where a gate reads alarms from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlarmRead {
+    /// The poller's shared snapshot: what a page or a preview shows, so that opening pages
+    /// costs no AWS call (a fresh read when there is no snapshot yet, or the poller is off).
+    Shared,
+    /// A fresh read: what a deploy or a promotion decides on.
+    Fresh,
+}
+
 /// Alarms of `environment` that fire now; a failure to ask counts as firing, named.
-pub async fn alarms_firing(core: &Core, environment: &EnvironmentSettings) -> Vec<String> {
+pub async fn alarms_firing(
+    core: &Core,
+    environment: &EnvironmentSettings,
+    read: AlarmRead,
+) -> Vec<String> {
     if environment.alarms.is_empty() {
         return Vec::new();
+    }
+    let shared = core
+        .fleet
+        .get(environment.name.as_str())
+        .and_then(|cached| cached.snapshot);
+    if let (AlarmRead::Shared, Some(snapshot)) = (read, shared) {
+        return snapshot
+            .alarms
+            .into_iter()
+            .filter(|a| a.state == app::domain::fleet_health::AlarmStatus::Alarm)
+            .map(|a| a.name)
+            .collect();
     }
     match core.cloud.alarms(&environment.alarms).await {
         Ok(alarms) => alarms
@@ -50,12 +76,13 @@ pub struct Promotion {
     pub signoff_id: Option<i64>,
 }
 
-/// Evaluates a promotion into `target` by `promoter`.
+/// Evaluates a promotion into `target` by `promoter`, its alarms as `read` says.
 pub async fn promotion(
     core: &Core,
     target: &EnvironmentSettings,
     source: &EnvironmentSettings,
     promoter: &str,
+    read: AlarmRead,
 ) -> Result<Promotion, UseCaseError> {
     let source_release = db::deployments::current(&core.db, source.name.as_str())
         .await
@@ -123,7 +150,7 @@ pub async fn promotion(
         promoter: promoter.to_owned(),
         frozen: target.frozen.clone(),
         in_flight: in_flight(core, &target.name).await?,
-        alarms_firing: alarms_firing(core, target).await,
+        alarms_firing: alarms_firing(core, target, read).await,
     };
     let mut gates: Vec<Gate> = promotion_gates(&facts);
     let image = if target.bake_image {

@@ -40,7 +40,7 @@ pub async fn deploy(
         });
     }
     let in_flight = gates::in_flight(core, environment).await?;
-    let alarms = gates::alarms_firing(core, env).await;
+    let alarms = gates::alarms_firing(core, env, gates::AlarmRead::Fresh).await;
     gates.extend(environment_gates(env.frozen.as_deref(), in_flight, &alarms));
     refuse_failed(&gates)?;
     let previous = db::fleets::get(&core.db, environment.as_str())

@@ -7,7 +7,7 @@ use super::not_found;
 use super::plan::plan_for;
 use crate::core::Core;
 use crate::db;
-use crate::service::gates::{self, Promotion};
+use crate::service::gates::{self, AlarmRead, Promotion};
 use crate::service::{internal, signoffs};
 use app::domain::gates::{Gate, GateKind};
 use app::domain::plan::Bake;
@@ -15,11 +15,21 @@ use app::domain::views::{DeploymentDetail, Principal, PromotionPreview};
 use app::domain::{DeploymentKind, EnvironmentName};
 use app::use_cases::UseCaseError;
 
-/// What promoting into `environment` would do, with every gate.
+/// What promoting into `environment` would do, with every gate (alarms from the shared
+/// snapshot: pages show this).
 pub async fn preview(
     core: &Core,
     actor: &Principal,
     environment: &EnvironmentName,
+) -> Result<Promotion, UseCaseError> {
+    evaluate(core, actor, environment, AlarmRead::Shared).await
+}
+
+async fn evaluate(
+    core: &Core,
+    actor: &Principal,
+    environment: &EnvironmentName,
+    read: AlarmRead,
 ) -> Result<Promotion, UseCaseError> {
     let (index, env) = core
         .environment(environment)
@@ -35,7 +45,7 @@ pub async fn preview(
         }]));
     }
     let source = &core.settings.environments[index - 1];
-    gates::promotion(core, env, source, &actor.name).await
+    gates::promotion(core, env, source, &actor.name, read).await
 }
 
 /// The preview alone (for the dialog and `GET …/promotion`).
@@ -54,7 +64,8 @@ pub async fn promote(
     address: &str,
     environment: &EnvironmentName,
 ) -> Result<DeploymentDetail, UseCaseError> {
-    let promotion = preview(core, actor, environment).await?;
+    // What is decided on reads the alarms afresh.
+    let promotion = evaluate(core, actor, environment, AlarmRead::Fresh).await?;
     refuse_failed(&promotion.preview.gates)?;
     let (_, env) = core
         .environment(environment)
