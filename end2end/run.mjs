@@ -275,7 +275,8 @@ await test('the environment page charts the last hour, steps through values by k
   await page.goto(`${base}/environments/test`);
   await hydrated();
   const chart = page.locator('[data-testid=chart][data-metric=requests]');
-  await chart.locator('polyline').first().waitFor({ timeout: 10000 });
+  // A fleet launched a minute ago has one point: its dot shows, its line has no length.
+  await chart.locator('circle.dot').first().waitFor({ state: 'attached', timeout: 10000 });
   await chart.locator('svg').focus();
   await page.keyboard.press('End');
   await chart.locator('.readout').getByText(/\d\d:\d\d — requests \d/).waitFor();
@@ -284,7 +285,7 @@ await test('the environment page charts the last hour, steps through values by k
   await page.click('[data-range="6h"]');
   await page.waitForURL(/range=6h/);
   await page.locator('[data-range="6h"][aria-current=true]').waitFor();
-  await page.locator('[data-testid=chart][data-metric=cpu] polyline').first().waitFor();
+  await page.locator('[data-testid=chart][data-metric=cpu] circle.dot').first().waitFor({ state: 'attached' });
 });
 
 await test('the environment page holds at 360 px wide', async () => {

@@ -166,8 +166,8 @@ impl MetricChart {
     }
 }
 
-/// Round tick values (steps of 1, 2 or 5 times a power of ten) covering `low`–`high`, at most
-/// `most` of them (at least two).
+/// Round tick values (steps of 1, 2 or 5 times a power of ten) from at or below `low` to at or
+/// above `high`, about `most` of them (at least two).
 pub fn nice_ticks(low: f64, high: f64, most: usize) -> Vec<f64> {
     let most = most.max(2);
     if !low.is_finite() || !high.is_finite() || high <= low {
@@ -181,11 +181,11 @@ pub fn nice_ticks(low: f64, high: f64, most: usize) -> Vec<f64> {
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * magnitude);
     let first = (low / step).floor() * step;
-    let mut ticks = Vec::new();
-    let mut tick = first;
-    while tick <= high + step * 0.5 && ticks.len() <= most {
-        ticks.push((tick / step).round() * step);
-        tick += step;
+    let mut ticks = vec![first];
+    // Until a tick reaches the highest value, so no value is drawn above the axis.
+    while ticks.last().is_some_and(|t| *t < high) && ticks.len() <= most + 1 {
+        let next = ((first / step).round() + ticks.len() as f64) * step;
+        ticks.push(next);
     }
     ticks
 }
@@ -247,6 +247,14 @@ mod tests {
             "a flat line still has an axis"
         );
         assert_eq!(nice_ticks(f64::NAN, 1.0, 5).len(), 2);
+        for (low, high) in [(0.0, 9.4), (0.0, 171.0), (0.0, 0.0123), (12.0, 97.0)] {
+            let ticks = nice_ticks(low, high, 5);
+            assert!(
+                ticks[0] <= low && *ticks.last().unwrap() >= high,
+                "{low}–{high}: {ticks:?}"
+            );
+            assert!(ticks.len() <= 7, "{ticks:?}");
+        }
     }
 
     #[test]
