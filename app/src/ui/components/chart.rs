@@ -125,7 +125,7 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
                         <polyline class=format!("line series-{}", n % 8) points=line/>
                         // A lone point draws no line: its dot shows instead.
                         {series.points.iter().map(|p| view! {
-                            <circle class=format!("dot series-{}", n % 8) class:lone=series.points.len() == 1 cx=x(p.at) cy=y(p.value) r="2.5">
+                            <circle class=format!("dot series-{}{}", n % 8, if series.points.len() == 1 { " lone" } else { "" }) cx=x(p.at) cy=y(p.value) r="2.5">
                                 <title>{format!("{} · {label} · {}", clock(p.at), unit.format(p.value))}</title>
                             </circle>
                         }).collect_view()}
