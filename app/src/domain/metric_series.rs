@@ -166,28 +166,67 @@ impl MetricChart {
     }
 }
 
-/// Round tick values (steps of 1, 2 or 5 times a power of ten) from at or below `low` to at or
-/// above `high`, about `most` of them (at least two).
+/// Round tick values (steps of 1, 2 or 5 times a power of ten) from at or below `low` to at
+/// or above `high`, so every value lies within the axis; at least two and at most `most`
+/// of them (which is taken as 2–50). A flat line (`low == high`) gets `[low, low + 1]`; ends
+/// that are not finite are left out (both: `[0, 1]`), reversed ends are swapped, and when no
+/// round step fits (a span far narrower than its distance from zero) the ends themselves are
+/// the ticks.
 pub fn nice_ticks(low: f64, high: f64, most: usize) -> Vec<f64> {
-    let most = most.max(2);
-    if !low.is_finite() || !high.is_finite() || high <= low {
-        return vec![low, low + 1.0];
-    }
+    // More than 50 labels never fit an axis, and the cap bounds the allocation below.
+    let most = most.clamp(2, 50);
+    let (low, high) = match (low.is_finite(), high.is_finite()) {
+        (true, true) => (low.min(high), low.max(high)),
+        (true, false) => (low, low),
+        (false, true) => (high, high),
+        (false, false) => (0.0, 0.0),
+    };
     let raw = (high - low) / (most - 1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    let first = (low / step).floor() * step;
-    let mut ticks = vec![first];
-    // Until a tick reaches the highest value, so no value is drawn above the axis.
-    while ticks.last().is_some_and(|t| *t < high) && ticks.len() <= most + 1 {
-        let next = ((first / step).round() + ticks.len() as f64) * step;
-        ticks.push(next);
+    if !(raw > 0.0 && raw.is_finite()) {
+        return if high > low {
+            vec![low, high]
+        } else {
+            vec![low, low + 1.0]
+        };
     }
-    ticks
+    let exponent = raw.log10().floor() as i32;
+    // The first step of 1, 2 or 5 × 10^e (from just below the raw step up) whose ticks fit.
+    for power in exponent..exponent + 4 {
+        for mantissa in [1.0, 2.0, 5.0] {
+            if let Some(ticks) = ticks_of_step(low, high, mantissa, power, most) {
+                return ticks;
+            }
+        }
+    }
+    vec![low, high]
+}
+
+/// The multiples of `mantissa × 10^power` covering `low`–`high`, if there are at most `most`.
+fn ticks_of_step(low: f64, high: f64, mantissa: f64, power: i32, most: usize) -> Option<Vec<f64>> {
+    let scale = 10f64.powi(power.abs());
+    let step = if power >= 0 {
+        mantissa * scale
+    } else {
+        mantissa / scale
+    };
+    if !(step > 0.0 && step.is_finite()) {
+        return None;
+    }
+    let first = (low / step).floor();
+    let last = (high / step).ceil().max(first + 1.0);
+    if last - first + 1.0 > most as f64 {
+        return None;
+    }
+    // Dividing whole numbers by a power of ten keeps ticks like 0.3 exact (not 0.30000000000000004).
+    let at = |n: f64| {
+        if power >= 0 {
+            n * mantissa * scale
+        } else {
+            n * mantissa / scale
+        }
+    };
+    let count = (last - first) as usize + 1;
+    Some((0..count).map(|k| at(first + k as f64)).collect())
 }
 
 /// Time ticks for `range` ending at `end`: every 10 minutes for an hour, every hour for 6,
@@ -205,6 +244,12 @@ pub fn time_ticks(range: ChartRange, end: Timestamp) -> Vec<Timestamp> {
         .take_while(|at| *at <= end.millis())
         .map(Timestamp::from_millis)
         .collect()
+}
+
+/// `HH:MM` of `at` in UTC, as the time axis and the readout say it.
+pub fn clock_label(at: Timestamp) -> String {
+    let minutes = at.millis().div_euclid(60_000).rem_euclid(1_440);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 #[cfg(test)]
@@ -246,7 +291,7 @@ mod tests {
             [3.0, 4.0],
             "a flat line still has an axis"
         );
-        assert_eq!(nice_ticks(f64::NAN, 1.0, 5).len(), 2);
+        assert_eq!(nice_ticks(f64::NAN, 1.0, 5), [1.0, 2.0]);
         for (low, high) in [(0.0, 9.4), (0.0, 171.0), (0.0, 0.0123), (12.0, 97.0)] {
             let ticks = nice_ticks(low, high, 5);
             assert!(
@@ -255,6 +300,59 @@ mod tests {
             );
             assert!(ticks.len() <= 7, "{ticks:?}");
         }
+    }
+
+    #[test]
+    fn ticks_reach_past_the_highest_value_so_no_line_leaves_the_plot() {
+        assert_eq!(nice_ticks(0.0, 6.9, 5), [0.0, 2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(nice_ticks(0.0, 0.21, 2), [0.0, 0.5]);
+        assert_eq!(nice_ticks(-7.0, 3.0, 5), [-10.0, -5.0, 0.0, 5.0]);
+        assert_eq!(nice_ticks(0.9, 1.1, 2), [0.0, 2.0]);
+    }
+
+    #[test]
+    fn ticks_are_exact_decimals() {
+        assert_eq!(nice_ticks(0.0, 0.3, 4), [0.0, 0.1, 0.2, 0.3]);
+        assert_eq!(
+            nice_ticks(0.0, 0.0007, 8),
+            [0.0, 0.0001, 0.0002, 0.0003, 0.0004, 0.0005, 0.0006, 0.0007]
+        );
+    }
+
+    #[test]
+    fn ticks_survive_odd_input_without_panicking() {
+        assert_eq!(nice_ticks(0.0, 0.0, 5), [0.0, 1.0], "all zeros");
+        assert_eq!(nice_ticks(f64::NAN, f64::NAN, 5), [0.0, 1.0]);
+        assert_eq!(nice_ticks(f64::NEG_INFINITY, 4.0, 5), [4.0, 5.0]);
+        assert_eq!(
+            nice_ticks(100.0, 0.0, 6),
+            [0.0, 20.0, 40.0, 60.0, 80.0, 100.0],
+            "swapped"
+        );
+        assert_eq!(nice_ticks(-f64::MAX, f64::MAX, 5), [-f64::MAX, f64::MAX]);
+        assert_eq!(
+            nice_ticks(0.0, 100.0, 0),
+            [0.0, 100.0],
+            "fewer than two asked for"
+        );
+        assert_eq!(nice_ticks(0.0, 1e-320, 5).len(), 2, "a subnormal span");
+        let many = nice_ticks(0.0, 1.0, usize::MAX);
+        assert!(many.len() <= 50 && many.first() == Some(&0.0) && many.last() == Some(&1.0));
+        assert_eq!(
+            nice_ticks(999.9, 1000.1, 2),
+            [999.9, 1000.1],
+            "no round step fits"
+        );
+    }
+
+    #[test]
+    fn clock_labels_are_hours_and_minutes_in_utc() {
+        assert_eq!(
+            clock_label(Timestamp::from_millis(1_700_000_000_000)),
+            "22:13"
+        );
+        assert_eq!(clock_label(Timestamp::from_millis(0)), "00:00");
+        assert_eq!(clock_label(Timestamp::from_millis(-60_000)), "23:59");
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! A line chart drawn as SVG by our own small component (no charting library in the bundle):
 //! axes with round ticks and the unit, one line per series with its label in words, every
-//! point's value on hover (an SVG title, which works without JavaScript too), and by keyboard:
-//! the chart takes focus and the arrow keys step a cursor through the points, the readout
-//! below saying each line's value there. It scales to the width it is given, 360 px included.
+//! point's value on hover (an SVG title, which works without JavaScript too, and once hydrated
+//! the readout below as well), and by keyboard: the chart takes focus and the arrow keys step a
+//! cursor through the points, the readout saying each line's value there. One tab stop per
+//! chart rather than one per point: an hour is 60 points a line, and tabbing through hundreds
+//! of points to reach the next chart would make the page unusable by keyboard. It scales to
+//! the width it is given, 360 px included.
 
-use crate::domain::metric_series::{nice_ticks, time_ticks, ChartRange, MetricChart};
+use crate::domain::metric_series::{clock_label, nice_ticks, time_ticks, ChartRange, MetricChart};
 use crate::domain::Timestamp;
 use leptos::prelude::*;
 
@@ -14,12 +17,6 @@ const LEFT: f64 = 52.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 24.0;
-
-/// `HH:MM` (UTC) of `at`.
-fn clock(at: Timestamp) -> String {
-    let minutes = at.millis().div_euclid(60_000).rem_euclid(1_440);
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
 
 /// One chart of `range` ending at `end`.
 #[component]
@@ -55,8 +52,15 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
         .collect::<Vec<_>>()
         .join(", ");
     let summary = format!("{}, {}: latest {latest}", chart.title, range.label());
-    // The cursor steps through the first line's points; the readout names every line there.
-    let times: Vec<Timestamp> = chart.series[0].points.iter().map(|p| p.at).collect();
+    // The cursor steps through every moment any line has a point (lines may start late, e.g.
+    // an instance launched mid-range); the readout names every line with a value there.
+    let mut times: Vec<Timestamp> = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.at))
+        .collect();
+    times.sort_unstable();
+    times.dedup();
     let cursor = RwSignal::new(None::<usize>);
     let last = times.len().saturating_sub(1);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -89,7 +93,7 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
                     })
                     .collect::<Vec<_>>()
                     .join(" · ");
-                format!("{} — {values}", clock(at))
+                format!("{} — {values}", clock_label(at))
             })
         }
     };
@@ -106,7 +110,7 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
         <figure class="chart" data-testid="chart" data-metric=slug>
             <figcaption>{chart.title.clone()}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=summary tabindex="0" on:keydown=on_key
-                 on:blur=move |_| cursor.set(None)>
+                 on:blur=move |_| cursor.set(None) on:mouseleave=move |_| cursor.set(None)>
                 {ticks.iter().map(|v| {
                     let at_y = y(*v);
                     view! {
@@ -116,18 +120,22 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
                 }).collect_view()}
                 {time_ticks(range, end).into_iter().map(|at| {
                     let at_x = x(at);
-                    view! { <text class="axis" x=at_x y=HEIGHT - 6.0 text-anchor="middle">{clock(at)}</text> }
+                    view! { <text class="axis" x=at_x y=HEIGHT - 6.0 text-anchor="middle">{clock_label(at)}</text> }
                 }).collect_view()}
                 {chart.series.iter().enumerate().map(|(n, series)| {
                     let line = series.points.iter().map(|p| format!("{:.1},{:.1}", x(p.at), y(p.value))).collect::<Vec<_>>().join(" ");
                     let label = series.label.clone();
                     view! {
                         <polyline class=format!("line series-{}", n % 8) points=line/>
-                        // A lone point draws no line: its dot shows instead.
-                        {series.points.iter().map(|p| view! {
-                            <circle class=format!("dot series-{}{}", n % 8, if series.points.len() == 1 { " lone" } else { "" }) cx=x(p.at) cy=y(p.value) r="2.5">
-                                <title>{format!("{} · {label} · {}", clock(p.at), unit.format(p.value))}</title>
-                            </circle>
+                        {series.points.iter().map(|p| {
+                            // A lone point draws no line: its dot shows instead.
+                            let index = times.binary_search(&p.at).ok();
+                            view! {
+                                <circle class=format!("dot series-{}{}", n % 8, if series.points.len() == 1 { " lone" } else { "" }) cx=x(p.at) cy=y(p.value) r="2.5"
+                                        on:mouseenter=move |_| cursor.set(index)>
+                                    <title>{format!("{} · {label} · {}", clock_label(p.at), unit.format(p.value))}</title>
+                                </circle>
+                            }
                         }).collect_view()}
                     }
                 }).collect_view()}
