@@ -10,7 +10,7 @@ run: build
 
 ## build: the release binary with its site embedded
 build: tools
-	PATH="$(TOOLS_PATH):$$PATH" cargo leptos build --release --precompress
+	PATH="$(TOOLS_PATH):$$PATH" cargo leptos build --release --split --precompress
 
 tools:
 	scripts/tools.sh

@@ -42,9 +42,6 @@ def timed(path):
 overview_html, _ = get("/")
 links = re.findall(r'(?:href|import\()="?\'?(/pkg/[^"\')]+)', overview_html.decode())
 css = next((l for l in links if l.endswith(".css")), None)
-js = next((l for l in links if l.endswith(".js")), None)
-wasm_match = re.search(r"module_or_path: '(/pkg/[^']+\.wasm)'", overview_html.decode())
-wasm = wasm_match.group(1) if wasm_match else None
 
 first_page, _ = get("/history?environment=prod")
 cursor = re.findall(r'rel="next" href="([^"]+)"', first_page.decode())
@@ -66,14 +63,34 @@ for label, path in rows:
     p50, p99, size = timed(path)
     print(f"{label:52} {p50:8.2f} {p99:8.2f} {size:9d}")
 
-for page_label, page in [("overview", "/"), ("environment page", "/environments/prod")]:
-    total = 0
-    print(f"\nfirst load of the {page_label}, compressed as served:")
-    for label, path, encoding in [("html", page, "br, gzip"), ("css", css, "br"), ("js", js, "br"), ("wasm", wasm, "br")]:
-        if not path:
-            print(f"  {label:5} missing")
-            continue
-        body, response = get(path, encoding)
-        total += len(body)
-        print(f"  {label:5} {len(body):9d} bytes ({response.getheader('Content-Encoding') or 'identity'})")
-    print(f"  total {total:9d} bytes ({total / 1024:.1f} KiB)")
+def first_load(page):
+    """Every file the page makes the browser fetch before it is hydrated: the page itself, the
+    stylesheet, the main module and wasm, and the wasm chunks of the page (the server lists
+    them as preload links) with their loader; each compressed as served."""
+    html, _ = get(page, "br, gzip")
+    text, _ = get(page)
+    text = text.decode()
+    files = sorted(set(re.findall(r'(?:href|import\()="?\'?(/pkg/[^"\')]+)', text)))
+    files += re.findall(r"module_or_path: '(/pkg/[^']+\.wasm)'", text)
+    sizes = {"html": len(html)}
+    for path in files:
+        kind = "chunks" if "/pkg/chunk_" in path or "/pkg/split_" in path else path.rsplit(".", 1)[-1]
+        body, _ = get(path, "br")
+        sizes[kind] = sizes.get(kind, 0) + len(body)
+    return sizes
+
+
+pages = [
+    ("overview", "/"),
+    ("environment page", "/environments/prod"),
+    ("history", "/history?environment=prod"),
+    ("builds", "/builds"),
+    ("deployment", "/deployments/1"),
+    ("sign-in", "/login"),
+]
+kinds = ["html", "css", "js", "wasm", "chunks"]
+print(f"\nfirst load, compressed as served (bytes):\n{'page':18}" + "".join(f"{k:>9}" for k in kinds) + f"{'total':>9} {'KiB':>7}")
+for page_label, page in pages:
+    sizes = first_load(page)
+    total = sum(sizes.values())
+    print(f"{page_label:18}" + "".join(f"{sizes.get(k, 0):9d}" for k in kinds) + f"{total:9d} {total / 1024:7.1f}")

@@ -42,7 +42,7 @@ scripts/pg.sh stop "$pgdir"
 trap - EXIT
 
 step "release build"
-cargo leptos build --release --precompress
+cargo leptos build --release --split --precompress
 
 step "OpenAPI document and API fuzzing"
 scripts/openapi_check.sh "$CARGO_TARGET_DIR/release/greenlight"

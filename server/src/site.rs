@@ -69,21 +69,28 @@ impl Site {
         !embedded::EMBEDDED.is_empty()
     }
 
-    /// The URLs of the stylesheet and the hydration scripts.
+    /// The URLs of the stylesheet and the hydration scripts, and the pages' wasm chunks.
     pub fn links(&self) -> AssetLinks {
-        let find = |ext: &str| {
+        let find = |prefix: &str, ext: &str| {
             let mut found: Vec<&String> = self
                 .files
                 .keys()
-                .filter(|p| p.starts_with("/pkg/") && p.ends_with(ext))
+                .filter(|p| p.starts_with(prefix) && p.ends_with(ext))
                 .collect();
             found.sort();
             found.first().map(|p| (*p).clone())
         };
+        let chunks = find("/pkg/__wasm_split_manifest.", ".json")
+            .and_then(|path| self.files.get(&path))
+            .and_then(|manifest| serde_json::from_slice(&manifest.raw).ok())
+            .unwrap_or_default();
         AssetLinks {
-            css: find(".css"),
-            js: find(".js"),
-            wasm: find(".wasm"),
+            css: find("/pkg/greenlight.", ".css"),
+            js: find("/pkg/greenlight.", ".js"),
+            wasm: find("/pkg/greenlight.", ".wasm"),
+            chunk_loader: find("/pkg/__wasm_split.", ".js")
+                .and_then(|path| path.strip_prefix("/pkg/").map(str::to_owned)),
+            chunks,
         }
     }
 
@@ -195,7 +202,32 @@ mod tests {
         let links = site.links();
         assert_eq!(links.js.as_deref(), Some("/pkg/greenlight.def.js"));
         assert_eq!(links.css.as_deref(), Some("/pkg/greenlight.123.css"));
+        assert!(links.chunk_loader.is_none() && links.chunks.is_empty());
         assert!(is_hashed("/pkg/greenlight.abc.wasm"));
         assert!(!is_hashed("/favicon.svg"));
+    }
+
+    #[test]
+    fn a_split_build_names_its_chunk_loader_and_each_page_s_chunks_beside_the_main_bundle() {
+        let site = Site::from_files(vec![
+            ("pkg/greenlight.abc.wasm".into(), b"wasm".to_vec()),
+            ("pkg/chunk_1.aaa.wasm".into(), b"chunk".to_vec()),
+            ("pkg/split___overview_route_view_1.bbb.wasm".into(), b"page".to_vec()),
+            ("pkg/greenlight.def.js".into(), b"js".to_vec()),
+            ("pkg/__wasm_split.ghi.js".into(), b"loader".to_vec()),
+            (
+                "pkg/__wasm_split_manifest.jkl.json".into(),
+                br#"{"__overview_route_view_1":["chunk_1.aaa","split___overview_route_view_1.bbb"]}"#
+                    .to_vec(),
+            ),
+        ]);
+        let links = site.links();
+        assert_eq!(links.wasm.as_deref(), Some("/pkg/greenlight.abc.wasm"));
+        assert_eq!(links.js.as_deref(), Some("/pkg/greenlight.def.js"));
+        assert_eq!(links.chunk_loader.as_deref(), Some("__wasm_split.ghi.js"));
+        assert_eq!(
+            links.chunks["__overview_route_view_1"],
+            ["chunk_1.aaa", "split___overview_route_view_1.bbb"]
+        );
     }
 }

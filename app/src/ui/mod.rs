@@ -4,6 +4,9 @@
 #[allow(missing_docs)]
 pub mod components;
 pub mod csp;
+pub mod erased;
+pub mod page_data;
+pub mod pages;
 #[allow(missing_docs)]
 pub mod routes;
 
@@ -11,10 +14,10 @@ use components::header::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
-use routes::{
-    admin_audit, admin_tokens, admin_users, build_detail, builds, deployment, environment, history,
-    login, overview,
+use leptos_router::{path, Lazy, SsrMode};
+use pages::{
+    AdminAuditRoute, AdminTokensRoute, AdminUsersRoute, BuildDetailRoute, BuildsRoute,
+    DeploymentRoute, EnvironmentRoute, HistoryRoute, LoginRoute, OverviewRoute,
 };
 
 /// Where the hashed site files are served from; the server works them out at start-up.
@@ -26,17 +29,33 @@ pub struct AssetLinks {
     pub js: Option<String>,
     /// The wasm module.
     pub wasm: Option<String>,
+    /// The loader of the pages' wasm chunks (`__wasm_split.<hash>.js`, a name under `/pkg/`),
+    /// when the site was built with `--split`.
+    pub chunk_loader: Option<String>,
+    /// For each lazily loaded function (a page's view), the chunks it needs (names under
+    /// `/pkg/` without `.wasm`): the server preloads those of the page it renders.
+    pub chunks: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// The whole HTML document around the app, rendered on the server only.
 pub fn shell(assets: AssetLinks) -> impl IntoView {
     #[cfg(feature = "ssr")]
     csp::set_for_page();
+    #[cfg(feature = "ssr")]
+    if let Some(loader) = assets.chunk_loader.clone() {
+        // Leptos' integration reads this to add a preload link for each chunk the rendered
+        // page used, so the browser fetches them beside the main module, not after it.
+        provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((
+            "/pkg".to_owned(),
+            assets.chunks.clone(),
+            loader,
+        ))));
+    }
     let nonce = leptos::nonce::use_nonce();
     let hydration = match (assets.js.clone(), assets.wasm.clone()) {
         (Some(js), Some(wasm)) => {
             let script = format!(
-                "import('{js}').then(m => m.default({{module_or_path: '{wasm}'}}).then(() => {{ m.hydrate(); document.documentElement.dataset.hydrated = 'true'; }}));"
+                "import('{js}').then(m => m.default({{module_or_path: '{wasm}'}}).then(() => {{ m.hydrate(); }}));"
             );
             Some(view! {
                 <link rel="modulepreload" href=js/>
@@ -75,16 +94,16 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=overview::OverviewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/builds") view=builds::BuildsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/builds/:version") view=build_detail::BuildDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/history") view=history::HistoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/environments/:name") view=environment::EnvironmentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/deployments/:id") view=deployment::DeploymentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=admin_users::AdminUsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/tokens") view=admin_tokens::AdminTokensPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view=admin_audit::AdminAuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/builds") view={Lazy::<BuildsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/builds/:version") view={Lazy::<BuildDetailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/environments/:name") view={Lazy::<EnvironmentRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deployments/:id") view={Lazy::<DeploymentRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tokens") view={Lazy::<AdminTokensRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -9,6 +9,7 @@
 
 use crate::domain::metric_series::{clock_label, nice_ticks, time_ticks, ChartRange, MetricChart};
 use crate::domain::Timestamp;
+use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
 const WIDTH: f64 = 400.0;
@@ -29,7 +30,7 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
                 <p class="muted">"No data in this range."</p>
             </figure>
         }
-        .into_any();
+        .into_erased();
     }
     let unit = chart.unit;
     let (low, high) = chart.value_bounds();
@@ -149,5 +150,5 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
             <p class="readout" aria-live="polite">{readout}</p>
         </figure>
     }
-    .into_any()
+    .into_erased()
 }

@@ -7,6 +7,7 @@ use super::promotion_summary::PromotionSummary;
 use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
 use crate::api::environments::RecordSignoff;
 use crate::domain::views::EnvironmentPage as Page;
+use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
 /// The actions of the page.
@@ -90,5 +91,5 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
             })}
         </section>
     }
-    .into_any()
+    .into_erased()
 }

@@ -12,6 +12,7 @@ use crate::domain::fleet_table::{FleetPanel, InstanceFilter};
 use crate::domain::metric_series::ChartRange;
 use crate::domain::views::{ChartsReport, FleetReport};
 use crate::domain::Timestamp;
+use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
 /// Every fleet of the report, then the alarms. `warm_until` is when the previous fleet stops
@@ -39,10 +40,10 @@ pub fn Fleets(report: FleetReport, warm_until: Option<Timestamp>) -> impl IntoVi
             <div class="fleets">
                 {report.fleets.into_iter().map(|panel| {
                     let warm = (panel.role == FleetRole::Previous).then_some(warm_until).flatten();
-                    view! { <Fleet panel env=env.clone() warm_until=warm/> }.into_any()
+                    view! { <Fleet panel env=env.clone() warm_until=warm/> }.into_erased()
                 }).collect_view()}
             </div>
-            {view! { <Alarms alarms=report.alarms/> }.into_any()}
+            {view! { <Alarms alarms=report.alarms/> }.into_erased()}
         </section>
     }
 }
@@ -77,7 +78,7 @@ fn Fleet(panel: FleetPanel, env: String, warm_until: Option<Timestamp>) -> impl 
                 {warm_until.map(|until| view! { " · warm until " <When at=until/> " (" <Countdown until/> ")" })}
             </p>
             {(panel.matching == 0).then(|| view! { <p class="muted">"No instance matches."</p> })}
-            {(panel.matching > 0).then(|| view! { <InstanceTable rows=panel.rows.clone()/> }.into_any())}
+            {(panel.matching > 0).then(|| view! { <InstanceTable rows=panel.rows.clone()/> }.into_erased())}
             {(pages > 1).then(|| view! {
                 <nav class="pager" aria-label="Instance pages">
                     {(page > 1).then(|| view! { <a href=link(page - 1)>"← Previous"</a> })}
@@ -108,7 +109,7 @@ fn InstanceTable(rows: Vec<InstanceHealth>) -> impl IntoView {
                     <th scope="col">"Image"</th><th scope="col">"Build"</th><th scope="col">"Launched"</th>
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! { <InstanceRow row/> }.into_any()).collect_view()}
+                    {rows.into_iter().map(|row| view! { <InstanceRow row/> }.into_erased()).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -196,7 +197,7 @@ pub fn Charts(report: ChartsReport) -> impl IntoView {
                 <p class="muted">"No metrics read yet: charts appear once a release serves here and CloudWatch has answered."</p>
             })}
             <div class="charts">
-                {report.charts.into_iter().map(|chart| view! { <LineChart chart range end/> }.into_any()).collect_view()}
+                {report.charts.into_iter().map(|chart| view! { <LineChart chart range end/> }.into_erased()).collect_view()}
             </div>
         </section>
     }

@@ -3,6 +3,8 @@
 use crate::api::auth::current_user;
 use crate::api::auth::Logout;
 use crate::domain::Role;
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -12,7 +14,7 @@ use leptos_router::hooks::use_location;
 pub fn Header() -> impl IntoView {
     // Keyed on the path so that signing in or out (a navigation) refreshes the menu.
     let location = use_location();
-    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    let user = page_resource(move || location.pathname.get(), |_| current_user());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
@@ -41,9 +43,9 @@ pub fn Header() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             }
-                            .into_any()
+                            .into_erased()
                         }
-                        _ => ().into_any(),
+                        _ => ().into_erased(),
                     }
                 })}
             </Suspense>

@@ -2,6 +2,7 @@
 //! updates themselves come from [`super::live_stream`]).
 
 use crate::domain::views::DeploymentDetail;
+use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
 /// Goes to the deployment's page once an action started one.
@@ -37,9 +38,9 @@ pub fn action_error<T: Clone + Send + Sync + 'static>(
                     </ul>
                 </div>
             }
-            .into_any(),
+            .into_erased(),
         ),
-        Some(Err(e)) => Some(view! { <super::status::ErrorBox message=e.to_string()/> }.into_any()),
+        Some(Err(e)) => Some(view! { <super::status::ErrorBox message=e.to_string()/> }.into_erased()),
         _ => None,
     }
     }

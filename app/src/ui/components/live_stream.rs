@@ -205,7 +205,7 @@ mod client {
                 else {
                     return;
                 };
-                let Ok(event) = serde_json::from_str::<LiveEvent>(&text) else {
+                let Ok(event) = serde_json::from_slice::<LiveEvent>(text.as_bytes()) else {
                     return;
                 };
                 let mut connection = shared.borrow_mut();

@@ -2,6 +2,7 @@
 //! and every gate with its reason, ✓ or ✗ in words as well as colour.
 
 use crate::domain::views::PromotionPreview;
+use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
 #[component]
@@ -21,5 +22,5 @@ pub fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
-    .into_any()
+    .into_erased()
 }

@@ -5,6 +5,7 @@ use crate::api::environments::RecordSignoff;
 use crate::domain::views::EnvironmentPage as Page;
 use crate::ui::components::live::field_error;
 use crate::ui::components::status::When;
+use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
 #[component]
@@ -27,8 +28,8 @@ pub fn SignoffSection(
                     {(!status.void_reasons.is_empty()).then(|| view! {
                         <p class="error" role="alert">"No longer counts: " {status.void_reasons.join("; ")}</p>
                     })}
-                }.into_any(),
-                None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_any(),
+                }.into_erased(),
+                None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_erased(),
             }}
             {(can_sign && page.current.is_some()).then(|| {
                 let version = page.current.clone().map(|c| c.build_version).unwrap_or_default();
@@ -51,5 +52,5 @@ pub fn SignoffSection(
             })}
         </section>
     }
-    .into_any()
+    .into_erased()
 }

@@ -7,6 +7,8 @@ use crate::domain::day_bounds::DayBounds;
 use crate::domain::{AuditEntry, AuditFilter, AuditPage, ChainState};
 use crate::ui::components::links::{query_pairs, query_string};
 use crate::ui::components::status::{ErrorBox, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,16 +20,16 @@ pub fn AdminAuditPage() -> impl IntoView {
         let pairs = pairs();
         AuditFilter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap_or_default()
     };
-    let page = Resource::new(pairs, get_audit);
-    let chain = Resource::new(|| (), |_| audit_chain());
+    let page = page_resource(pairs, get_audit);
+    let chain = page_resource(|| (), |_| audit_chain());
     view! {
         <Title text="Audit log"/>
         <h1>"Audit log"</h1>
         <Suspense fallback=|| view! { <p>"Checking the hash chain…"</p> }>
             {move || Suspend::new(async move {
                 match chain.await {
-                    Ok(state) => view! { <ChainNotice state/> }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    Ok(state) => view! { <ChainNotice state/> }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>
@@ -35,8 +37,8 @@ pub fn AdminAuditPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <AuditBody page filter=filter()/> }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    Ok(page) => view! { <AuditBody page filter=filter()/> }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>
@@ -52,14 +54,14 @@ fn ChainNotice(state: ChainState) -> impl IntoView {
                 <strong>"Hash chain " </strong>{summary}
             </p>
         }
-        .into_any(),
+        .into_erased(),
         ChainState::Broken { .. } => view! {
             <p class="error" role="alert" data-testid="audit-chain">
                 <strong>"Hash chain " </strong>{summary}
                 ". An entry was changed, removed or inserted outside Greenlight."
             </p>
         }
-        .into_any(),
+        .into_erased(),
     }
 }
 
@@ -76,7 +78,7 @@ fn AuditBody(page: AuditPage, filter: AuditFilter) -> impl IntoView {
         query => format!("/admin/audit?{query}"),
     };
     let rows = if page.entries.is_empty() {
-        view! { <p class="muted">"No entries match."</p> }.into_any()
+        view! { <p class="muted">"No entries match."</p> }.into_erased()
     } else {
         view! {
             <div class="table-wrap">
@@ -90,7 +92,7 @@ fn AuditBody(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                 </table>
             </div>
         }
-        .into_any()
+        .into_erased()
     };
     view! {
         {rows}

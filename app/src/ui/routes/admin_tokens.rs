@@ -2,6 +2,8 @@
 
 use crate::api::admin::{list_tokens, CreateToken, RevokeToken};
 use crate::ui::components::status::{ErrorBox, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,7 +12,7 @@ use leptos_meta::Title;
 pub fn AdminTokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(
+    let tokens = page_resource(
         move || (create.version().get(), revoke.version().get()),
         |_| list_tokens(),
     );
@@ -21,8 +23,8 @@ pub fn AdminTokensPage() -> impl IntoView {
                 <p>"Token " <strong>{token.row.name}</strong> " for " {token.row.user} ". Copy it now; it will not be shown again:"</p>
                 <pre><code data-testid="new-token">{token.secret}</code></pre>
             </div>
-        }.into_any()),
-        Some(Err(e)) => Some(view! { <ErrorBox message=e.to_string()/> }.into_any()),
+        }.into_erased()),
+        Some(Err(e)) => Some(view! { <ErrorBox message=e.to_string()/> }.into_erased()),
         None => None,
     }
     };
@@ -33,7 +35,7 @@ pub fn AdminTokensPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_erased(),
                     Ok(rows) => view! {
                         <div class="table-wrap">
                             <table class="tokens">
@@ -48,25 +50,25 @@ pub fn AdminTokensPage() -> impl IntoView {
                                             <td>{token.user}</td>
                                             <td><When at=token.created_at/></td>
                                             <td>{match token.last_used_at {
-                                                Some(at) => view! { <When at/> }.into_any(),
-                                                None => view! { <span class="muted">"never"</span> }.into_any(),
+                                                Some(at) => view! { <When at/> }.into_erased(),
+                                                None => view! { <span class="muted">"never"</span> }.into_erased(),
                                             }}</td>
                                             <td>{match token.revoked_at {
-                                                Some(at) => view! { <span class="badge badge-failed">"Revoked"</span> " " <When at/> }.into_any(),
+                                                Some(at) => view! { <span class="badge badge-failed">"Revoked"</span> " " <When at/> }.into_erased(),
                                                 None => view! {
                                                     <ActionForm action=revoke>
                                                         <input type="hidden" name="id" value=token.id/>
                                                         <button type="submit" class="danger">"Revoke"</button>
                                                     </ActionForm>
-                                                }.into_any(),
+                                                }.into_erased(),
                                             }}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>

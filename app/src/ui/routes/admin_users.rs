@@ -3,6 +3,8 @@
 use crate::api::admin::{list_users, AddUser};
 use crate::domain::Role;
 use crate::ui::components::status::{ErrorBox, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,11 +12,11 @@ use leptos_meta::Title;
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let add = ServerAction::<AddUser>::new();
-    let users = Resource::new(move || add.version().get(), |_| list_users());
+    let users = page_resource(move || add.version().get(), |_| list_users());
     let outcome = move || {
         match add.value().get() {
-        Some(Ok(user)) => Some(view! { <p class="notice" role="status">"Added " {user.name} " (" {user.role.as_str()} ")."</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <ErrorBox message=e.to_string()/> }.into_any()),
+        Some(Ok(user)) => Some(view! { <p class="notice" role="status">"Added " {user.name} " (" {user.role.as_str()} ")."</p> }.into_erased()),
+        Some(Err(e)) => Some(view! { <ErrorBox message=e.to_string()/> }.into_erased()),
         None => None,
     }
     };
@@ -35,8 +37,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>

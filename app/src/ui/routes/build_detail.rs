@@ -3,6 +3,8 @@
 use crate::api::builds::get_build_detail;
 use crate::domain::DeploymentRecord;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -12,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 pub fn BuildDetailPage() -> impl IntoView {
     let params = use_params_map();
     let version = move || params.read().get("version").unwrap_or_default();
-    let data = Resource::new(version, get_build_detail);
+    let data = page_resource(version, get_build_detail);
     view! {
         <Title text=move || format!("Build {}", version())/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -27,18 +29,18 @@ pub fn BuildDetailPage() -> impl IntoView {
                                 <dt>"Artifact"</dt><dd class="artifact">{build.artifact.describe()}</dd>
                                 <dt>"Registered"</dt><dd><When at=build.created_at/> " by " {build.registered_by.clone()}</dd>
                                 <dt>"CI run"</dt><dd>{match build.ci_url.clone() {
-                                    Some(url) => view! { <a href=url.to_string() rel="noopener noreferrer">{url.to_string()}</a> }.into_any(),
-                                    None => view! { <span class="muted">"not given"</span> }.into_any(),
+                                    Some(url) => view! { <a href=url.to_string() rel="noopener noreferrer">{url.to_string()}</a> }.into_erased(),
+                                    None => view! { <span class="muted">"not given"</span> }.into_erased(),
                                 }}</dd>
                                 <dt>"Reached"</dt><dd>{if detail.summary.reached.is_empty() {
-                                    view! { <span class="muted">"not deployed yet"</span> }.into_any()
+                                    view! { <span class="muted">"not deployed yet"</span> }.into_erased()
                                 } else {
-                                    detail.summary.reached.into_iter().map(|env| view! { <span class="env-tag">{env}</span> }).collect_view().into_any()
+                                    detail.summary.reached.into_iter().map(|env| view! { <span class="env-tag">{env}</span> }).collect_view().into_erased()
                                 }}</dd>
                             </dl>
                             <h2>"Changes"</h2>
                             {if build.changes.is_empty() {
-                                view! { <p class="muted">"CI listed no changes."</p> }.into_any()
+                                view! { <p class="muted">"CI listed no changes."</p> }.into_erased()
                             } else {
                                 view! {
                                     <ul class="changes">
@@ -46,13 +48,13 @@ pub fn BuildDetailPage() -> impl IntoView {
                                             <li><code>{change.revision.short().to_owned()}</code> " " {change.summary} <span class="muted">" — " {change.author}</span></li>
                                         }).collect_view()}
                                     </ul>
-                                }.into_any()
+                                }.into_erased()
                             }}
                             <h2>"Deployments"</h2>
                             <DeploymentTable rows=detail.deployments/>
-                        }.into_any()
+                        }.into_erased()
                     }
-                    Err(e) => view! { <h1>"Build"</h1><ErrorBox message=e.to_string()/> }.into_any(),
+                    Err(e) => view! { <h1>"Build"</h1><ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>
@@ -63,7 +65,7 @@ pub fn BuildDetailPage() -> impl IntoView {
 #[component]
 pub fn DeploymentTable(rows: Vec<DeploymentRecord>) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="muted">"No deployments."</p> }.into_any();
+        return view! { <p class="muted">"No deployments."</p> }.into_erased();
     }
     view! {
         <div class="table-wrap">
@@ -95,5 +97,5 @@ pub fn DeploymentTable(rows: Vec<DeploymentRecord>) -> impl IntoView {
             </table>
         </div>
     }
-    .into_any()
+    .into_erased()
 }

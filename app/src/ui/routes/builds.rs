@@ -2,6 +2,8 @@
 
 use crate::api::builds::get_builds;
 use crate::ui::components::status::{ErrorBox, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -16,14 +18,14 @@ pub fn BuildsPage() -> impl IntoView {
             .get("cursor")
             .and_then(|c| c.parse::<i64>().ok())
     };
-    let data = Resource::new(cursor, get_builds);
+    let data = page_resource(cursor, get_builds);
     view! {
         <Title text="Builds"/>
         <h1>"Builds"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(page) if page.items.is_empty() => view! { <p class="muted">"No builds registered yet."</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="muted">"No builds registered yet."</p> }.into_erased(),
                     Ok(page) => view! {
                         <div class="table-wrap">
                             <table class="builds">
@@ -54,8 +56,8 @@ pub fn BuildsPage() -> impl IntoView {
                             <a href="/builds">"Newest"</a>
                             {page.next_cursor.map(|c| view! { <a rel="next" href=format!("/builds?cursor={c}")>"Older →"</a> })}
                         </nav>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>

@@ -11,6 +11,8 @@ use crate::ui::components::clock::Countdown;
 use crate::ui::components::live::action_error;
 use crate::ui::components::live_stream::{live_stream, Interest};
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,8 +33,8 @@ pub fn DeploymentPage() -> impl IntoView {
         environment: None,
         deployment: Some(id()),
     });
-    let user = Resource::new(|| (), |_| current_user());
-    let data = Resource::new(
+    let user = page_resource(|| (), |_| current_user());
+    let data = page_resource(
         move || (id(), stream.changes.get(), rollback.version().get()),
         |(id, _, _)| get_deployment(id),
     );
@@ -43,8 +45,8 @@ pub fn DeploymentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let role = user.await.ok().flatten().map(|p| p.role);
                 match data.await {
-                    Ok(detail) => view! { <Deployment detail role rollback/> }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    Ok(detail) => view! { <Deployment detail role rollback/> }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Transition>
@@ -108,7 +110,7 @@ fn Deployment(
             </dl>
         </article>
     }
-    .into_any()
+    .into_erased()
 }
 
 fn fleet(ids: &[String]) -> String {

@@ -17,6 +17,8 @@ use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::promotion_summary::PromotionSummary;
 use crate::ui::components::signoff_form::SignoffSection;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::{page_resource, PageResource};
 use crate::use_cases::UseCaseError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,17 +57,17 @@ pub fn EnvironmentPage() -> impl IntoView {
         environment: Some(name()),
         deployment: None,
     });
-    let user = Resource::new(|| (), |_| current_user());
-    let page = Resource::new(
+    let user = page_resource(|| (), |_| current_user());
+    let page = page_resource(
         move || (name(), stream.changes.get(), actions.sign.version().get()),
         |(name, _, _)| get_environment(name),
     );
-    let fleet = Resource::new(
+    let fleet = page_resource(
         move || (name(), show(), page_number(), stream.fleet_changes.get()),
         |(name, show, page, _)| get_fleet(name, show, page),
     );
     let range = move || query.read().get("range").unwrap_or_default();
-    let charts = Resource::new(
+    let charts = page_resource(
         move || (name(), range(), stream.chart_changes.get()),
         |(name, range, _)| get_charts(name, range),
     );
@@ -79,8 +81,8 @@ pub fn EnvironmentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let role = user.await.ok().flatten().map(|p| p.role);
                 match page.await {
-                    Ok(page) => view! { <Environment page fleet charts role actions stream/> }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    Ok(page) => view! { <Environment page fleet charts role actions stream/> }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Transition>
@@ -90,8 +92,8 @@ pub fn EnvironmentPage() -> impl IntoView {
 #[component]
 fn Environment(
     page: Page,
-    fleet: Resource<Result<FleetReport, UseCaseError>>,
-    charts: Resource<Result<ChartsReport, UseCaseError>>,
+    fleet: PageResource<Result<FleetReport, UseCaseError>>,
+    charts: PageResource<Result<ChartsReport, UseCaseError>>,
     role: Option<Role>,
     actions: Actions,
     stream: LiveStream,
@@ -114,7 +116,7 @@ fn Environment(
     view! {
         <article class="environment" data-environment=env.clone()>
             <h1>{title.clone()}</h1>
-            {page.current.is_some().then(|| view! { <HealthBadge live/> }.into_any())}
+            {page.current.is_some().then(|| view! { <HealthBadge live/> }.into_erased())}
             <p class="muted">{format!("{} · {} per fleet", page.strategy, page.desired_capacity)}</p>
             {page.frozen.clone().map(|why| view! { <p class="error" role="alert">"Frozen: " {why}</p> })}
             {view! { <section aria-labelledby="release-title">
@@ -125,8 +127,8 @@ fn Environment(
                             <a href=format!("/builds/{}", current.build_version)>{current.build_version.clone()}</a>
                             " · deployed " <When at=current.started_at/> " by " {current.started_by.clone()}
                         </p>
-                    }.into_any(),
-                    None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_any(),
+                    }.into_erased(),
+                    None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_erased(),
                 }}
                 {page.fleet.clone().map(|fleet| view! {
                     <p>"Serving from " <code>{fleet.image_id}</code></p>
@@ -144,33 +146,33 @@ fn Environment(
                                 Some(until) => view! {
                                     " · old fleet " {warm.old_fleet.join(", ")} " warm until " <When at=until/>
                                     " (" <Countdown until/> " for instant rollback)"
-                                }.into_any(),
-                                None => view! { " · verifying; rollback switches straight back" }.into_any(),
+                                }.into_erased(),
+                                None => view! { " · verifying; rollback switches straight back" }.into_erased(),
                             }}
                         </p>
                     </div>
                 })}
-            </section> }.into_any()}
+            </section> }.into_erased()}
             // Each section refetches on its own events, leaving the rest of the page (and a
             // half-written sign-off) as it is.
             <Transition fallback=|| view! { <p>"Loading fleets…"</p> }>
                 {move || Suspend::new(async move {
                     match fleet.await {
-                        Ok(report) => view! { <Fleets report warm_until/> }.into_any(),
-                        Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                        Ok(report) => view! { <Fleets report warm_until/> }.into_erased(),
+                        Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                     }
                 })}
             </Transition>
             <Transition fallback=|| view! { <p>"Loading metrics…"</p> }>
                 {move || Suspend::new(async move {
                     match charts.await {
-                        Ok(report) => view! { <Charts report/> }.into_any(),
-                        Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                        Ok(report) => view! { <Charts report/> }.into_erased(),
+                        Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                     }
                 })}
             </Transition>
-            {view! { <SignoffSection page=page.clone() can_sign=may(Permission::SignOff) action=actions.sign/> }.into_any()}
-            {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions/> }.into_any())}
+            {view! { <SignoffSection page=page.clone() can_sign=may(Permission::SignOff) action=actions.sign/> }.into_erased()}
+            {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions/> }.into_erased())}
             {(!may(Permission::Deploy)).then(|| page.promotion.clone().map(|p| view! { <PromotionSummary preview=p/> }))}
             <section aria-labelledby="recent-title">
                 <h2 id="recent-title">"Recent deployments"</h2>
@@ -185,5 +187,5 @@ fn Environment(
             </section>
         </article>
     }
-    .into_any()
+    .into_erased()
 }

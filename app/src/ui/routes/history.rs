@@ -7,6 +7,8 @@ use crate::domain::views::HistoryPage as Page;
 use crate::domain::Outcome;
 use crate::ui::components::links::{query_pairs, query_string};
 use crate::ui::components::status::ErrorBox;
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,15 +16,15 @@ use leptos_meta::Title;
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let pairs = query_pairs();
-    let data = Resource::new(pairs, get_history);
+    let data = page_resource(pairs, get_history);
     view! {
         <Title text="Release history"/>
         <h1>"Release history"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! { <HistoryBody page/> }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    Ok(page) => view! { <HistoryBody page/> }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>

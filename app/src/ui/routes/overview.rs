@@ -9,6 +9,8 @@ use crate::ui::components::clock::Countdown;
 use crate::ui::components::health::HealthBadge;
 use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::status::{DemoBanner, ErrorBox, OutcomeBadge, When};
+use crate::ui::erased::IntoErased;
+use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,7 +21,7 @@ pub fn OverviewPage() -> impl IntoView {
         environment: None,
         deployment: None,
     });
-    let data = Resource::new(move || stream.changes.get(), |_| get_overview());
+    let data = page_resource(move || stream.changes.get(), |_| get_overview());
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
@@ -29,14 +31,14 @@ pub fn OverviewPage() -> impl IntoView {
                     Ok(overview) => view! {
                         {overview.demo.then(|| view! { <DemoBanner/> })}
                         <section class="pipeline" aria-label="Environments">
-                            {overview.columns.into_iter().map(|column| view! { <EnvironmentCard column stream/> }.into_any()).collect_view()}
+                            {overview.columns.into_iter().map(|column| view! { <EnvironmentCard column stream/> }.into_erased()).collect_view()}
                         </section>
                         <section aria-labelledby="undeployed-title">
                             <h2 id="undeployed-title">"New builds, not deployed yet"</h2>
                             <UndeployedBuilds builds=overview.undeployed/>
                         </section>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_any(),
+                    }.into_erased(),
+                    Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Transition>
@@ -78,8 +80,8 @@ fn EnvironmentCard(column: EnvironmentStatus, stream: LiveStream) -> impl IntoVi
                         {signoff_mark(signoff)} " " {signoff.label()}
                         {signed_by.filter(|_| signoff != SignoffState::Awaiting).map(|by| format!(" ({by})"))}
                     </p>
-                }.into_any(),
-                None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_any(),
+                }.into_erased(),
+                None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_erased(),
             }}
             {column.latest_attempt.map(|attempt| view! {
                 <p class="latest-attempt">
@@ -110,7 +112,7 @@ fn signoff_mark(state: SignoffState) -> &'static str {
 #[component]
 fn UndeployedBuilds(builds: Vec<Build>) -> impl IntoView {
     if builds.is_empty() {
-        return view! { <p class="muted">"Every registered build has been deployed somewhere."</p> }.into_any();
+        return view! { <p class="muted">"Every registered build has been deployed somewhere."</p> }.into_erased();
     }
     view! {
         <div class="table-wrap">
@@ -128,5 +130,5 @@ fn UndeployedBuilds(builds: Vec<Build>) -> impl IntoView {
             </table>
         </div>
     }
-    .into_any()
+    .into_erased()
 }
