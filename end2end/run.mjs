@@ -271,12 +271,16 @@ await test('the page says the health is stale when the cloud stops answering, an
   assert.equal(await page.getByTestId('stale').count(), 0);
 });
 
-await test('the environment page charts the last hour, steps through values by keyboard and switches range', async () => {
+await test('the environment page charts the last hour, says a hovered point\'s values, steps through values by keyboard and switches range', async () => {
   await page.goto(`${base}/environments/test`);
   await hydrated();
   const chart = page.locator('[data-testid=chart][data-metric=requests]');
   // A fleet launched a minute ago has one point: its dot shows, its line has no length.
   await chart.locator('circle.dot').first().waitFor({ state: 'attached', timeout: 10000 });
+  // Hovering a point says its moment's values below the chart.
+  await chart.locator('circle.dot').first().hover({ force: true });
+  await chart.locator('.readout').getByText(/\d\d:\d\d — requests \d/).waitFor();
+  await page.mouse.move(0, 0);
   await chart.locator('svg').focus();
   await page.keyboard.press('End');
   await chart.locator('.readout').getByText(/\d\d:\d\d — requests \d/).waitFor();

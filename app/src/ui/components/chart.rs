@@ -5,19 +5,14 @@
 //! cursor through the points, the readout saying each line's value there. One tab stop per
 //! chart rather than one per point: an hour is 60 points a line, and tabbing through hundreds
 //! of points to reach the next chart would make the page unusable by keyboard. It scales to
-//! the width it is given, 360 px included.
+//! the width it is given, 360 px included. The static drawing is markup from `chart_plot.rs`.
 
-use crate::domain::metric_series::{clock_label, nice_ticks, time_ticks, ChartRange, MetricChart};
+use super::chart_plot::{moments, plot_markup, Plot, HEIGHT, PLOT_HEIGHT, TOP, WIDTH};
+use crate::domain::metric_series::{clock_label, ChartRange, MetricChart};
 use crate::domain::Timestamp;
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
-
-const WIDTH: f64 = 400.0;
-const HEIGHT: f64 = 200.0;
-const LEFT: f64 = 52.0;
-const RIGHT: f64 = 8.0;
-const TOP: f64 = 10.0;
-const BOTTOM: f64 = 24.0;
+use leptos::wasm_bindgen::JsCast;
 
 /// One chart of `range` ending at `end`.
 #[component]
@@ -33,15 +28,7 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
         .into_erased();
     }
     let unit = chart.unit;
-    let (low, high) = chart.value_bounds();
-    let ticks = nice_ticks(low, high, 5);
-    let (bottom, top) = (ticks[0], *ticks.last().unwrap_or(&high));
-    let start = end.millis() - i64::from(range.span_seconds()) * 1_000;
-    let span = (end.millis() - start).max(1) as f64;
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let x = move |at: Timestamp| LEFT + (at.millis() - start) as f64 / span * plot_w;
-    let y = move |v: f64| TOP + plot_h - (v - bottom) / (top - bottom).max(f64::EPSILON) * plot_h;
+    let (plot, _) = Plot::new(&chart, range, end);
     let latest = chart
         .series
         .iter()
@@ -55,13 +42,7 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
     let summary = format!("{}, {}: latest {latest}", chart.title, range.label());
     // The cursor steps through every moment any line has a point (lines may start late, e.g.
     // an instance launched mid-range); the readout names every line with a value there.
-    let mut times: Vec<Timestamp> = chart
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.at))
-        .collect();
-    times.sort_unstable();
-    times.dedup();
+    let times = moments(&chart);
     let cursor = RwSignal::new(None::<usize>);
     let last = times.len().saturating_sub(1);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -77,6 +58,17 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
             let at = c.map_or(if step > 0 { -1 } else { last as i64 + 1 }, |c| c as i64) + step;
             *c = Some(at.clamp(0, last as i64) as usize);
         });
+    };
+    // Hovering a point (drawn as markup, so one handler for all) moves the cursor there.
+    let on_point = move |ev: leptos::ev::MouseEvent| {
+        let moment = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-moment"))
+            .and_then(|m| m.parse::<usize>().ok());
+        if moment.is_some() {
+            cursor.set(moment);
+        }
     };
     let readout = {
         let chart = chart.clone();
@@ -102,8 +94,8 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
         let times = times.clone();
         move || {
             cursor.get().and_then(|i| times.get(i).copied()).map(|at| {
-                let at_x = x(at);
-                view! { <line class="cursor" x1=at_x x2=at_x y1=TOP y2=TOP + plot_h/> }
+                let at_x = plot.x(at);
+                view! { <line class="cursor" x1=at_x x2=at_x y1=TOP y2=TOP + PLOT_HEIGHT/> }
             })
         }
     };
@@ -111,35 +103,8 @@ pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl 
         <figure class="chart" data-testid="chart" data-metric=slug>
             <figcaption>{chart.title.clone()}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=summary tabindex="0" on:keydown=on_key
-                 on:blur=move |_| cursor.set(None) on:mouseleave=move |_| cursor.set(None)>
-                {ticks.iter().map(|v| {
-                    let at_y = y(*v);
-                    view! {
-                        <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=at_y y2=at_y/>
-                        <text class="axis" x=LEFT - 4.0 y=at_y + 4.0 text-anchor="end">{unit.format(*v)}</text>
-                    }
-                }).collect_view()}
-                {time_ticks(range, end).into_iter().map(|at| {
-                    let at_x = x(at);
-                    view! { <text class="axis" x=at_x y=HEIGHT - 6.0 text-anchor="middle">{clock_label(at)}</text> }
-                }).collect_view()}
-                {chart.series.iter().enumerate().map(|(n, series)| {
-                    let line = series.points.iter().map(|p| format!("{:.1},{:.1}", x(p.at), y(p.value))).collect::<Vec<_>>().join(" ");
-                    let label = series.label.clone();
-                    view! {
-                        <polyline class=format!("line series-{}", n % 8) points=line/>
-                        {series.points.iter().map(|p| {
-                            // A lone point draws no line: its dot shows instead.
-                            let index = times.binary_search(&p.at).ok();
-                            view! {
-                                <circle class=format!("dot series-{}{}", n % 8, if series.points.len() == 1 { " lone" } else { "" }) cx=x(p.at) cy=y(p.value) r="2.5"
-                                        on:mouseenter=move |_| cursor.set(index)>
-                                    <title>{format!("{} · {label} · {}", clock_label(p.at), unit.format(p.value))}</title>
-                                </circle>
-                            }
-                        }).collect_view()}
-                    }
-                }).collect_view()}
+                 on:blur=move |_| cursor.set(None) on:mouseleave=move |_| cursor.set(None) on:mouseover=on_point>
+                <g class="plot" inner_html=plot_markup(&chart, range, end)></g>
                 {rule}
             </svg>
             <ul class="legend">

@@ -2,6 +2,7 @@
 //! pages reuse (sign-off form, promotion summary, deploy actions).
 
 pub mod chart;
+pub mod chart_plot;
 pub mod clock;
 pub mod deploy_actions;
 pub mod fleet;
