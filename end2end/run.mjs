@@ -322,6 +322,13 @@ await test('the environment page first loads in at most 450 kB compressed, its w
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
   assert.ok(total <= 450_000, `the environment page first loads ${total} bytes`);
+  // The page itself names its chunks for preloading, on every request, so they load beside
+  // the main module and not after it.
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  for (let i = 0; i < 5; i += 1) {
+    const html = await (await fetch(`${base}/environments/prod`, { headers: { cookie } })).text();
+    assert.match(html, /<link[^>]*rel="preload"[^>]*href="\/pkg\/split___environment_route_view_/, `request ${i + 1}`);
+  }
 });
 
 await test('QA signs off the build TEST runs and sees no deploy actions', async () => {

@@ -41,16 +41,7 @@ pub struct AssetLinks {
 pub fn shell(assets: AssetLinks) -> impl IntoView {
     #[cfg(feature = "ssr")]
     csp::set_for_page();
-    #[cfg(feature = "ssr")]
-    if let Some(loader) = assets.chunk_loader.clone() {
-        // Leptos' integration reads this to add a preload link for each chunk the rendered
-        // page used, so the browser fetches them beside the main module, not after it.
-        provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((
-            "/pkg".to_owned(),
-            assets.chunks.clone(),
-            loader,
-        ))));
-    }
+    let chunk_links = page_chunk_links(&assets);
     let nonce = leptos::nonce::use_nonce();
     let hydration = match (assets.js.clone(), assets.wasm.clone()) {
         (Some(js), Some(wasm)) => {
@@ -74,12 +65,43 @@ pub fn shell(assets: AssetLinks) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {assets.css.map(|href| view! { <link rel="stylesheet" href=href/> })}
                 {hydration}
+                {chunk_links}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Preload links for the loader and the wasm chunks of the page being rendered, so the browser
+/// fetches them beside the main module instead of after it has started. Worked out from the
+/// request's path (not from Leptos' record of the lazy views that ran, which its integration
+/// reads without the page's context and so misses on some requests).
+fn page_chunk_links(assets: &AssetLinks) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+    #[cfg(not(feature = "ssr"))]
+    let path: Option<String> = None;
+    let prefix = path.as_deref().and_then(pages::lazy_view_prefix);
+    let chunks = prefix
+        .and_then(|prefix| {
+            assets
+                .chunks
+                .iter()
+                .find(|(view, _)| view.starts_with(prefix))
+                .map(|(_, chunks)| chunks.clone())
+        })
+        .unwrap_or_default();
+    let loader = (!chunks.is_empty())
+        .then(|| assets.chunk_loader.clone())
+        .flatten();
+    view! {
+        {loader.map(|js| view! { <link rel="modulepreload" href=format!("/pkg/{js}")/> })}
+        {chunks.into_iter().map(|chunk| view! {
+            <link rel="preload" href=format!("/pkg/{chunk}.wasm") r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+        }).collect_view()}
     }
 }
 

@@ -3,7 +3,7 @@
 //! not every page of the application (the environment page's fleets and charts alone would
 //! otherwise weigh on the overview, and every page on it). The router fetches a page's chunk
 //! alongside its data when the user navigates; the server names the chunks of the page it
-//! renders so that the browser preloads them with the main module.
+//! renders so that the browser preloads them with the main module ([`lazy_view_prefix`]).
 
 use super::routes::{
     admin_audit::AdminAuditPage, admin_tokens::AdminTokensPage, admin_users::AdminUsersPage,
@@ -13,6 +13,26 @@ use super::routes::{
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
+
+/// How the split manifest's key for the lazily loaded view of the page at `path` begins
+/// (`#[lazy_route]` names it after the route type and adds a hash), `None` for no page. Keep
+/// in step with the routes in `ui/mod.rs`.
+pub fn lazy_view_prefix(path: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    Some(match segments.as_slice() {
+        [] => "__overview_route_view_",
+        ["builds"] => "__builds_route_view_",
+        ["builds", _] => "__build_detail_route_view_",
+        ["history"] => "__history_route_view_",
+        ["environments", _] => "__environment_route_view_",
+        ["deployments", _] => "__deployment_route_view_",
+        ["login"] => "__login_route_view_",
+        ["admin", "users"] => "__admin_users_route_view_",
+        ["admin", "tokens"] => "__admin_tokens_route_view_",
+        ["admin", "audit"] => "__admin_audit_route_view_",
+        _ => return None,
+    })
+}
 
 /// The Overview page, loaded on demand.
 #[derive(Debug, Clone, Copy)]
@@ -161,5 +181,29 @@ impl LazyRoute for AdminAuditRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <AdminAuditPage/> }.into_erased()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lazy_view_prefix;
+
+    #[test]
+    fn every_page_path_names_its_lazy_view_and_other_paths_none() {
+        assert_eq!(lazy_view_prefix("/"), Some("__overview_route_view_"));
+        assert_eq!(
+            lazy_view_prefix("/environments/prod"),
+            Some("__environment_route_view_")
+        );
+        assert_eq!(
+            lazy_view_prefix("/builds/1.2.3"),
+            Some("__build_detail_route_view_")
+        );
+        assert_eq!(
+            lazy_view_prefix("/admin/audit/"),
+            Some("__admin_audit_route_view_")
+        );
+        assert_eq!(lazy_view_prefix("/environments"), None);
+        assert_eq!(lazy_view_prefix("/nowhere/at/all"), None);
     }
 }
