@@ -322,12 +322,25 @@ await test('the environment page first loads in at most 450 kB compressed, its w
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
   assert.ok(total <= 450_000, `the environment page first loads ${total} bytes`);
-  // The page itself names its chunks for preloading, on every request, so they load beside
-  // the main module and not after it.
+});
+
+// A page names its own wasm chunks in its head, so they load beside the main module and not
+// after it has started: on every request (the environment page five times over), and for every
+// page (the server's path-to-page table matches the build's chunk names).
+await test('every page names its own wasm chunks for preloading, on every request', async () => {
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const html = async (path) => (await fetch(`${base}${path}`, { headers: { cookie } })).text();
   for (let i = 0; i < 5; i += 1) {
-    const html = await (await fetch(`${base}/environments/prod`, { headers: { cookie } })).text();
-    assert.match(html, /<link[^>]*rel="preload"[^>]*href="\/pkg\/split___environment_route_view_/, `request ${i + 1}`);
+    assert.match(await html('/environments/prod'), /<link[^>]*rel="preload"[^>]*href="\/pkg\/split___environment_route_view_/, `request ${i + 1}`);
+  }
+  // Every page names its own chunk (the server's path-to-page table matches the build's).
+  const build = (await html('/builds')).match(/href="(\/builds\/[^"?]+)"/)[1];
+  for (const [path, view] of [
+    ['/', 'overview'], ['/builds', 'builds'], [build, 'build_detail'], ['/history', 'history'],
+    ['/environments/test', 'environment'], ['/deployments/1', 'deployment'], ['/login', 'login'],
+    ['/admin/users', 'admin_users'], ['/admin/tokens', 'admin_tokens'], ['/admin/audit', 'admin_audit'],
+  ]) {
+    assert.match(await html(path), new RegExp(`<link[^>]*rel="preload"[^>]*href="/pkg/split___${view}_route_view_`), path);
   }
 });
 
