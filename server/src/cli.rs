@@ -103,6 +103,26 @@ pub enum AuditCommand {
     Verify,
 }
 
+/// Fewest worker threads the server runs on, whatever the machine: with one, Leptos' server
+/// rendering can leave a page waiting on a resource that never resumes
+/// (leptos-rs/leptos#4647), and a one-vCPU instance is a common home for a small server.
+pub const MIN_WORKER_THREADS: usize = 2;
+
+/// Worker threads for a machine of `cores` cores: one per core, at least
+/// [`MIN_WORKER_THREADS`].
+pub fn worker_threads(cores: usize) -> usize {
+    cores.max(MIN_WORKER_THREADS)
+}
+
+/// The runtime the server runs on, with [`worker_threads`] for this machine.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads(cores))
+        .enable_all()
+        .build()
+}
+
 /// Parses arguments, runs, and maps failure to a non-zero exit.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -121,7 +141,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("greenlight: cannot start the runtime: {e}");
@@ -216,4 +236,23 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_core_machine_gets_two_workers_and_a_bigger_one_one_per_core() {
+        assert_eq!(worker_threads(1), 2);
+        assert_eq!(worker_threads(2), 2);
+        assert_eq!(worker_threads(8), 8);
+    }
+
+    #[test]
+    fn the_server_runtime_runs_the_workers_this_machine_gets() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let runtime = runtime().expect("runtime");
+        assert_eq!(runtime.metrics().num_workers(), worker_threads(cores));
+    }
 }

@@ -16,6 +16,22 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database the server uses (for running the binary against it).
     pub database_url: String,
+    /// The runtime the server runs on; the server stops with the app.
+    _server: ServerRuntime,
+}
+
+/// The server's own multi-thread runtime, as in production (see `greenlight::cli::runtime`):
+/// a test's own runtime has one thread, on which Leptos' server rendering can leave a page
+/// waiting on a resource forever (leptos-rs/leptos#4647; seen here as a page that never
+/// answered, about one suite run in five).
+struct ServerRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for ServerRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -49,17 +65,25 @@ async fn spawn(
     };
     configure(&mut settings);
     let database_url = settings.database_url.clone();
-    let pool = startup::database(&settings).await.expect("database");
     let site = site.unwrap_or_else(|| greenlight::site::Site::from_files(Vec::new()));
-    let running = startup::start_with_site(settings, pool.clone(), site)
+    let runtime = greenlight::cli::runtime().expect("server runtime");
+    let (pool, running) = runtime
+        .spawn(async move {
+            let pool = startup::database(&settings).await.expect("database");
+            let running = startup::start_with_site(settings, pool.clone(), site)
+                .await
+                .expect("server");
+            (pool, running)
+        })
         .await
-        .expect("server");
+        .expect("server start");
     let client = cookie_client(None);
     TestApp {
         base: format!("http://{}", running.address),
         pool,
         client,
         database_url,
+        _server: ServerRuntime(Some(runtime)),
     }
 }
 
