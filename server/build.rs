@@ -13,20 +13,29 @@ fn main() {
     let embed = std::env::var("GREENLIGHT_EMBED_SITE")
         .map(|v| v != "0")
         .unwrap_or(true);
+    // (the root as found now, the root as cargo should watch it)
     let root = std::env::var("LEPTOS_SITE_ROOT")
         .ok()
         .filter(|_| embed)
         .map(|root| {
             let root = PathBuf::from(root);
             if root.is_absolute() {
-                root
+                (root.clone(), root)
             } else {
-                manifest.parent().expect("workspace root").join(root)
+                // Watched relative to this package: cargo shares a build script's output
+                // between clones of the workspace at different paths (the package's hash
+                // leaves its path out), and an absolute path would keep watching the clone
+                // that ran it first, embedding that clone's site into this one's binary.
+                let watched = Path::new("..").join(&root);
+                (
+                    manifest.parent().expect("workspace root").join(root),
+                    watched,
+                )
             }
         });
     let mut files = Vec::new();
-    if let Some(root) = root.filter(|r| r.is_dir()) {
-        println!("cargo:rerun-if-changed={}", root.display());
+    if let Some((root, watched)) = root.filter(|(r, _)| r.is_dir()) {
+        println!("cargo:rerun-if-changed={}", watched.display());
         collect(&root, &root, &mut files);
     }
     files.sort();

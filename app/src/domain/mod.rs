@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bake;
 pub mod build;
 pub mod build_registration;
+pub mod civil;
 pub mod day_bounds;
 pub mod deployment_record;
 pub mod duration;

@@ -1,7 +1,7 @@
 //! A moment in time as milliseconds since the Unix epoch, shown and exchanged as RFC 3339.
 
+use super::civil::{self, Civil, DAY_MS};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 /// Milliseconds since 1970-01-01T00:00:00Z. Stored as a number, exchanged as RFC 3339 text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,53 +18,42 @@ impl Timestamp {
         self.0
     }
 
-    /// The instant as `OffsetDateTime` in UTC.
-    pub fn to_datetime(self) -> OffsetDateTime {
-        let nanos = i128::from(self.0) * 1_000_000;
-        OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    /// The instant's UTC date and time of day.
+    pub fn to_civil(self) -> Civil {
+        Civil::from_millis(self.0)
     }
 
     /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-21T21:43:29.123Z`.
     pub fn to_rfc3339(self) -> String {
-        let dt = self.to_datetime();
+        let c = self.to_civil();
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            dt.year(),
-            u8::from(dt.month()),
-            dt.day(),
-            dt.hour(),
-            dt.minute(),
-            dt.second(),
-            dt.millisecond()
+            c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond
         )
     }
 
     /// A compact form for tables: `2026-11-21 21:43 UTC`.
     pub fn to_display(self) -> String {
-        let dt = self.to_datetime();
+        let c = self.to_civil();
         format!(
             "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            dt.year(),
-            u8::from(dt.month()),
-            dt.day(),
-            dt.hour(),
-            dt.minute()
+            c.year, c.month, c.day, c.hour, c.minute
         )
     }
 
     /// Parses RFC 3339 text.
     pub fn parse_rfc3339(input: &str) -> Result<Self, String> {
-        let dt = OffsetDateTime::parse(input, &Rfc3339)
-            .map_err(|_| "must be an RFC 3339 timestamp".to_owned())?;
-        Ok(Self((dt.unix_timestamp_nanos() / 1_000_000) as i64))
+        civil::parse_rfc3339(input)
+            .map(Self)
+            .ok_or_else(|| "must be an RFC 3339 timestamp".to_owned())
     }
 
     /// Parses a calendar date `YYYY-MM-DD` as the start of that day in UTC.
     pub fn parse_date(input: &str) -> Result<Self, String> {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = time::Date::parse(input, &format)
-            .map_err(|_| "must be a date, YYYY-MM-DD".to_owned())?;
-        Ok(Self(date.midnight().assume_utc().unix_timestamp() * 1000))
+        match civil::parse_date_prefix(input.as_bytes()) {
+            Some(days) if input.len() == 10 => Ok(Self(days * DAY_MS)),
+            _ => Err("must be a date, YYYY-MM-DD".to_owned()),
+        }
     }
 }
 

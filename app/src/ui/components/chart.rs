@@ -17,7 +17,7 @@ use leptos::wasm_bindgen::JsCast;
 /// One chart of `range` ending at `end`.
 #[component]
 pub fn LineChart(chart: MetricChart, range: ChartRange, end: Timestamp) -> impl IntoView {
-    let slug = chart.title.to_lowercase().replace(' ', "-");
+    let slug = chart.title.to_ascii_lowercase().replace(' ', "-");
     if chart.is_empty() {
         return view! {
             <figure class="chart" data-testid="chart" data-metric=slug>

@@ -165,7 +165,7 @@ fn Alarms(alarms: Vec<AlarmView>) -> impl IntoView {
                     let state = alarm.state.as_str();
                     view! {
                         <li data-testid="alarm" data-state=state>
-                            <span class=format!("badge alarm-{state}")>{state.replace('_', " ").to_uppercase()}</span>
+                            <span class=format!("badge alarm-{state}")>{state.replace('_', " ").to_ascii_uppercase()}</span>
                             " " <code>{alarm.name}</code>
                             {alarm.since.map(|at| view! { " since " <When at/> })}
                         </li>

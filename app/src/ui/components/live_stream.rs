@@ -205,7 +205,7 @@ mod client {
                 else {
                     return;
                 };
-                let Ok(event) = serde_json::from_slice::<LiveEvent>(text.as_bytes()) else {
+                let Some(event) = LiveEvent::from_json(text.as_bytes()) else {
                     return;
                 };
                 let mut connection = shared.borrow_mut();
