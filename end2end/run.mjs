@@ -304,9 +304,8 @@ await test('the environment page holds at 360 px wide', async () => {
 
 // What a new visitor's browser fetches to show and hydrate the page, compressed as served:
 // the page, the stylesheet, the scripts, the main wasm and the page's wasm chunks. Live fleet
-// health must not make it heavier than the 407 kB the whole application weighed before it; it
-// is at 416 kB now, so this holds it at 425 kB until the rest is cut (issue 9 stays open).
-await test('the environment page first loads in at most 425 kB compressed, its wasm chunks included', async () => {
+// health must not make it heavier than the 407 kB the whole application weighed before it.
+await test('the environment page first loads in at most 407 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -321,7 +320,7 @@ await test('the environment page first loads in at most 425 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 425_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 407_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not

@@ -3,6 +3,7 @@
 //! gates in the dialog), roll back, and scale within the strategy's limit.
 
 use super::live::{action_error, field_error};
+use super::post_form::{Fields, PostForm};
 use super::promotion_summary::PromotionSummary;
 use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
 use crate::api::environments::RecordSignoff;
@@ -32,7 +33,7 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
         <section aria-labelledby="actions-title" class="actions">
             <h2 id="actions-title">"Actions"</h2>
             {page.first.then(|| view! {
-                <ActionForm action=actions.deploy attr:class="stacked">
+                <PostForm action=actions.deploy read=read_deploy class="stacked">
                     <input type="hidden" name="environment" value=deploy_env/>
                     <label>"Build "
                         <select name="version">
@@ -40,7 +41,7 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                         </select>
                     </label>
                     <button type="submit" data-testid="deploy">{format!("Deploy to {deploy_title}")}</button>
-                </ActionForm>
+                </PostForm>
             })}
             {page.promotion.clone().map(|preview| {
                 let allowed = preview.allowed();
@@ -48,10 +49,10 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                     <details class="confirm">
                         <summary data-testid="promote">{format!("Promote from {} to {title}…", preview.from)}</summary>
                         <PromotionSummary preview/>
-                        <ActionForm action=actions.promote>
+                        <PostForm action=actions.promote read=read_promote>
                             <input type="hidden" name="environment" value=promote_env/>
                             <button type="submit" disabled=!allowed data-testid="confirm-promote">"Confirm promotion"</button>
-                        </ActionForm>
+                        </PostForm>
                         {action_error(actions.promote.value())}
                     </details>
                 }
@@ -63,14 +64,14 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                     (None, None) => "Roll back".to_owned(),
                 };
                 view! {
-                    <ActionForm action=actions.rollback>
+                    <PostForm action=actions.rollback read=read_rollback>
                         <input type="hidden" name="environment" value=rollback_env.clone()/>
                         <button type="submit" class="danger" data-testid="env-rollback">{label}</button>
-                    </ActionForm>
+                    </PostForm>
                 }
             })}
             {(page.current.is_some() && !page.earlier_releases.is_empty()).then(|| view! {
-                <ActionForm action=actions.rollback attr:class="inline">
+                <PostForm action=actions.rollback read=read_rollback class="inline">
                     <input type="hidden" name="environment" value=rollback_to_env/>
                     <label>"Or back to "
                         <select name="to">
@@ -79,17 +80,45 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                     </label>
                     <button type="submit" class="danger" data-testid="rollback-to">"Roll back to this release"</button>
                     {field_error(actions.rollback.value(), "to")}
-                </ActionForm>
+                </PostForm>
             })}
             {page.fleet.is_some().then(|| view! {
-                <ActionForm action=actions.scale attr:class="inline">
+                <PostForm action=actions.scale read=read_scale class="inline">
                     <input type="hidden" name="environment" value=scale_env/>
                     <label>"Instances " <input type="number" name="desired" min="1" max=page.strategy.max_instances() value=page.fleet.as_ref().map(|f| f.instance_ids.len()).unwrap_or(1)/></label>
                     <button type="submit">"Scale"</button>
                     {field_error(actions.scale.value(), "desired")}
-                </ActionForm>
+                </PostForm>
             })}
         </section>
     }
     .into_erased()
+}
+
+fn read_deploy(fields: &Fields) -> Option<DeployBuild> {
+    Some(DeployBuild {
+        environment: fields.get("environment")?,
+        version: fields.get("version")?,
+    })
+}
+
+fn read_promote(fields: &Fields) -> Option<Promote> {
+    Some(Promote {
+        environment: fields.get("environment")?,
+    })
+}
+
+/// Also read by the deployment page's roll-back button.
+pub fn read_rollback(fields: &Fields) -> Option<RollBack> {
+    Some(RollBack {
+        environment: fields.get("environment")?,
+        to: fields.get("to"),
+    })
+}
+
+fn read_scale(fields: &Fields) -> Option<Scale> {
+    Some(Scale {
+        environment: fields.get("environment")?,
+        desired: fields.text("desired").trim().parse().ok()?,
+    })
 }

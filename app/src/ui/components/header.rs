@@ -3,6 +3,7 @@
 use crate::api::auth::current_user;
 use crate::api::auth::Logout;
 use crate::domain::Role;
+use crate::ui::components::post_form::PostForm;
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
@@ -38,9 +39,9 @@ pub fn Header() -> impl IntoView {
                                 <div class="user-menu">
                                     <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
                                     <span class="role">{user.role.as_str()}</span>
-                                    <ActionForm action=logout>
+                                    <PostForm action=logout read=|_| Some(Logout {})>
                                         <button type="submit" class="link-button">"Sign out"</button>
-                                    </ActionForm>
+                                    </PostForm>
                                 </div>
                             }
                             .into_erased()

@@ -11,6 +11,7 @@ pub mod health;
 pub mod links;
 pub mod live;
 pub mod live_stream;
+pub mod post_form;
 pub mod promotion_summary;
 pub mod signoff_form;
 pub mod status;

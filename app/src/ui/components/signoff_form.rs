@@ -4,6 +4,7 @@
 use crate::api::environments::RecordSignoff;
 use crate::domain::views::EnvironmentPage as Page;
 use crate::ui::components::live::field_error;
+use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::When;
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
@@ -34,7 +35,7 @@ pub fn SignoffSection(
             {(can_sign && page.current.is_some()).then(|| {
                 let version = page.current.clone().map(|c| c.build_version).unwrap_or_default();
                 view! {
-                    <ActionForm action attr:class="stacked signoff-form">
+                    <PostForm action read=read_signoff class="stacked signoff-form">
                         <input type="hidden" name="environment" value=env.clone()/>
                         <input type="hidden" name="version" value=version.clone()/>
                         <label>"Verdict "
@@ -47,10 +48,19 @@ pub fn SignoffSection(
                         {field_error(action.value(), "notes")}
                         {field_error(action.value(), "verdict")}
                         <button type="submit">{format!("Record sign-off on {version}")}</button>
-                    </ActionForm>
+                    </PostForm>
                 }
             })}
         </section>
     }
     .into_erased()
+}
+
+fn read_signoff(fields: &Fields) -> Option<RecordSignoff> {
+    Some(RecordSignoff {
+        environment: fields.get("environment")?,
+        version: fields.get("version")?,
+        verdict: fields.get("verdict")?,
+        notes: fields.text("notes"),
+    })
 }

@@ -1,6 +1,7 @@
 //! Admin: API tokens for CI and automation. A new token's secret is shown once.
 
 use crate::api::admin::{list_tokens, CreateToken, RevokeToken};
+use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::{ErrorBox, When};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
@@ -56,10 +57,10 @@ pub fn AdminTokensPage() -> impl IntoView {
                                             <td>{match token.revoked_at {
                                                 Some(at) => view! { <span class="badge badge-failed">"Revoked"</span> " " <When at/> }.into_erased(),
                                                 None => view! {
-                                                    <ActionForm action=revoke>
+                                                    <PostForm action=revoke read=read_revoke>
                                                         <input type="hidden" name="id" value=token.id/>
                                                         <button type="submit" class="danger">"Revoke"</button>
-                                                    </ActionForm>
+                                                    </PostForm>
                                                 }.into_erased(),
                                             }}</td>
                                         </tr>
@@ -73,10 +74,23 @@ pub fn AdminTokensPage() -> impl IntoView {
             })}
         </Suspense>
         <h2>"Create a token"</h2>
-        <ActionForm action=create attr:class="stacked">
+        <PostForm action=create read=read_create class="stacked">
             <label>"User" <input name="user" required=true/></label>
             <label>"Label" <input name="name" placeholder="ci" required=true/></label>
             <button type="submit">"Create token"</button>
-        </ActionForm>
+        </PostForm>
     }
+}
+
+fn read_create(fields: &Fields) -> Option<CreateToken> {
+    Some(CreateToken {
+        user: fields.get("user")?,
+        name: fields.get("name")?,
+    })
+}
+
+fn read_revoke(fields: &Fields) -> Option<RevokeToken> {
+    Some(RevokeToken {
+        id: fields.text("id").trim().parse().ok()?,
+    })
 }

@@ -2,6 +2,7 @@
 
 use crate::api::admin::{list_users, AddUser};
 use crate::domain::Role;
+use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::{ErrorBox, When};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
@@ -44,7 +45,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         </Suspense>
         <h2>"Add a user"</h2>
         {outcome}
-        <ActionForm action=add attr:class="stacked">
+        <PostForm action=add read=read_add_user class="stacked">
             <label>"Name" <input name="name" required=true/></label>
             <label>"Role"
                 <select name="role">
@@ -53,6 +54,14 @@ pub fn AdminUsersPage() -> impl IntoView {
             </label>
             <label>"Initial password (12+ characters)" <input name="password" type="password" autocomplete="new-password" required=true/></label>
             <button type="submit">"Add user"</button>
-        </ActionForm>
+        </PostForm>
     }
+}
+
+fn read_add_user(fields: &Fields) -> Option<AddUser> {
+    Some(AddUser {
+        name: fields.get("name")?,
+        role: fields.get("role")?,
+        password: fields.get("password")?,
+    })
 }

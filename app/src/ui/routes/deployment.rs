@@ -8,8 +8,10 @@ use crate::domain::rollout::Phase;
 use crate::domain::views::DeploymentDetail;
 use crate::domain::{Permission, Role};
 use crate::ui::components::clock::Countdown;
+use crate::ui::components::deploy_actions::read_rollback;
 use crate::ui::components::live::action_error;
 use crate::ui::components::live_stream::{live_stream, Interest};
+use crate::ui::components::post_form::PostForm;
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
@@ -90,10 +92,10 @@ fn Deployment(
                 </div>
             })}
             {can_roll_back.then(|| view! {
-                <ActionForm action=rollback>
+                <PostForm action=rollback read=read_rollback>
                     <input type="hidden" name="environment" value=environment.clone()/>
                     <button type="submit" class="danger" data-testid="rollback">"Roll back now"</button>
-                </ActionForm>
+                </PostForm>
             })}
             <h2>"Steps"</h2>
             <ol class="steps">

@@ -2,6 +2,7 @@
 //! without JavaScript.
 
 use crate::api::auth::Login;
+use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::ErrorBox;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,12 +25,20 @@ pub fn LoginPage() -> impl IntoView {
         <section class="login">
             <h1>"Sign in to Greenlight"</h1>
             {error}
-            <ActionForm action=login>
+            <PostForm action=login read=read_login>
                 <input type="hidden" name="next" value=next/>
                 <label>"Name" <input name="name" autocomplete="username" required=true autofocus=true/></label>
                 <label>"Password" <input name="password" type="password" autocomplete="current-password" required=true/></label>
                 <button type="submit">"Sign in"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
+}
+
+fn read_login(fields: &Fields) -> Option<Login> {
+    Some(Login {
+        name: fields.get("name")?,
+        password: fields.get("password")?,
+        next: fields.get("next").filter(|next| !next.is_empty()),
+    })
 }
