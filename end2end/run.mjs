@@ -398,7 +398,7 @@ await test('a viewer sees no action buttons and the API refuses them', async () 
   await viewer.context().close();
 });
 
-await test('a refused promotion lists its failed gates in the dialog and a refused scale gives its reason beside the field', async () => {
+await test('a refused promotion lists its failed gates in the dialog and a refused scale gives its reason once, beside the field', async () => {
   await page.goto(`${base}/environments/prod`);
   await hydrated();
   await page.click('[data-testid=promote]');
@@ -423,6 +423,7 @@ await test('a refused promotion lists its failed gates in the dialog and a refus
   await page.fill('input[name=desired]', '2');
   await page.click('button:has-text("Scale")');
   await page.locator('.field-error[data-field=desired]').getByText('already runs 2 instances').waitFor();
+  assert.equal(await page.getByText('already runs 2 instances').count(), 1, 'the reason is shown once, beside its field');
   await shot('scale-refused');
 });
 

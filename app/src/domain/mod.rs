@@ -10,6 +10,7 @@ pub mod civil;
 pub mod day_bounds;
 pub mod deployment_record;
 pub mod duration;
+pub mod env_diff;
 pub mod environment_name;
 pub mod field_errors;
 pub mod fleet;

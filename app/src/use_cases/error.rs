@@ -76,6 +76,17 @@ impl UseCaseError {
             _ => None,
         }
     }
+
+    /// Whether this is refused input naming only fields among `shown` (whose reasons a form
+    /// shows beside them, so that nothing is left to say elsewhere).
+    pub fn only_about(&self, shown: &[&str]) -> bool {
+        match self {
+            UseCaseError::Invalid(fields) => {
+                !fields.0.is_empty() && fields.0.keys().all(|f| shown.contains(&f.as_str()))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Which refusal, as the wire names it.
@@ -225,5 +236,18 @@ mod tests {
             UseCaseError::de(UseCaseError::Invalid(FieldErrors::new()).ser()).field("desired"),
             None
         );
+    }
+
+    #[test]
+    fn refused_input_is_only_about_the_fields_a_form_shows_when_it_names_no_other() {
+        let mut fields = FieldErrors::new();
+        fields.add("desired", "already runs 2 instances");
+        let refused = UseCaseError::Invalid(fields.clone());
+        assert!(refused.only_about(&["desired"]));
+        assert!(!refused.only_about(&["notes"]));
+        fields.add("environment", "unknown");
+        assert!(!UseCaseError::Invalid(fields).only_about(&["desired"]));
+        assert!(!UseCaseError::Invalid(FieldErrors::new()).only_about(&["desired"]));
+        assert!(!UseCaseError::NotFound("x".into()).only_about(&["desired"]));
     }
 }

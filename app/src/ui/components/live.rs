@@ -25,8 +25,18 @@ pub fn follow(
 pub fn action_error<T: Clone + Send + Sync + 'static>(
     value: MappedSignal<Option<Result<T, crate::use_cases::UseCaseError>>>,
 ) -> impl IntoView {
+    action_error_besides(value, &[])
+}
+
+/// [`action_error`], saying nothing when the action's form shows every refused field's reason
+/// beside the field itself (`beside`), so that a reason is not shown twice.
+pub fn action_error_besides<T: Clone + Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, crate::use_cases::UseCaseError>>>,
+    beside: &'static [&'static str],
+) -> impl IntoView {
     move || {
         match value.get() {
+        Some(Err(e)) if e.only_about(beside) => None,
         Some(Err(crate::use_cases::UseCaseError::GatesFailed(gates))) => Some(
             view! {
                 <div class="error" role="alert" data-testid="refused-gates">

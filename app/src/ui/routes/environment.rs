@@ -12,7 +12,7 @@ use crate::ui::components::clock::Countdown;
 use crate::ui::components::deploy_actions::{Actions, DeployActions};
 use crate::ui::components::fleet::{Charts, Fleets};
 use crate::ui::components::health::HealthBadge;
-use crate::ui::components::live::{action_error, follow};
+use crate::ui::components::live::{action_error, action_error_besides, follow};
 use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::promotion_summary::PromotionSummary;
 use crate::ui::components::signoff_form::SignoffSection;
@@ -73,10 +73,10 @@ pub fn EnvironmentPage() -> impl IntoView {
     );
     view! {
         <Title text="Environment"/>
-        {action_error(actions.sign.value())}
+        {action_error_besides(actions.sign.value(), &["notes", "verdict"])}
         {action_error(actions.deploy.value())}
-        {action_error(actions.rollback.value())}
-        {action_error(actions.scale.value())}
+        {action_error_besides(actions.rollback.value(), &["to"])}
+        {action_error_besides(actions.scale.value(), &["desired"])}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let role = user.await.ok().flatten().map(|p| p.role);
