@@ -241,6 +241,53 @@ pub fn counts(rows: &[DiffRow]) -> DiffCounts {
     })
 }
 
+impl Section {
+    /// The section's heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Code => "Code",
+            Self::Config => "Config",
+            Self::Infrastructure => "Infrastructure",
+        }
+    }
+}
+
+/// The rows as plain text to paste into a change ticket: a heading per section, one line per
+/// row marked `+` added, `-` removed, `~` changed or blank for same (same rows left out unless
+/// `with_same`), a secret by its reference only.
+pub fn as_text(rows: &[DiffRow], with_same: bool) -> String {
+    let mut text = String::new();
+    let mut section = None;
+    for row in rows
+        .iter()
+        .filter(|r| with_same || r.change != Change::Same)
+    {
+        if section != Some(row.section) {
+            section = Some(row.section);
+            text.push_str(row.section.title());
+            text.push('\n');
+        }
+        let mark = match row.change {
+            Change::Added => '+',
+            Change::Removed => '-',
+            Change::Changed => '~',
+            Change::Same => ' ',
+        };
+        let side = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
+        text.push_str(&format!(
+            "{mark} {}: {} → {}",
+            row.key,
+            side(&row.left),
+            side(&row.right)
+        ));
+        if let Some(note) = &row.note {
+            text.push_str(&format!(" ({note})"));
+        }
+        text.push('\n');
+    }
+    text
+}
+
 #[cfg(test)]
 #[path = "env_diff_tests.rs"]
 mod tests;

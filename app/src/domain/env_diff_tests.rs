@@ -126,6 +126,39 @@ fn rows_come_section_by_section_code_config_infrastructure() {
     );
 }
 
+#[test]
+fn the_text_for_a_change_ticket_marks_each_row_and_leaves_out_same_rows_unless_asked() {
+    let left = DiffSide {
+        code: BTreeMap::from([("version".into(), "1.4.2".into())]),
+        config: BTreeMap::from([
+            ("API_KEY".into(), secret("ssm:/k", Some((3, "aa")))),
+            ("OLD".into(), ConfigEntry::Plain("1".into())),
+            ("SAME".into(), ConfigEntry::Plain("s".into())),
+        ]),
+        ..DiffSide::default()
+    };
+    let right = DiffSide {
+        code: BTreeMap::from([("version".into(), "1.5.0".into())]),
+        config: BTreeMap::from([
+            ("API_KEY".into(), secret("ssm:/k", Some((4, "bb")))),
+            ("NEW".into(), ConfigEntry::Plain("2".into())),
+            ("SAME".into(), ConfigEntry::Plain("s".into())),
+        ]),
+        ..DiffSide::default()
+    };
+    let rows = diff(&left, &right);
+    assert_eq!(
+        as_text(&rows, false),
+        "Code\n\
+         ~ version: 1.4.2 → 1.5.0\n\
+         Config\n\
+         ~ API_KEY: secret ssm:/k (version 3) → secret ssm:/k (version 4) (changed: version 3 → 4)\n\
+         + NEW: (none) → 2\n\
+         - OLD: 1 → (none)\n"
+    );
+    assert!(as_text(&rows, true).contains("  SAME: s → s\n"));
+}
+
 /// A stand-in for the keyed hash: derived from the value, never containing it.
 fn fingerprint(value: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
