@@ -24,6 +24,8 @@ pub struct Core {
     pub fleet: Arc<crate::fleet_health::FleetCache>,
     /// The live stream every open page reads.
     pub live: Arc<crate::live::LiveHub>,
+    /// The secret hashing key and recent secret reads.
+    pub secrets: Arc<crate::service::secrets::SecretCache>,
 }
 
 impl Core {
@@ -41,6 +43,7 @@ impl Core {
             clock,
             fleet: Arc::default(),
             live: Arc::default(),
+            secrets: Arc::default(),
         }
     }
 

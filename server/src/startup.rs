@@ -21,6 +21,25 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_sessions::session_store::ExpiredDeletion;
 
+/// Gives the sandbox a parameter for every `ssm:` secret the config names (a made-up value,
+/// version 1), except the demo's unreadable one, which exists but may not be read.
+fn simulate_parameters(sandbox: &SandboxCloud, settings: &Settings) {
+    for environment in &settings.environments {
+        for value in environment.config.values() {
+            let crate::config::ConfigValue::Secret { secret } = value else {
+                continue;
+            };
+            let Some(name) = service::secrets::parameter_name(secret) else {
+                continue;
+            };
+            sandbox.put_parameter(name, &format!("sandbox value of {name}"));
+            if name == crate::config::defaults::DEMO_UNREADABLE_SECRET {
+                sandbox.set_parameter_readable(name, false);
+            }
+        }
+    }
+}
+
 /// Opens the database and applies migrations.
 pub async fn database(settings: &Settings) -> anyhow::Result<AnyPool> {
     let pool = db::connect(&settings.database_url)
@@ -128,6 +147,7 @@ pub async fn core(
             sandbox.add_address(allocation);
         }
     }
+    simulate_parameters(&sandbox, &settings);
     adopt_known_fleets(&sandbox, &settings, &pool, &installation).await?;
     let cloud = scoped(sandbox.clone());
     Ok((Core::new(pool, settings, cloud, clock), Some(sandbox)))
@@ -310,10 +330,10 @@ pub async fn start_with_site(
         core.live.clone(),
         std::time::Duration::from_secs(1),
     );
-    if seeded && sandbox.is_some() && workers > 0 {
-        let demo = core.clone();
+    if let (true, Some(simulated), true) = (seeded, &sandbox, workers > 0) {
+        let (demo, simulated) = (core.clone(), simulated.clone());
         tokio::spawn(async move {
-            if let Err(error) = service::demo::bring_up(demo).await {
+            if let Err(error) = service::demo::bring_up(demo, Some(simulated)).await {
                 tracing::warn!(%error, "demo deployments stopped");
             }
         });

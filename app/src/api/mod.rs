@@ -11,6 +11,8 @@ pub mod auth;
 #[allow(missing_docs)]
 pub mod builds;
 #[allow(missing_docs)]
+pub mod compare;
+#[allow(missing_docs)]
 pub mod deployments;
 #[allow(missing_docs)]
 pub mod environments;

@@ -109,6 +109,13 @@ pub struct DeploymentRecord {
     pub signoff_id: Option<i64>,
     /// Who signed that sign-off off.
     pub approved_by: Option<String>,
+    /// When they signed it.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(default)]
+    pub approved_at: Option<Timestamp>,
+    /// What they wrote with it.
+    #[serde(default)]
+    pub approval_notes: Option<String>,
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub struct DiffSide {
 }
 
 /// Which part of a side a row belongs to.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
@@ -64,6 +65,7 @@ pub enum Section {
 }
 
 /// How a row differs.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
@@ -89,6 +91,7 @@ impl Change {
 }
 
 /// One key of one section on both sides, as shown.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffRow {
     /// The section.
@@ -216,6 +219,7 @@ fn compare_secrets(left: &SecretEntry, right: &SecretEntry) -> (Change, Option<S
 }
 
 /// How many rows of each kind.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffCounts {
     /// Only on the right.

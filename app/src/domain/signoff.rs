@@ -56,6 +56,10 @@ pub struct SignOff {
     pub signed_at: super::Timestamp,
     /// The image that was tested.
     pub image_id: String,
+    /// SHA-256 of everything signed (code, config with secret versions and keyed hashes,
+    /// infrastructure); none for sign-offs recorded before it was kept.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 /// What a sign-off was given for (and what a promotion would ship). Config values are
@@ -68,8 +72,13 @@ pub struct Basis {
     pub revision: String,
     /// The image the environment runs the build from.
     pub image_id: String,
-    /// The environment's config snapshot, by key.
+    /// The environment's config snapshot, by key (a secret as `secret:<reference>`, with
+    /// `#v<version>:<keyed hash>` when it could be read, so a rotated secret voids it).
     pub config: BTreeMap<String, String>,
+    /// Everything the environment was when signed (code, config, infrastructure), for showing
+    /// what changed since; absent in sign-offs recorded before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<super::env_diff::DiffSide>,
 }
 
 /// Why a sign-off no longer counts.
@@ -159,6 +168,7 @@ mod tests {
                 ("DATABASE_URL".into(), "postgres://staging-db/app".into()),
                 ("API_KEY".into(), "secret:ssm:/app/staging/api_key".into()),
             ]),
+            side: None,
         }
     }
 

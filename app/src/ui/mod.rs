@@ -17,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::{
     AdminAuditRoute, AdminTokensRoute, AdminUsersRoute, BuildDetailRoute, BuildsRoute,
-    DeploymentRoute, EnvironmentRoute, HistoryRoute, LoginRoute, OverviewRoute,
+    CompareRoute, DeploymentRoute, EnvironmentRoute, HistoryRoute, LoginRoute, OverviewRoute,
 };
 
 /// Where the hashed site files are served from; the server works them out at start-up.
@@ -120,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/builds") view={Lazy::<BuildsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/builds/:version") view={Lazy::<BuildDetailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/compare") view={Lazy::<CompareRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/environments/:name") view={Lazy::<EnvironmentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/deployments/:id") view={Lazy::<DeploymentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>

@@ -7,8 +7,9 @@
 
 use super::routes::{
     admin_audit::AdminAuditPage, admin_tokens::AdminTokensPage, admin_users::AdminUsersPage,
-    build_detail::BuildDetailPage, builds::BuildsPage, deployment::DeploymentPage,
-    environment::EnvironmentPage, history::HistoryPage, login::LoginPage, overview::OverviewPage,
+    build_detail::BuildDetailPage, builds::BuildsPage, compare::ComparePage,
+    deployment::DeploymentPage, environment::EnvironmentPage, history::HistoryPage,
+    login::LoginPage, overview::OverviewPage,
 };
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn lazy_view_prefix(path: &str) -> Option<&'static str> {
         ["builds"] => "__builds_route_view_",
         ["builds", _] => "__build_detail_route_view_",
         ["history"] => "__history_route_view_",
+        ["compare"] => "__compare_route_view_",
         ["environments", _] => "__environment_route_view_",
         ["deployments", _] => "__deployment_route_view_",
         ["login"] => "__login_route_view_",
@@ -91,6 +93,21 @@ impl LazyRoute for HistoryRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <HistoryPage/> }.into_erased()
+    }
+}
+
+/// The Compare page, loaded on demand.
+#[derive(Debug, Clone, Copy)]
+pub struct CompareRoute;
+
+#[lazy_route]
+impl LazyRoute for CompareRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ComparePage/> }.into_erased()
     }
 }
 
@@ -191,6 +208,7 @@ mod tests {
     #[test]
     fn every_page_path_names_its_lazy_view_and_other_paths_none() {
         assert_eq!(lazy_view_prefix("/"), Some("__overview_route_view_"));
+        assert_eq!(lazy_view_prefix("/compare"), Some("__compare_route_view_"));
         assert_eq!(
             lazy_view_prefix("/environments/prod"),
             Some("__environment_route_view_")

@@ -10,9 +10,9 @@ use crate::domain::metric_series::ChartRange;
 use crate::domain::signoff::SignOff;
 use crate::domain::signoff_request::SignOffForm;
 use crate::domain::views::{
-    BuildDetail, BuildPage, ChartsReport, CreatedToken, DeploymentDetail, EnvironmentPage,
-    EnvironmentStatus, FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow,
-    UserRow,
+    BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
+    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview, Principal,
+    PromotionPreview, TokenRow, UserRow,
 };
 use crate::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -127,6 +127,8 @@ pub trait UseCases: Send + Sync + 'static {
     ) -> Result<ChartsReport, UseCaseError>;
     /// One deployment with its timeline.
     async fn deployment(&self, id: i64) -> Result<DeploymentDetail, UseCaseError>;
+    /// Every sign-off of `version`, newest first, with whether it counts and why not.
+    async fn signoff_ledger(&self, version: &Version) -> Result<Vec<LedgerEntry>, UseCaseError>;
     /// Records QA's verdict on `version`, which the form's environment must run.
     async fn sign_off(
         &self,
@@ -143,6 +145,9 @@ pub trait UseCases: Send + Sync + 'static {
         environment: &EnvironmentName,
         version: &Version,
     ) -> Result<DeploymentDetail, UseCaseError>;
+    /// What differs between `from` and `to`, each an environment (as it is now) or a
+    /// deployment id (as it was accepted).
+    async fn compare(&self, from: &str, to: &str) -> Result<Comparison, UseCaseError>;
     /// What promoting into `environment` would change, with every gate.
     async fn promotion_preview(
         &self,

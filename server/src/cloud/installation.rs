@@ -130,4 +130,8 @@ impl Cloud for InstallationCloud {
     async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
         self.inner.load_balancer_of(target_group).await
     }
+
+    async fn parameter(&self, name: &str) -> Result<super::ParameterValue, CloudError> {
+        self.inner.parameter(name).await
+    }
 }

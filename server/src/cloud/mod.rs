@@ -176,6 +176,24 @@ pub struct Alarm {
     pub since_ms: Option<i64>,
 }
 
+/// A parameter's value as read from the parameter store, for hashing at once: its `Debug`
+/// never shows the value, and the memory is wiped when it is dropped.
+pub struct ParameterValue {
+    /// The parameter's version (1 for the first value, one more for each put).
+    pub version: i64,
+    /// The value, decrypted.
+    pub value: zeroize::Zeroizing<String>,
+}
+
+impl std::fmt::Debug for ParameterValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParameterValue")
+            .field("version", &self.version)
+            .field("value", &"(not shown)")
+            .finish()
+    }
+}
+
 /// Why a cloud call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudError {
@@ -267,4 +285,7 @@ pub trait Cloud: Send + Sync + 'static {
     ) -> Result<Vec<MetricPoints>, CloudError>;
     /// The load balancer a target group serves (its ALB metrics are published per pair).
     async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError>;
+    /// A parameter of the parameter store (SSM), decrypted, with its version. Only for
+    /// hashing: the caller drops the value at once.
+    async fn parameter(&self, name: &str) -> Result<ParameterValue, CloudError>;
 }

@@ -172,4 +172,8 @@ impl Cloud for RetryingCloud {
         })
         .await
     }
+
+    async fn parameter(&self, name: &str) -> Result<super::ParameterValue, CloudError> {
+        self.retry("parameter", || self.inner.parameter(name)).await
+    }
 }

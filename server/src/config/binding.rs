@@ -24,9 +24,14 @@ impl EnvironmentSettings {
         }
     }
 
-    /// How this environment launches instances of `build`, or `None` when no
-    /// `[environments.instance]` is configured.
-    pub fn launch_template(&self, build: &str) -> Option<LaunchTemplate> {
+    /// How this environment launches instances of `build` (its artifact URL, for a build
+    /// registered as base image + artifact), or `None` when no `[environments.instance]` is
+    /// configured.
+    pub fn launch_template(
+        &self,
+        build: &str,
+        artifact_url: Option<&str>,
+    ) -> Option<LaunchTemplate> {
         let instance = self.instance.as_ref()?;
         Some(LaunchTemplate {
             instance_type: instance.instance_type.clone(),
@@ -37,15 +42,26 @@ impl EnvironmentSettings {
             user_data: instance
                 .user_data
                 .as_deref()
-                .map(|t| self.render_user_data(t, build)),
+                .map(|t| self.render_user_data(t, build, artifact_url)),
         })
     }
 
     /// Fills `{{KEY}}` with the environment's config (a secret as its reference, for the
-    /// instance to resolve), `{{GREENLIGHT_BUILD}}` and `{{GREENLIGHT_ENVIRONMENT}}`.
-    pub fn render_user_data(&self, template: &str, build: &str) -> String {
+    /// instance to resolve), `{{GREENLIGHT_BUILD}}`, `{{GREENLIGHT_ENVIRONMENT}}` and
+    /// `{{GREENLIGHT_ARTIFACT_URL}}` (where the instance downloads the build from; empty for
+    /// a build that is a ready image).
+    pub fn render_user_data(
+        &self,
+        template: &str,
+        build: &str,
+        artifact_url: Option<&str>,
+    ) -> String {
         let mut text = template
             .replace("{{GREENLIGHT_BUILD}}", build)
+            .replace(
+                "{{GREENLIGHT_ARTIFACT_URL}}",
+                artifact_url.unwrap_or_default(),
+            )
             .replace("{{GREENLIGHT_ENVIRONMENT}}", self.name.as_str());
         for (key, value) in &self.config {
             let value = match value {
@@ -91,7 +107,23 @@ mod tests {
         let text = env.render_user_data(
             "db={{DB}} key={{API_KEY}} v={{GREENLIGHT_BUILD}} env={{GREENLIGHT_ENVIRONMENT}}",
             "1.4.2",
+            None,
         );
         assert_eq!(text, "db=postgres://db key=ssm:/app/key v=1.4.2 env=prod");
+    }
+
+    #[test]
+    fn user_data_receives_the_artifact_url_of_a_base_image_build() {
+        let env = EnvironmentSettings::named("prod", "PROD");
+        let template = "curl -fsSL '{{GREENLIGHT_ARTIFACT_URL}}' -o /opt/app.tar.gz";
+        let url = "https://artifacts.example.com/app-1.4.2.tar.gz";
+        assert_eq!(
+            env.render_user_data(template, "1.4.2", Some(url)),
+            format!("curl -fsSL '{url}' -o /opt/app.tar.gz")
+        );
+        assert_eq!(
+            env.render_user_data(template, "1.4.2", None),
+            "curl -fsSL '' -o /opt/app.tar.gz"
+        );
     }
 }

@@ -2,10 +2,11 @@
 //! key and the demo pipeline used when no `[[environments]]` is given.
 
 use super::{
-    CloudProvider, CloudSettings, EnvironmentSettings, SandboxPace, Settings, Strategy,
-    TrustedProxies,
+    CloudProvider, CloudSettings, ConfigValue, EnvironmentSettings, SandboxPace, Settings,
+    Strategy, TrustedProxies,
 };
 use app::domain::Duration;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 impl Default for Settings {
@@ -27,14 +28,59 @@ impl Default for Settings {
                 endpoint_url: None,
                 sandbox_pace: SandboxPace::Realistic,
             },
+            repository: super::RepositorySettings::default(),
             environments: demo_environments(),
         }
     }
 }
 
+/// The demo's secret that is rotated between PROD's two releases (a new version, a new value).
+pub const DEMO_ROTATED_SECRET: &str = "/app/prod/api_key";
+/// The demo's secret that Greenlight may not read (compared by reference only).
+pub const DEMO_UNREADABLE_SECRET: &str = "/app/staging/legacy_token";
+
+/// The demo's config: what differs between environments (database, log level, a feature
+/// flag only TEST and STAGING have, per-environment API keys, a payments key PROD and
+/// STAGING share, a secret Greenlight may not read).
+fn demo_config(environment: &str) -> BTreeMap<String, ConfigValue> {
+    let plain = |text: &str| ConfigValue::Plain(text.to_owned());
+    let secret = |name: &str| ConfigValue::Secret {
+        secret: format!("ssm:{name}"),
+    };
+    let mut config = BTreeMap::from([
+        (
+            "DATABASE_URL".to_owned(),
+            plain(&format!("postgres://{environment}-db.internal/app")),
+        ),
+        (
+            "API_KEY".to_owned(),
+            secret(&format!("/app/{environment}/api_key")),
+        ),
+        ("HTTP_TIMEOUT".to_owned(), plain("30s")),
+    ]);
+    let (log_level, extra) = match environment {
+        "test" => ("debug", vec![("NEW_CHECKOUT", plain("on"))]),
+        "staging" => (
+            "info",
+            vec![
+                ("NEW_CHECKOUT", plain("on")),
+                ("PAYMENTS_KEY", secret("/app/shared/payments_key")),
+                ("LEGACY_TOKEN", secret(DEMO_UNREADABLE_SECRET)),
+            ],
+        ),
+        _ => (
+            "warn",
+            vec![("PAYMENTS_KEY", secret("/app/shared/payments_key"))],
+        ),
+    };
+    config.insert("LOG_LEVEL".to_owned(), plain(log_level));
+    config.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    config
+}
+
 /// The pipeline Greenlight runs with no `[[environments]]` (the sandbox demo): TEST behind one
 /// target group, STAGING and PROD behind a listener switching two, PROD baked from STAGING
-/// and gated by a QA sign-off and a second person.
+/// and gated by a QA sign-off and a second person; each with its config.
 pub fn demo_environments() -> Vec<EnvironmentSettings> {
     let mut test = EnvironmentSettings::named("test", "TEST");
     test.strategy = Some(Strategy::TargetGroup);
@@ -52,5 +98,9 @@ pub fn demo_environments() -> Vec<EnvironmentSettings> {
     prod.requires_signoff = true;
     prod.four_eyes = true;
     prod.bake_image = true;
-    vec![test, staging, prod]
+    let mut pipeline = vec![test, staging, prod];
+    for environment in &mut pipeline {
+        environment.config = demo_config(environment.name.as_str());
+    }
+    pipeline
 }

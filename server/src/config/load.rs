@@ -110,6 +110,7 @@ impl Settings {
         if self.cloud.provider == CloudProvider::Aws && self.cloud.region.is_none() {
             return Err("key `cloud.region`: required when cloud.provider is \"aws\"".into());
         }
+        self.repository.validate()?;
         if self.environments.is_empty() {
             return Err("key `environments`: at least one environment is required".into());
         }

@@ -56,8 +56,51 @@ pub struct Settings {
     pub fleet_refresh: Duration,
     /// `[cloud]`: where fleets run.
     pub cloud: CloudSettings,
+    /// `[repository]`: where revisions link to.
+    #[serde(default)]
+    pub repository: RepositorySettings,
     /// `[[environments]]`: the pipeline, in order.
     pub environments: Vec<EnvironmentSettings>,
+}
+
+/// `[repository]`: links from revisions and change ranges to the code host.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepositorySettings {
+    /// `commit_url`: a revision's page, `{revision}` standing for it, e.g.
+    /// `https://git.example.com/app/commit/{revision}`.
+    pub commit_url: Option<String>,
+    /// `compare_url`: the changes between two revisions, `{from}` and `{to}` standing for
+    /// them, e.g. `https://git.example.com/app/compare/{from}...{to}`.
+    pub compare_url: Option<String>,
+}
+
+impl RepositorySettings {
+    /// Why the links cannot work, naming the key.
+    pub fn validate(&self) -> Result<(), String> {
+        let checks = [
+            (
+                "repository.commit_url",
+                &self.commit_url,
+                &["{revision}"][..],
+            ),
+            (
+                "repository.compare_url",
+                &self.compare_url,
+                &["{from}", "{to}"][..],
+            ),
+        ];
+        for (key, value, placeholders) in checks {
+            let Some(value) = value else { continue };
+            if app::domain::HttpUrl::parse(value).is_err() {
+                return Err(format!("key `{key}`: must be an http or https URL"));
+            }
+            if let Some(missing) = placeholders.iter().find(|p| !value.contains(**p)) {
+                return Err(format!("key `{key}`: must contain {missing}"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `[cloud]`.

@@ -149,3 +149,25 @@ pub async fn by_id<'c>(
     row.map(|row| build(&row).map(|(build, _)| build))
         .transpose()
 }
+
+/// The changes of every build with an id in `after < id <= up_to`, newest build first: each
+/// build's version and its changes as CI sent them.
+pub async fn changes_between<'c>(
+    db: impl Executor<'c, Database = Any>,
+    after: i64,
+    up_to: i64,
+) -> Result<Vec<(String, Vec<BuildChange>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT version, changes FROM builds WHERE id > $1 AND id <= $2 ORDER BY id DESC",
+    )
+    .bind(after)
+    .bind(up_to)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let changes: String = row.try_get("changes")?;
+            Ok((row.try_get("version")?, decode(&changes)?))
+        })
+        .collect()
+}

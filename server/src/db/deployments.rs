@@ -7,7 +7,8 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, Arguments, Executor, Row};
 
 const SELECT: &str = "SELECT d.id, d.environment, b.version, b.revision, d.kind, d.outcome, d.started_by, \
-     d.started_at, d.finished_at, d.notes, d.demo, d.signoff_id, s.signed_by AS approved_by \
+     d.started_at, d.finished_at, d.notes, d.demo, d.signoff_id, s.signed_by AS approved_by, \
+     s.signed_at AS approved_at, s.notes AS approval_notes \
      FROM deployments d JOIN builds b ON b.id = d.build_id LEFT JOIN signoffs s ON s.id = d.signoff_id";
 
 /// A deployment to record.
@@ -73,6 +74,8 @@ fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
         demo: row.try_get::<i64, _>("demo")? != 0,
         signoff_id: super::opt_i64(row, "signoff_id")?,
         approved_by: row.try_get("approved_by")?,
+        approved_at: super::opt_i64(row, "approved_at")?.map(Timestamp::from_millis),
+        approval_notes: row.try_get("approval_notes")?,
     })
 }
 

@@ -16,6 +16,7 @@ pub mod logins;
 pub mod rollouts;
 pub mod seed;
 pub mod signoffs;
+pub mod snapshots;
 pub mod tokens;
 pub mod users;
 

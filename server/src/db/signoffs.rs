@@ -23,6 +23,13 @@ pub struct NewSignOff<'a> {
     pub signed_at: i64,
 }
 
+/// The SHA-256 of what a basis recorded of its environment (the same hash a deployment
+/// snapshot of that side has).
+pub fn fingerprint(basis: &Basis) -> Option<String> {
+    let side = basis.side.as_ref()?;
+    super::snapshots::hash_of(side).ok().map(|(_, hash)| hash)
+}
+
 /// Records a sign-off and returns it.
 pub async fn insert<'c>(
     db: impl Executor<'c, Database = Any>,
@@ -52,7 +59,58 @@ pub async fn insert<'c>(
         signed_by: new.signed_by.to_owned(),
         signed_at: Timestamp::from_millis(new.signed_at),
         image_id: new.basis.image_id.clone(),
+        fingerprint: fingerprint(new.basis),
     })
+}
+
+/// Every sign-off of a build, all environments, newest first, with its basis and the
+/// deployments that relied on it.
+pub async fn for_build<'c>(
+    db: impl Executor<'c, Database = Any>,
+    build_id: i64,
+) -> Result<Vec<(SignOff, Basis, Vec<i64>)>, sqlx::Error> {
+    // One read: each sign-off once per deployment that relied on it (or once, with none).
+    let rows = sqlx::query(
+        "SELECT s.id, b.version, s.environment, s.verdict, s.notes, s.basis, s.signed_by, s.signed_at, \
+         d.id AS relied_on FROM signoffs s JOIN builds b ON b.id = s.build_id \
+         LEFT JOIN deployments d ON d.signoff_id = s.id WHERE s.build_id = $1 \
+         ORDER BY s.signed_at DESC, s.id DESC, d.id",
+    )
+    .bind(build_id)
+    .fetch_all(db)
+    .await?;
+    let mut all: Vec<(SignOff, Basis, Vec<i64>)> = Vec::new();
+    for row in &rows {
+        let relied = super::opt_i64(row, "relied_on")?;
+        let id: i64 = row.try_get("id")?;
+        match all.last_mut() {
+            Some((last, _, deployments)) if last.id == id => deployments.extend(relied),
+            _ => {
+                let (signoff, basis) = decode(row)?;
+                all.push((signoff, basis, relied.into_iter().collect()));
+            }
+        }
+    }
+    Ok(all)
+}
+
+fn decode(row: &sqlx::any::AnyRow) -> Result<(SignOff, Basis), sqlx::Error> {
+    let verdict: String = row.try_get("verdict")?;
+    let basis: String = row.try_get("basis")?;
+    let basis: Basis =
+        serde_json::from_str(&basis).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let signoff = SignOff {
+        id: row.try_get("id")?,
+        build: row.try_get("version")?,
+        environment: row.try_get("environment")?,
+        verdict: Verdict::parse(&verdict).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        notes: row.try_get("notes")?,
+        signed_by: row.try_get("signed_by")?,
+        signed_at: Timestamp::from_millis(row.try_get("signed_at")?),
+        image_id: basis.image_id.clone(),
+        fingerprint: fingerprint(&basis),
+    };
+    Ok((signoff, basis))
 }
 
 /// The newest sign-off of a build in an environment, with its basis.
@@ -70,20 +128,5 @@ pub async fn latest<'c>(
     .bind(environment)
     .fetch_optional(db)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let verdict: String = row.try_get("verdict")?;
-    let basis: String = row.try_get("basis")?;
-    let basis: Basis =
-        serde_json::from_str(&basis).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    let signoff = SignOff {
-        id: row.try_get("id")?,
-        build: row.try_get("version")?,
-        environment: row.try_get("environment")?,
-        verdict: Verdict::parse(&verdict).map_err(|e| sqlx::Error::Decode(e.into()))?,
-        notes: row.try_get("notes")?,
-        signed_by: row.try_get("signed_by")?,
-        signed_at: Timestamp::from_millis(row.try_get("signed_at")?),
-        image_id: basis.image_id.clone(),
-    };
-    Ok(Some((signoff, basis)))
+    row.map(|row| decode(&row)).transpose()
 }

@@ -6,6 +6,7 @@ use super::{extract, identity};
 use crate::core::Core;
 use app::domain::signoff::{SignOff, Verdict};
 use app::domain::signoff_request::SignOffForm;
+use app::domain::views::LedgerEntry;
 use app::domain::Permission;
 use app::use_cases::contract::build_ref;
 use app::use_cases::{Identity, UseCases};
@@ -70,4 +71,27 @@ pub async fn record(
         .sign_off(&actor, &identity.address, &build_ref(&version)?, form)
         .await?;
     Ok((StatusCode::CREATED, Json(signoff)))
+}
+
+/// Every sign-off of a build, all environments, newest first — rejected, superseded and
+/// no-longer-counting ones included, each with why — and the deployments that relied on each
+/// (any signed-in role).
+#[utoipa::path(
+    get, operation_id = "list_signoffs", path = "/api/v1/builds/{version}/signoffs", tag = "sign-offs",
+    params(VersionPath), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The build's approval ledger, newest first", body = Vec<LedgerEntry>),
+        (status = 400, description = "The path is not valid UTF-8", body = ErrorBody),
+        (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
+        (status = 404, description = "No such build", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(core): State<Core>,
+    identity_ext: Option<Extension<Identity>>,
+    version: Result<Path<String>, PathRejection>,
+) -> Result<Json<Vec<LedgerEntry>>, ApiError> {
+    identity(identity_ext).require(Permission::Read)?;
+    let version = extract::path(version, "version")?;
+    Ok(Json(core.signoff_ledger(&build_ref(&version)?).await?))
 }

@@ -5,6 +5,7 @@ pub mod api_audit;
 pub mod api_builds;
 pub mod api_deployment_detail;
 pub mod api_deployments;
+pub mod api_diff;
 pub mod api_environments;
 pub mod api_live;
 pub mod api_sandbox;
@@ -43,7 +44,7 @@ pub fn router(state: AppState, store: Store) -> Router {
         .route("/api/v1/builds/{version}", get(api_builds::show))
         .route(
             "/api/v1/builds/{version}/signoffs",
-            post(api_signoffs::record),
+            get(api_signoffs::list).post(api_signoffs::record),
         )
         .route("/api/v1/deployments", get(api_deployments::list))
         .route("/api/v1/deployments/export", get(api_deployments::export))
@@ -69,6 +70,7 @@ pub fn router(state: AppState, store: Store) -> Router {
             post(api_environments::scale),
         )
         .route("/api/v1/audit", get(api_audit::list))
+        .route("/api/v1/diff", get(api_diff::diff))
         .route("/api/v1/environments", get(api_live::environments))
         .route(
             "/api/v1/environments/{environment}/fleet",

@@ -6,6 +6,7 @@
 use super::deployments::accept::{accept, Requester};
 use super::deployments::plan::plan_for;
 use super::{internal, signoffs};
+use crate::cloud::sandbox::SandboxCloud;
 use crate::core::Core;
 use crate::db::{self, rollouts};
 use app::domain::release_line::{release_line, rollback_target};
@@ -15,6 +16,7 @@ use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{DeploymentDetail, Principal};
 use app::domain::{Build, DeploymentKind, EnvironmentName, Role};
 use app::use_cases::UseCaseError;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Puts `build` into `environment` for the demo, gates aside: a real deployment through the
@@ -67,7 +69,14 @@ async fn rest(core: &Core, id: i64, limit: Duration) -> anyhow::Result<Phase> {
 }
 
 /// Brings one environment's fleets up: the release before the seeded one, then the seeded one.
-async fn environment(core: &Core, index: usize, name: &EnvironmentName) -> anyhow::Result<()> {
+/// Between PROD's two releases the demo rotates one of its secrets (on the sandbox), so the
+/// release-vs-release diff shows a secret that changed.
+async fn environment(
+    core: &Core,
+    index: usize,
+    name: &EnvironmentName,
+    sandbox: Option<&SandboxCloud>,
+) -> anyhow::Result<()> {
     let Some(current) = db::deployments::current(&core.db, name.as_str()).await? else {
         return Ok(());
     };
@@ -79,6 +88,7 @@ async fn environment(core: &Core, index: usize, name: &EnvironmentName) -> anyho
     } else {
         DeploymentKind::Promote
     };
+    let rotate_after = previous.clone();
     for version in previous.into_iter().chain([current.build_version]) {
         let (build, _) = db::builds::by_version(&core.db, &version)
             .await?
@@ -87,12 +97,28 @@ async fn environment(core: &Core, index: usize, name: &EnvironmentName) -> anyho
             .await
             .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         rest(core, started.record.id, Duration::from_secs(600)).await?;
+        if let (Some(sandbox), true) = (sandbox, rotate_after.as_deref() == Some(&version)) {
+            let rotated = crate::config::defaults::DEMO_ROTATED_SECRET;
+            if name.as_str() == "prod" && config_names(core, rotated) {
+                sandbox.put_parameter(rotated, "sandbox value, rotated");
+            }
+        }
     }
     Ok(())
 }
 
+/// Whether the config names the parameter (the demo pipeline does; a custom one may not).
+fn config_names(core: &Core, parameter: &str) -> bool {
+    core.settings.environments.iter().any(|e| {
+        e.config.values().any(|v| {
+            matches!(v, crate::config::ConfigValue::Secret { secret }
+                if super::secrets::parameter_name(secret) == Some(parameter))
+        })
+    })
+}
+
 /// Runs the demo's deployments (all environments at once) and records QA's sign-offs.
-pub async fn bring_up(core: Core) -> anyhow::Result<()> {
+pub async fn bring_up(core: Core, sandbox: Option<Arc<SandboxCloud>>) -> anyhow::Result<()> {
     let names: Vec<EnvironmentName> = core
         .settings
         .environments
@@ -101,8 +127,8 @@ pub async fn bring_up(core: Core) -> anyhow::Result<()> {
         .collect();
     let mut runs = tokio::task::JoinSet::new();
     for (index, name) in names.iter().enumerate() {
-        let (core, name) = (core.clone(), name.clone());
-        runs.spawn(async move { environment(&core, index, &name).await });
+        let (core, name, sandbox) = (core.clone(), name.clone(), sandbox.clone());
+        runs.spawn(async move { environment(&core, index, &name, sandbox.as_deref()).await });
     }
     while let Some(result) = runs.join_next().await {
         result??;

@@ -81,7 +81,14 @@ pub async fn page(
         }
     }
     earlier_releases.truncate(20);
+    let config_drift = super::env_side::config_drift(core, env, current.as_ref()).await?;
     Ok(EnvironmentPage {
+        config_drift,
+        next_environment: core
+            .settings
+            .environments
+            .get(index + 1)
+            .map(|e| e.name.to_string()),
         environment: EnvironmentInfo {
             name: env.name.to_string(),
             title: env.title.clone(),

@@ -1,6 +1,7 @@
 //! Gathering the facts a promotion's gates judge (source release, sign-off and whether it
 //! still counts, frozen, in flight, alarms) and the preview the confirmation dialog shows.
 
+use super::secrets::Freshness;
 use super::{internal, signoffs};
 use crate::cloud::AlarmState;
 use crate::config::EnvironmentSettings;
@@ -110,7 +111,11 @@ pub async fn promotion(
                 .as_ref()
                 .filter(|f| f.build_id == build.id)
                 .map(|f| f.image_id.as_str());
-            let current = signoffs::basis(build, source, running);
+            let freshness = match read {
+                AlarmRead::Shared => Freshness::Cached,
+                AlarmRead::Fresh => Freshness::Fresh,
+            };
+            let current = signoffs::basis(core, build, source, running, freshness).await;
             db::signoffs::latest(&core.db, build.id, source.name.as_str())
                 .await
                 .map_err(internal)?
@@ -175,9 +180,13 @@ pub async fn promotion(
     } else {
         match (&source_fleet, &build) {
             (Some(fleet), _) => fleet.image_id.clone(),
-            (None, Some(build)) => signoffs::basis(build, source, None).image_id,
+            (None, Some(build)) => signoffs::build_image(build),
             (None, None) => "none".into(),
         }
+    };
+    let (differences, arriving) = match &build {
+        Some(build) => super::compare::promotion_changes(core, target, build, &image).await,
+        None => (Vec::new(), Default::default()),
     };
     let preview = PromotionPreview {
         from: source.title.clone(),
@@ -187,6 +196,9 @@ pub async fn promotion(
         instances: target.desired_capacity,
         outgoing: target_fleet.map(|f| f.instance_ids).unwrap_or_default(),
         gates,
+        differences,
+        arriving_total: arriving.total_changes,
+        arriving: arriving.changes,
     };
     Ok(Promotion {
         preview,

@@ -8,6 +8,7 @@ use super::internal;
 use crate::config::EnvironmentSettings;
 use crate::core::Core;
 use crate::db::{self, rollouts};
+use app::domain::env_diff::{diff, Change, Section};
 use app::domain::fleet_health::FleetSnapshot;
 use app::domain::fleet_table::InstanceFilter;
 use app::domain::metric_series::ChartRange;
@@ -61,7 +62,9 @@ async fn status(
     let in_flight = db::deployments::in_flight(&core.db, name)
         .await
         .map_err(internal)?;
+    let config_drift = super::env_side::config_drift(core, environment, current.as_ref()).await?;
     Ok(EnvironmentStatus {
+        config_drift,
         environment: EnvironmentInfo {
             name: name.to_owned(),
             title: environment.title.clone(),
@@ -101,17 +104,36 @@ pub async fn signoff_status(
     let running = fleet
         .filter(|f| f.build_id == build.id)
         .map(|f| f.image_id.as_str());
-    let now = super::signoffs::basis(&build, environment, running);
+    let now = super::signoffs::basis(
+        core,
+        &build,
+        environment,
+        running,
+        super::secrets::Freshness::Cached,
+    )
+    .await;
     Ok(
         db::signoffs::latest(&core.db, build.id, environment.name.as_str())
             .await
             .map_err(internal)?
-            .map(|(signoff, signed)| SignoffStatus {
-                signoff,
-                void_reasons: void_reasons(&signed, &now)
+            .map(|(signoff, signed)| {
+                let void_reasons: Vec<String> = void_reasons(&signed, &now)
                     .iter()
                     .map(|r| r.describe())
-                    .collect(),
+                    .collect();
+                let changed = match (&signed.side, &now.side) {
+                    (Some(then), Some(current)) if !void_reasons.is_empty() => diff(then, current)
+                        .into_iter()
+                        .filter(|r| r.change != Change::Same)
+                        .filter(|r| r.section != Section::Infrastructure || r.key == "image_id")
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                SignoffStatus {
+                    signoff,
+                    void_reasons,
+                    changed,
+                }
             }),
     )
 }

@@ -6,14 +6,17 @@
 pub mod accounts;
 pub mod audit;
 pub mod builds;
+pub mod compare;
 pub mod demo;
 pub mod deployments;
+pub mod env_side;
 pub mod environments;
 pub mod gates;
 pub mod history;
 pub mod live;
 pub mod reads;
 pub mod sandbox_faults;
+pub mod secrets;
 pub mod sign_in_throttle;
 pub mod signoffs;
 
@@ -24,9 +27,9 @@ use app::domain::metric_series::ChartRange;
 use app::domain::signoff::SignOff;
 use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{
-    BuildDetail, BuildPage, ChartsReport, CreatedToken, DeploymentDetail, EnvironmentPage,
-    EnvironmentStatus, FleetReport, HistoryPage, Overview, Principal, PromotionPreview, TokenRow,
-    UserRow,
+    BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
+    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview, Principal,
+    PromotionPreview, TokenRow, UserRow,
 };
 use app::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -200,6 +203,14 @@ impl UseCases for Core {
     ) -> Result<DeploymentDetail, UseCaseError> {
         deployments::deploy(self, actor, address, environment, version).await
     }
+    async fn signoff_ledger(&self, version: &Version) -> Result<Vec<LedgerEntry>, UseCaseError> {
+        signoffs::ledger(self, version).await
+    }
+
+    async fn compare(&self, from: &str, to: &str) -> Result<Comparison, UseCaseError> {
+        compare::compare(self, from, to).await
+    }
+
     async fn promotion_preview(
         &self,
         actor: &Principal,

@@ -1,26 +1,36 @@
 //! Recording a QA sign-off on the build an environment runs, bound to what was tested.
 
+use super::env_side::side_for;
 use super::internal;
-use crate::config::{ConfigValue, EnvironmentSettings};
+use super::secrets::{self, Freshness};
+use crate::config::EnvironmentSettings;
 use crate::core::Core;
 use crate::db::{self, audit};
-use app::domain::signoff::{Basis, SignOff};
+use app::domain::env_diff::ConfigEntry;
+use app::domain::signoff::{void_reasons, Basis, SignOff, Verdict};
 use app::domain::signoff_request::{SignOffForm, SignOffRequest};
+use app::domain::views::LedgerEntry;
 use app::domain::views::Principal;
 use app::domain::{Artifact, Build, Version};
 use app::use_cases::UseCaseError;
 use std::collections::BTreeMap;
 
-/// The environment's config as a sign-off snapshot: plain values as they are, secrets as
-/// their reference only.
-pub fn config_snapshot(environment: &EnvironmentSettings) -> BTreeMap<String, String> {
-    environment
-        .config
+/// Config entries as a sign-off's basis holds them: plain values as they are, a secret as
+/// `secret:<reference>`, followed by `#v<version>:<keyed hash>` when it could be read (so a
+/// new version of a secret voids the sign-off like any other config change).
+pub fn config_strings(entries: &BTreeMap<String, ConfigEntry>) -> BTreeMap<String, String> {
+    entries
         .iter()
-        .map(|(key, value)| {
-            let value = match value {
-                ConfigValue::Plain(text) => text.clone(),
-                ConfigValue::Secret { secret } => format!("secret:{secret}"),
+        .map(|(key, entry)| {
+            let value = match entry {
+                ConfigEntry::Plain(text) => text.clone(),
+                ConfigEntry::Secret(secret) => match &secret.read {
+                    Some(read) => format!(
+                        "secret:{}#v{}:{}",
+                        secret.reference, read.version, read.keyed_hash
+                    ),
+                    None => format!("secret:{}", secret.reference),
+                },
             };
             (key.clone(), value)
         })
@@ -36,20 +46,25 @@ pub fn build_image(build: &Build) -> String {
 }
 
 /// What an environment running `build` runs: the build, its image (the one its fleet was
-/// launched from when known, else the build's), the config snapshot.
-pub fn basis(
+/// launched from when known, else the build's), its config (secrets read as `freshness`
+/// allows) and the whole side for showing what changed.
+pub async fn basis(
+    core: &Core,
     build: &Build,
     environment: &EnvironmentSettings,
     running_image: Option<&str>,
+    freshness: Freshness,
 ) -> Basis {
     let image_id = running_image
         .map(str::to_owned)
         .unwrap_or_else(|| build_image(build));
+    let config = secrets::config_entries(core, environment, freshness).await;
     Basis {
         version: build.version.to_string(),
         revision: build.revision.to_string(),
-        image_id,
-        config: config_snapshot(environment),
+        image_id: image_id.clone(),
+        config: config_strings(&config),
+        side: side_for(environment, build, image_id, config),
     }
 }
 
@@ -87,7 +102,8 @@ pub async fn record(
         .await
         .map_err(internal)?
         .filter(|f| f.build_id == build.id);
-    let basis = basis(&build, env, fleet.as_ref().map(|f| f.image_id.as_str()));
+    let running = fleet.as_ref().map(|f| f.image_id.as_str());
+    let basis = basis(core, &build, env, running, Freshness::Fresh).await;
     let now = core.now();
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     let new = db::signoffs::NewSignOff {
@@ -117,4 +133,89 @@ pub async fn record(
     audit::append(&mut tx, entry, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(signoff)
+}
+
+/// Every sign-off of `version`, all environments, newest first: whether each counts now and
+/// why not (rejected, superseded by a newer one, or what changed since it was given), and
+/// the deployments that relied on it.
+pub async fn ledger(core: &Core, version: &Version) -> Result<Vec<LedgerEntry>, UseCaseError> {
+    let (build, _) = db::builds::by_version(&core.db, version.as_str())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| UseCaseError::NotFound(format!("build {version}")))?;
+    let all = db::signoffs::for_build(&core.db, build.id)
+        .await
+        .map_err(internal)?;
+    let mut newest: BTreeMap<String, i64> = BTreeMap::new();
+    for (signoff, _, _) in &all {
+        newest
+            .entry(signoff.environment.clone())
+            .or_insert(signoff.id);
+    }
+    let mut current: BTreeMap<String, Result<Basis, String>> = BTreeMap::new();
+    let mut entries = Vec::with_capacity(all.len());
+    for (signoff, signed, relied_on_by) in all {
+        let why_not = if signoff.verdict == Verdict::Rejected {
+            vec!["rejected".to_owned()]
+        } else if newest.get(&signoff.environment) != Some(&signoff.id) {
+            vec![format!(
+                "superseded by sign-off #{}",
+                newest[&signoff.environment]
+            )]
+        } else {
+            if !current.contains_key(&signoff.environment) {
+                let now = now_in(core, &build, &signoff.environment).await?;
+                current.insert(signoff.environment.clone(), now);
+            }
+            match &current[&signoff.environment] {
+                Ok(now) => void_reasons(&signed, now)
+                    .iter()
+                    .map(|r| r.describe())
+                    .collect(),
+                Err(why) => vec![why.clone()],
+            }
+        };
+        entries.push(LedgerEntry {
+            counts: why_not.is_empty(),
+            signoff,
+            why_not,
+            relied_on_by,
+        });
+    }
+    Ok(entries)
+}
+
+/// What `environment` runs of `build` now, or why it cannot be compared.
+async fn now_in(
+    core: &Core,
+    build: &Build,
+    environment: &str,
+) -> Result<Result<Basis, String>, UseCaseError> {
+    let Some(settings) = core
+        .settings
+        .environments
+        .iter()
+        .find(|e| e.name.as_str() == environment)
+    else {
+        return Ok(Err(format!("{environment} is no longer configured")));
+    };
+    let running = db::deployments::current(&core.db, environment)
+        .await
+        .map_err(internal)?
+        .map(|r| r.build_version);
+    if running.as_deref() != Some(build.version.as_str()) {
+        let running = running.unwrap_or_else(|| "nothing".into());
+        return Ok(Err(format!(
+            "signed off for build {}, but {environment} now runs {running}",
+            build.version
+        )));
+    }
+    let fleet = db::fleets::get(&core.db, environment)
+        .await
+        .map_err(internal)?
+        .filter(|f| f.build_id == build.id);
+    let image = fleet.as_ref().map(|f| f.image_id.as_str());
+    Ok(Ok(
+        basis(core, build, settings, image, Freshness::Cached).await
+    ))
 }

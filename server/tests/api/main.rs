@@ -8,6 +8,7 @@ mod auth;
 mod builds;
 mod demo_engine;
 mod deployments_api;
+mod diff;
 mod fleet_health;
 mod headers;
 mod history;

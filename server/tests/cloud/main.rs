@@ -7,6 +7,7 @@ mod moto_bake;
 mod moto_engine;
 mod moto_fleet;
 mod moto_restart;
+mod moto_secrets;
 mod moto_warm;
 mod retries;
 mod sandbox_faults;

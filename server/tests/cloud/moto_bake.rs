@@ -29,6 +29,7 @@ impl Wire {
             ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
             elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(elb.build()),
             cloudwatch: aws.cloudwatch,
+            ssm: aws.ssm,
             calls: aws.calls,
         }
     }

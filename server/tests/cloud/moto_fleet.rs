@@ -31,7 +31,8 @@ fn made(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> BTreeM
         .collect()
 }
 
-async fn core_over(aws: Arc<AwsClients>, environment: EnvironmentSettings) -> Core {
+/// A core on a fresh SQLite database, over `aws`, with one environment.
+pub(crate) async fn core_over(aws: Arc<AwsClients>, environment: EnvironmentSettings) -> Core {
     let path = std::env::temp_dir().join(format!("gl-fleet-{}.db", rand::random::<u64>()));
     let settings = Settings {
         database_url: format!("sqlite://{}", path.display()),

@@ -131,4 +131,7 @@ impl Cloud for CrashingCloud {
     async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
         self.call(self.inner.load_balancer_of(target_group)).await
     }
+    async fn parameter(&self, name: &str) -> Result<greenlight::cloud::ParameterValue, CloudError> {
+        self.call(self.inner.parameter(name)).await
+    }
 }

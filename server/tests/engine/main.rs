@@ -18,6 +18,7 @@ mod integrity;
 mod jobs;
 mod paths;
 mod rollbacks;
+mod snapshots;
 mod supervisor;
 
 #[path = "../support/mod.rs"]

@@ -47,4 +47,12 @@ pub struct DeploymentDetail {
     pub rollback_requested_by: Option<String>,
     /// Why it rolled back or failed.
     pub reason: Option<String>,
+    /// The SHA-256 of what it recorded when accepted (code, config, infrastructure); none for
+    /// deployments accepted before snapshots were recorded.
+    #[serde(default)]
+    pub snapshot_hash: Option<String>,
+    /// The release it replaced in its environment, when both recorded snapshots: "what did
+    /// this deployment change?" compares the two.
+    #[serde(default)]
+    pub changed_from: Option<i64>,
 }

@@ -38,6 +38,16 @@ pub struct PromotionPreview {
     pub outgoing: Vec<String>,
     /// Every gate, passed or not.
     pub gates: Vec<Gate>,
+    /// What differs between the target now and the source (code, config, infrastructure),
+    /// identical rows left out; secrets by reference only.
+    #[serde(default)]
+    pub differences: Vec<crate::domain::env_diff::DiffRow>,
+    /// The changes (commits) that reach the target for the first time, newest first.
+    #[serde(default)]
+    pub arriving: Vec<super::RangeChange>,
+    /// How many changes arrive in all.
+    #[serde(default)]
+    pub arriving_total: usize,
 }
 
 impl PromotionPreview {
@@ -54,6 +64,10 @@ pub struct SignoffStatus {
     pub signoff: SignOff,
     /// Why it no longer counts (empty when it does).
     pub void_reasons: Vec<String>,
+    /// When it no longer counts: exactly what changed since it was given (code, config,
+    /// image), secrets by reference only.
+    #[serde(default)]
+    pub changed: Vec<crate::domain::env_diff::DiffRow>,
 }
 
 /// The environment page.
@@ -90,4 +104,10 @@ pub struct EnvironmentPage {
     pub rollback_to: Option<String>,
     /// Earlier releases of this environment a rollback may name instead, newest first.
     pub earlier_releases: Vec<String>,
+    /// Config keys changed since the running release was deployed (config drift).
+    #[serde(default)]
+    pub config_drift: Vec<String>,
+    /// The next environment of the pipeline, if any (what a sign-off here is compared with).
+    #[serde(default)]
+    pub next_environment: Option<String>,
 }

@@ -119,6 +119,9 @@ pub struct EnvironmentStatus {
     pub warm_until: Option<Timestamp>,
     /// The deployment in flight, if any.
     pub in_flight: Option<i64>,
+    /// Config keys changed since the release it runs was deployed (config drift).
+    #[serde(default)]
+    pub config_drift: Vec<String>,
 }
 
 /// An environment's fleets as last read: `GET /api/v1/environments/{env}/fleet` and the
@@ -166,6 +169,7 @@ mod tests {
             signed_by: "qa".into(),
             signed_at: Timestamp::from_millis(0),
             image_id: "ami-1".into(),
+            fingerprint: None,
         }
     }
 

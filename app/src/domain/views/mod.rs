@@ -1,11 +1,15 @@
 //! What the pages show: plain serialisable values built by the server, read by the UI.
 
+pub mod compare;
 pub mod deployment;
 pub mod environment;
+pub mod ledger;
 pub mod live;
 
+pub use compare::{CodeRange, Comparison, RangeChange, SideLabel};
 pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
+pub use ledger::LedgerEntry;
 pub use live::{ChartsReport, EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
 
 use super::{Build, DeploymentRecord, HistoryFilter, Role, Timestamp};

@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                     <A href="/">"Overview"</A>
                                     <A href="/builds">"Builds"</A>
                                     <A href="/history">"History"</A>
+                                    <A href="/compare">"Compare"</A>
                                     {admin.then(|| view! {
                                         <A href="/admin/users">"Users"</A>
                                         <A href="/admin/tokens">"Tokens"</A>

@@ -5,6 +5,8 @@ pub mod chart;
 pub mod chart_plot;
 pub mod clock;
 pub mod deploy_actions;
+pub mod diff_list;
+pub mod diff_table;
 pub mod fleet;
 pub mod header;
 pub mod health;

@@ -3,6 +3,7 @@
 
 use crate::api::environments::RecordSignoff;
 use crate::domain::views::EnvironmentPage as Page;
+use crate::ui::components::diff_list::DiffList;
 use crate::ui::components::live::field_error;
 use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::When;
@@ -16,6 +17,12 @@ pub fn SignoffSection(
     action: ServerAction<RecordSignoff>,
 ) -> impl IntoView {
     let env = page.environment.name.clone();
+    let compare = page.next_environment.clone().map(|next| {
+        (
+            format!("/compare?from={next}&to={env}"),
+            format!("Compare with what {next} runs"),
+        )
+    });
     view! {
         <section aria-labelledby="signoff-title">
             <h2 id="signoff-title">"QA sign-off"</h2>
@@ -26,8 +33,15 @@ pub fn SignoffSection(
                         <When at=status.signoff.signed_at/>
                         {(!status.signoff.notes.is_empty()).then(|| format!(": {}", status.signoff.notes))}
                     </p>
+                    {status.signoff.fingerprint.clone().map(|f| view! {
+                        <p class="muted" data-testid="signoff-fingerprint">"Signed fingerprint " <code>{f.chars().take(12).collect::<String>()}</code></p>
+                    })}
                     {(!status.void_reasons.is_empty()).then(|| view! {
                         <p class="error" role="alert">"No longer counts: " {status.void_reasons.join("; ")}</p>
+                    })}
+                    {(!status.changed.is_empty()).then(|| view! {
+                        <p>"What changed since it was given:"</p>
+                        <DiffList rows=status.changed.clone() testid="signoff-changed"/>
                     })}
                 }.into_erased(),
                 None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_erased(),
@@ -50,6 +64,9 @@ pub fn SignoffSection(
                         <button type="submit">{format!("Record sign-off on {version}")}</button>
                     </PostForm>
                 }
+            })}
+            {compare.map(|(href, text)| view! {
+                <p><a data-testid="signoff-compare" href=href>{text}</a></p>
             })}
         </section>
     }

@@ -86,10 +86,13 @@ pub fn DeploymentTable(rows: Vec<DeploymentRecord>) -> impl IntoView {
                             <td><When at=row.started_at/></td>
                             <td>{row.environment.clone()}</td>
                             <td><a href=format!("/builds/{}", row.build_version)>{row.build_version.clone()}</a></td>
-                            <td>{row.kind.as_str()}</td>
+                            <td><a href=format!("/deployments/{}", row.id) title="The deployment, and what it changed">{row.kind.as_str()}</a></td>
                             <td><OutcomeBadge outcome=row.outcome/></td>
                             <td>{row.started_by.clone()}</td>
-                            <td data-testid="approved-by">{row.approved_by.clone().unwrap_or_default()}</td>
+                            <td data-testid="approved-by">{row.approved_by.clone().unwrap_or_default()}
+                                {row.approved_at.map(|at| view! { <br/><small class="muted">"signed " <When at/></small> })}
+                                {row.approval_notes.clone().filter(|n| !n.is_empty()).map(|notes| view! { <br/><small class="muted approval-notes">{format!("“{notes}”")}</small> })}
+                            </td>
                             <td>{row.notes.clone()}{row.demo.then_some(" (demo)")}</td>
                         </tr>
                     }).collect_view()}

@@ -78,9 +78,20 @@ fn Deployment(
                 {phase.map(|p| view! { <span class="phase" data-testid="phase">{p.label()}</span> })}
                 " · started " <When at=record.started_at/> " by " {record.started_by.clone()}
                 {record.approved_by.clone().map(|qa| view! {
-                    <span data-testid="approved-by">{format!(" · approved by {qa} (sign-off #{})", record.signoff_id.unwrap_or_default())}</span>
+                    <span data-testid="approved-by">{format!(" · approved by {qa} (sign-off #{})", record.signoff_id.unwrap_or_default())}
+                        {record.approved_at.map(|at| view! { " at " <When at/> })}
+                        {record.approval_notes.clone().filter(|n| !n.is_empty()).map(|n| format!(": “{n}”"))}
+                    </span>
                 })}
             </p>
+            {detail.changed_from.map(|before| view! {
+                <p><a data-testid="what-changed" href=format!("/compare?from={before}&to={}", record.id)>"What did this deployment change?"</a>
+                    <span class="muted">{format!(" (against #{before}, the release it replaced)")}</span></p>
+            })}
+            {detail.snapshot_hash.clone().map(|hash| view! {
+                <p class="muted">"Recorded as snapshot " <code>{hash.chars().take(12).collect::<String>()}</code>
+                    " · " <a href=format!("/compare?from={}&to={}", record.id, record.environment)>"compare with the environment now"</a></p>
+            })}
             {(!detail.progress.is_empty()).then(|| view! { <p class="progress" role="status">{detail.progress.clone()}</p> })}
             {detail.reason.clone().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}
             {detail.warm_until.map(|until| view! {

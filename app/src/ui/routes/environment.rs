@@ -10,6 +10,7 @@ use crate::domain::views::{ChartsReport, EnvironmentPage as Page, FleetReport, L
 use crate::domain::{Permission, Role};
 use crate::ui::components::clock::Countdown;
 use crate::ui::components::deploy_actions::{Actions, DeployActions};
+use crate::ui::components::diff_list::drift_text;
 use crate::ui::components::fleet::{Charts, Fleets};
 use crate::ui::components::health::HealthBadge;
 use crate::ui::components::live::{action_error, action_error_besides, follow};
@@ -132,6 +133,12 @@ fn Environment(
                 }}
                 {page.fleet.clone().map(|fleet| view! {
                     <p>"Serving from " <code>{fleet.image_id}</code></p>
+                })}
+                {page.current.clone().filter(|_| !page.config_drift.is_empty()).map(|current| view! {
+                    <p class="notice drift" role="status" data-testid="config-drift">
+                        {drift_text(&page.config_drift)} " "
+                        <a href=format!("/compare?from={}&to={}", current.id, env)>"See the diff"</a>
+                    </p>
                 })}
                 {page.in_flight.clone().map(|d| view! {
                     <p class="notice" role="status">

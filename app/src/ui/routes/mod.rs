@@ -5,6 +5,7 @@ pub mod admin_tokens;
 pub mod admin_users;
 pub mod build_detail;
 pub mod builds;
+pub mod compare;
 pub mod deployment;
 pub mod environment;
 pub mod history;

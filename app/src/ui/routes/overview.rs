@@ -6,6 +6,7 @@ use crate::api::overview::get_overview;
 use crate::domain::views::{EnvironmentStatus, SignoffState};
 use crate::domain::Build;
 use crate::ui::components::clock::Countdown;
+use crate::ui::components::diff_list::drift_text;
 use crate::ui::components::health::HealthBadge;
 use crate::ui::components::live_stream::{live_stream, Interest, LiveStream};
 use crate::ui::components::status::{DemoBanner, ErrorBox, OutcomeBadge, When};
@@ -61,6 +62,16 @@ fn EnvironmentCard(column: EnvironmentStatus, stream: LiveStream) -> impl IntoVi
     let signoff = column.signoff;
     let signed_by = column.signed_by.clone();
     let history_link = format!("/history?environment={}", env.name);
+    let drift = column
+        .current
+        .as_ref()
+        .filter(|_| !column.config_drift.is_empty())
+        .map(|current| {
+            (
+                format!("/compare?from={}&to={}", current.id, env.name),
+                drift_text(&column.config_drift),
+            )
+        });
     view! {
         <article class="env-card" data-environment=env.name.clone()>
             <h2><a href=format!("/environments/{}", env.name)>{env.title.clone()}</a></h2>
@@ -83,6 +94,9 @@ fn EnvironmentCard(column: EnvironmentStatus, stream: LiveStream) -> impl IntoVi
                 }.into_erased(),
                 None => view! { <p class="muted">"Nothing deployed yet."</p> }.into_erased(),
             }}
+            {drift.map(|(href, text)| view! {
+                <p class="drift" data-testid="config-drift"><a href=href>{text}</a></p>
+            })}
             {column.latest_attempt.map(|attempt| view! {
                 <p class="latest-attempt">
                     "Last attempt: " {attempt.build_version.clone()} " " <OutcomeBadge outcome=attempt.outcome/>

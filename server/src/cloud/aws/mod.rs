@@ -8,6 +8,7 @@
 mod calls;
 mod convert;
 mod metrics;
+mod parameters;
 
 pub use calls::CallCounter;
 
@@ -30,7 +31,9 @@ pub struct AwsClients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     /// CloudWatch: alarms and metrics.
     pub cloudwatch: aws_sdk_cloudwatch::Client,
-    /// Requests the three sent, by operation.
+    /// Systems Manager: parameters that config secrets refer to.
+    pub ssm: aws_sdk_ssm::Client,
+    /// Requests the four sent, by operation.
     pub calls: CallCounter,
 }
 
@@ -51,6 +54,11 @@ impl AwsClients {
             ),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
                 aws_sdk_cloudwatch::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            ssm: aws_sdk_ssm::Client::from_conf(
+                aws_sdk_ssm::config::Builder::from(config)
                     .interceptor(calls.clone())
                     .build(),
             ),
@@ -342,5 +350,9 @@ impl Cloud for AwsClients {
 
     async fn load_balancer_of(&self, target_group: &str) -> Result<Option<String>, CloudError> {
         self.describe_load_balancer_of(target_group).await
+    }
+
+    async fn parameter(&self, name: &str) -> Result<super::ParameterValue, CloudError> {
+        self.get_parameter(name).await
     }
 }

@@ -13,6 +13,7 @@
 mod describe;
 mod metrics;
 pub mod names;
+mod parameters;
 mod setup;
 mod world;
 
@@ -384,5 +385,9 @@ impl Cloud for SandboxCloud {
         self.call("DescribeTargetGroups").await?;
         let known = lock(&self.world).target_groups.contains_key(target_group);
         Ok(known.then(|| "sandbox:load-balancer".to_owned()))
+    }
+
+    async fn parameter(&self, name: &str) -> Result<crate::cloud::ParameterValue, CloudError> {
+        self.read_parameter(name).await
     }
 }

@@ -131,4 +131,5 @@ pub(super) struct World {
     /// When each alarm entered its state (wall clock).
     pub(super) alarm_since: BTreeMap<String, i64>,
     pub(super) calls: BTreeMap<&'static str, u64>,
+    pub(super) parameters: BTreeMap<String, super::parameters::SimParameter>,
 }

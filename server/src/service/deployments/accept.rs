@@ -1,6 +1,7 @@
 //! Accepting a deployment: the history row in flight, its plan, the first timeline line, the
-//! queued first step, the end of any warm window it supersedes and the audit entry — one
-//! transaction, or nothing at all.
+//! queued first step, the snapshot of what the environment is (code, config, infrastructure),
+//! the end of any warm window it supersedes and the audit entry — one transaction, or nothing
+//! at all.
 
 use super::detail::detail;
 use crate::core::Core;
@@ -64,6 +65,8 @@ pub async fn accept(
     plan: DeploymentPlan,
     notes: String,
 ) -> Result<DeploymentDetail, UseCaseError> {
+    // Secrets are read before the transaction opens: no cloud call holds the write lock.
+    let side = crate::service::env_side::for_plan(core, &plan).await?;
     let now = core.now();
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     refuse_while_baked_from(&mut tx, &plan.environment).await?;
@@ -95,6 +98,9 @@ pub async fn accept(
     rollouts::add_step(&mut *tx, id, now, Phase::Pending, &line)
         .await
         .map_err(internal)?;
+    let snapshot = db::snapshots::insert(&mut *tx, id, &side, now)
+        .await
+        .map_err(internal)?;
     // Any change to the serving fleet ends the previous release's warm window: a switch back
     // would no longer restore what served before (a new release replaced it, or a resize
     // added instances the old fleet knows nothing of).
@@ -108,7 +114,7 @@ pub async fn accept(
     }
     let details = serde_json::json!({
         "deployment": id, "environment": plan.environment, "kind": plan.kind.as_str(),
-        "image_id": plan.image_id, "desired": plan.desired, "signoff": by.signoff_id,
+        "image_id": plan.image_id, "desired": plan.desired, "signoff": by.signoff_id, "snapshot": snapshot,
     })
     .to_string();
     let action = format!("deployment.{}", plan.kind);

@@ -6,7 +6,7 @@ use crate::db::{self, rollouts};
 use crate::service::internal;
 use app::domain::rollout::Phase;
 use app::domain::views::DeploymentDetail;
-use app::domain::Timestamp;
+use app::domain::{DeploymentKind, Timestamp};
 use app::use_cases::UseCaseError;
 
 /// A deployment with its timeline and fleets.
@@ -22,6 +22,22 @@ pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseErr
         .map_err(internal)?
         .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
     let steps = rollouts::steps(&mut *tx, id).await.map_err(internal)?;
+    let snapshot = db::snapshots::get(&mut *tx, id).await.map_err(internal)?;
+    let before = match (&snapshot, record.kind) {
+        (Some(_), kind) if kind != DeploymentKind::Scale => {
+            match db::snapshots::release_before(&mut *tx, id)
+                .await
+                .map_err(internal)?
+            {
+                Some(before) => db::snapshots::get(&mut *tx, before)
+                    .await
+                    .map_err(internal)?
+                    .map(|s| s.deployment_id),
+                None => None,
+            }
+        }
+        _ => None,
+    };
     tx.commit().await.map_err(internal)?;
     let plan = row.plan.as_ref();
     let warm_until = row.warm_until.filter(|_| row.phase == Some(Phase::Warm));
@@ -38,5 +54,7 @@ pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseErr
         warm_seconds_left: warm_until.map(|until| ((until - core.now()) / 1000).max(0)),
         rollback_requested_by: row.rollback_requested_by.clone(),
         reason: row.plan.and_then(|p| p.reason),
+        snapshot_hash: snapshot.map(|s| s.hash),
+        changed_from: before,
     })
 }

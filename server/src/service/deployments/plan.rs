@@ -4,7 +4,7 @@
 
 use crate::config::EnvironmentSettings;
 use app::domain::plan::DeploymentPlan;
-use app::domain::{Build, DeploymentKind, Fleet};
+use app::domain::{Artifact, Build, DeploymentKind, Fleet};
 use app::use_cases::UseCaseError;
 
 /// A plan for `environment` with its timings and binding.
@@ -17,12 +17,18 @@ pub fn plan_for(
 ) -> Result<DeploymentPlan, UseCaseError> {
     let version = build.version.to_string();
     // Start-up fills a template in for the sandbox, and the loader demands one on AWS.
-    let template = environment.launch_template(&version).ok_or_else(|| {
-        super::super::internal(format!(
-            "environment {} has no [environments.instance]",
-            environment.name
-        ))
-    })?;
+    let artifact_url = match &build.artifact {
+        Artifact::BaseImage { url, .. } => Some(url.as_str()),
+        Artifact::Image { .. } => None,
+    };
+    let template = environment
+        .launch_template(&version, artifact_url)
+        .ok_or_else(|| {
+            super::super::internal(format!(
+                "environment {} has no [environments.instance]",
+                environment.name
+            ))
+        })?;
     Ok(DeploymentPlan {
         environment: environment.name.to_string(),
         kind,

@@ -1,0 +1,227 @@
+//! Comparing two sides — environments as they are now, deployments as they were accepted —
+//! into the rows, counts and code range the compare page, the promotion confirmation and
+//! `GET /api/v1/diff` show.
+
+use super::env_side::{environment_now, side_for};
+use super::internal;
+use super::secrets::{self, Freshness};
+use crate::config::EnvironmentSettings;
+use crate::core::Core;
+use crate::db;
+use app::domain::env_diff::{counts, diff, Change, DiffRow, DiffSide};
+use app::domain::side_spec::SideSpec;
+use app::domain::views::{CodeRange, Comparison, EnvironmentInfo, RangeChange, SideLabel};
+use app::domain::Build;
+use app::use_cases::UseCaseError;
+
+/// One side, found.
+struct Found {
+    label: SideLabel,
+    side: DiffSide,
+    build: Option<Build>,
+}
+
+/// Compares `from` (left) with `to` (right), each an environment name or a deployment id;
+/// left empty, the first and the last environment of the pipeline.
+pub async fn compare(core: &Core, from: &str, to: &str) -> Result<Comparison, UseCaseError> {
+    let environments = &core.settings.environments;
+    let or_end = |given: &str, end: Option<&crate::config::EnvironmentSettings>| match (
+        given.trim().is_empty(),
+        end,
+    ) {
+        (true, Some(end)) => end.name.to_string(),
+        _ => given.to_owned(),
+    };
+    let (from, to) = (
+        or_end(from, environments.first()),
+        or_end(to, environments.last()),
+    );
+    let (from, to) = SideSpec::parse_pair(&from, &to).map_err(UseCaseError::Invalid)?;
+    let left = find(core, &from).await?;
+    let right = find(core, &to).await?;
+    let rows = diff(&left.side, &right.side);
+    let code = code_range(core, left.build.as_ref(), right.build.as_ref()).await?;
+    Ok(Comparison {
+        left: left.label,
+        right: right.label,
+        counts: counts(&rows),
+        rows,
+        code,
+        commit_url: core.settings.repository.commit_url.clone(),
+        environments: environments
+            .iter()
+            .map(|e| EnvironmentInfo {
+                name: e.name.to_string(),
+                title: e.title.clone(),
+            })
+            .collect(),
+    })
+}
+
+async fn find(core: &Core, spec: &SideSpec) -> Result<Found, UseCaseError> {
+    match spec {
+        SideSpec::Environment(name) => {
+            let (_, environment) = core
+                .environment(name)
+                .ok_or_else(|| UseCaseError::NotFound(format!("environment {name}")))?;
+            let label = |deployment_id| SideLabel {
+                spec: name.to_string(),
+                title: format!("{} (now)", environment.title),
+                environment: name.to_string(),
+                deployment_id,
+                recorded_at: None,
+                snapshot_hash: None,
+            };
+            Ok(
+                match environment_now(core, environment, Freshness::Cached).await? {
+                    Some(now) => Found {
+                        label: label(Some(now.release.id)),
+                        side: now.side,
+                        build: Some(now.build),
+                    },
+                    // Runs nothing yet: only its config can be compared.
+                    None => Found {
+                        label: label(None),
+                        side: DiffSide {
+                            config: secrets::config_entries(core, environment, Freshness::Cached)
+                                .await,
+                            ..DiffSide::default()
+                        },
+                        build: None,
+                    },
+                },
+            )
+        }
+        SideSpec::Deployment(id) => {
+            let record = db::deployments::by_id(&core.db, *id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
+            let snapshot = db::snapshots::get(&core.db, *id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| {
+                    UseCaseError::Conflict(format!(
+                        "deployment {id} has no snapshot: it was accepted before Greenlight \
+                         recorded what each deployment ran"
+                    ))
+                })?;
+            let build = db::builds::by_version(&core.db, &record.build_version)
+                .await
+                .map_err(internal)?
+                .map(|(build, _)| build);
+            let title = core
+                .settings
+                .environments
+                .iter()
+                .find(|e| e.name.as_str() == record.environment)
+                .map_or(record.environment.clone(), |e| e.title.clone());
+            Ok(Found {
+                label: SideLabel {
+                    spec: id.to_string(),
+                    title: format!("deployment #{id} · {title} · {}", record.build_version),
+                    environment: record.environment.clone(),
+                    deployment_id: Some(*id),
+                    recorded_at: Some(snapshot.recorded_at),
+                    snapshot_hash: Some(snapshot.hash),
+                },
+                side: snapshot.side,
+                build,
+            })
+        }
+    }
+}
+
+/// What promoting `build` into `target` (launched from `image`) changes: the target as its
+/// running release recorded it against what the promotion would record (so config changed
+/// since the last deployment, which the new fleet picks up, shows too), identical rows left
+/// out; and the changes that reach the target for the first time. A failure to compare shows
+/// nothing rather than failing the preview.
+pub async fn promotion_changes(
+    core: &Core,
+    target: &EnvironmentSettings,
+    build: &Build,
+    image: &str,
+) -> (Vec<DiffRow>, CodeRange) {
+    let now = match environment_now(core, target, Freshness::Cached).await {
+        Ok(now) => now,
+        Err(_) => return (Vec::new(), CodeRange::default()),
+    };
+    let recorded = match &now {
+        Some(now) => db::snapshots::get(&core.db, now.release.id)
+            .await
+            .ok()
+            .flatten()
+            .map(|s| s.side),
+        None => None,
+    };
+    let left = match (recorded, &now) {
+        (Some(side), _) => side,
+        (None, Some(now)) => now.side.clone(),
+        (None, None) => DiffSide::default(),
+    };
+    let config = secrets::config_entries(core, target, Freshness::Cached).await;
+    let Some(right) = side_for(target, build, image.to_owned(), config) else {
+        return (Vec::new(), CodeRange::default());
+    };
+    let rows = diff(&left, &right)
+        .into_iter()
+        .filter(|r| r.change != Change::Same)
+        .collect();
+    let code = match &now {
+        Some(now) if build.id > now.build.id => code_range(core, Some(&now.build), Some(build))
+            .await
+            .unwrap_or_default(),
+        None => CodeRange::default(),
+        Some(_) => CodeRange::default(),
+    };
+    (rows, code)
+}
+
+/// The builds between the two sides' builds and their changes.
+async fn code_range(
+    core: &Core,
+    left: Option<&Build>,
+    right: Option<&Build>,
+) -> Result<CodeRange, UseCaseError> {
+    let (Some(left), Some(right)) = (left, right) else {
+        return Ok(CodeRange::default());
+    };
+    let (after, up_to, sign) = if right.id >= left.id {
+        (left.id, right.id, 1)
+    } else {
+        (right.id, left.id, -1)
+    };
+    let builds = db::builds::changes_between(&core.db, after, up_to)
+        .await
+        .map_err(internal)?;
+    let total_changes = builds.iter().map(|(_, changes)| changes.len()).sum();
+    let changes = builds
+        .iter()
+        .flat_map(|(version, changes)| {
+            changes.iter().map(|change| RangeChange {
+                version: version.clone(),
+                change: change.clone(),
+            })
+        })
+        .take(CodeRange::LIMIT)
+        .collect();
+    let ahead_by = sign * i64::try_from(builds.len()).unwrap_or(i64::MAX);
+    let compare_url = core
+        .settings
+        .repository
+        .compare_url
+        .as_ref()
+        .filter(|_| left.revision != right.revision)
+        .map(|template| {
+            template
+                .replace("{from}", left.revision.as_str())
+                .replace("{to}", right.revision.as_str())
+        });
+    Ok(CodeRange {
+        ahead_by,
+        changes,
+        total_changes,
+        compare_url,
+    })
+}
