@@ -21,9 +21,11 @@ test:
 
 ## bench: page timings over 100,000 deployments and the first-load weights, the engine's
 ## figures (promotion overhead, instant rollback, cloud calls per promotion), live fleet health
-## (a 10,000-instance snapshot, calls per refresh) and the live stream with 1,000 clients
+## (a 10,000-instance snapshot, calls per refresh), the live stream with 1,000 clients and
+## the diff of two environments (500 config keys, 1,000 builds between)
 bench: build
 	scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight
 	cargo bench -p server --bench engine
 	cargo bench -p server --bench fleet
+	cargo bench -p server --bench diff
 	scripts/bench_live.sh $(CARGO_TARGET_DIR)/release/greenlight

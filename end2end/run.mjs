@@ -3,7 +3,8 @@
 // through history; deploy to TEST and watch the steps; live fleet health (the badge and the
 // instance rows follow a failing instance and a silent cloud without a reload, two tabs cost
 // no more cloud calls than one); QA signs off, promote to STAGING
-// through the gates, roll a second build back with one click; a viewer sees no actions;
+// through the gates, roll a second build back with one click; compare TEST with PROD and a
+// deployment with the release before it, secrets never shown; a viewer sees no actions;
 // a refused promotion lists its gates and a refused scale its reason; sign out. One
 // screenshot per page lands in $ARTIFACTS.
 import { chromium } from 'playwright-core';
@@ -304,8 +305,10 @@ await test('the environment page holds at 360 px wide', async () => {
 
 // What a new visitor's browser fetches to show and hydrate the page, compressed as served:
 // the page, the stylesheet, the scripts, the main wasm and the page's wasm chunks. Live fleet
-// health must not make it heavier than the 407 kB the whole application weighed before it.
-await test('the environment page first loads in at most 407 kB compressed, its wasm chunks included', async () => {
+// health brought it to the 407 kB the whole application weighed before it; environment diffs
+// (the promotion's "what changes", the sign-off's fingerprint and changes, config drift, and a
+// Compare page whose shared code wasm-split cuts into more chunks) added 4.5 kB: held at 412.
+await test('the environment page first loads in at most 412 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -320,7 +323,7 @@ await test('the environment page first loads in at most 407 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 407_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 412_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not
@@ -338,6 +341,7 @@ await test('every page names its own wasm chunks for preloading, on every reques
     ['/', 'overview'], ['/builds', 'builds'], [build, 'build_detail'], ['/history', 'history'],
     ['/environments/test', 'environment'], ['/deployments/1', 'deployment'], ['/login', 'login'],
     ['/admin/users', 'admin_users'], ['/admin/tokens', 'admin_tokens'], ['/admin/audit', 'admin_audit'],
+    ['/compare', 'compare'],
   ]) {
     assert.match(await html(path), new RegExp(`<link[^>]*rel="preload"[^>]*href="/pkg/split___${view}_route_view_`), path);
   }
@@ -362,6 +366,7 @@ await test('an engineer promotes to STAGING after reading what changes and the g
   await page.click('[data-testid=promote]');
   await page.locator('dl.promotion').getByText(version).waitFor();
   assert.equal(await page.locator('.gates li[data-passed=false]').count(), 0, 'every gate passes');
+  assert.match(await page.getByTestId('promotion-diff').textContent(), new RegExp(`version: \\S+ → ${version.replaceAll('.', '\\.')}`));
   await shot('promotion-confirm');
   await page.click('[data-testid=confirm-promote]');
   await page.waitForURL(/\/deployments\/\d+$/);
@@ -381,6 +386,57 @@ await test('a second build on TEST is rolled back with one click while the old f
   await page.locator('li[data-step=rolling_back]').getByText('Rollback requested by e2e').waitFor();
   await page.goto(`${base}/environments/test`);
   assert.equal(await page.getByTestId('release').locator('a').first().textContent(), version);
+});
+
+// What the sandbox gives the config's SSM parameters: never on a page or in an API answer.
+const secretValue = 'sandbox value';
+
+await test('compare shows TEST against PROD, changed config highlighted and secrets masked, at desktop and 360 px', async () => {
+  await page.goto(`${base}/compare?from=test&to=prod`);
+  await hydrated();
+  await page.locator('table.diff tr.diff-changed[data-key=LOG_LEVEL]').waitFor();
+  const apiKey = await page.locator('tr[data-key=API_KEY]').first().textContent();
+  assert.match(apiKey, /secret ssm:\/app\/test\/api_key/);
+  assert.match(apiKey, /different secret/);
+  assert.ok(!(await page.content()).includes(secretValue), 'no secret value in the page');
+  await shot('compare');
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the compare page scrolls sideways by ${overflow} px at 360 px`);
+  await shot('compare-360');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const text = await (await fetch(`${base}/api/v1/diff?from=test&to=prod&format=text`, {
+    headers: { authorization: `Bearer ${token}` },
+  })).text();
+  assert.match(text, /~ LOG_LEVEL: debug → warn/);
+});
+
+await test('a deployment opened from history shows what it changed, and history names the approver', async () => {
+  await page.goto(`${base}/history?environment=test`);
+  await hydrated();
+  await page.locator('tr', { hasText: `${version}1` }).first().locator('a[href^="/deployments/"]').click();
+  await page.waitForURL(/\/deployments\/\d+$/);
+  await hydrated();
+  await page.click('[data-testid=what-changed]');
+  await page.waitForURL(/\/compare\?from=\d+&to=\d+$/);
+  await page.locator('tr.diff-changed[data-key=version]').waitFor();
+  await shot('compare-release');
+  await page.goto(`${base}/history?environment=staging`);
+  await hydrated();
+  const promotion = page.locator('tr', { has: page.locator(`a[href="/builds/${version}"]`) }).first();
+  assert.match(await promotion.getByTestId('approved-by').textContent(), /quinn/);
+  assert.match(await promotion.getByTestId('approved-by').textContent(), /e2e regression green/);
+});
+
+await test('no API answer the pages read carries a secret value', async () => {
+  for (const path of [
+    '/api/v1/diff', '/api/v1/diff?from=staging&to=test', `/api/v1/builds/${version}/signoffs`,
+    '/api/v1/environments', '/api/v1/environments/staging/promotion', '/api/v1/deployments',
+  ]) {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, path);
+    assert.ok(!(await response.text()).includes(secretValue), `${path} carries a secret value`);
+  }
 });
 
 await test('a viewer sees no action buttons and the API refuses them', async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: starts the release binary on a free loopback port with a fresh
 # database (an admin, a QA user, a viewer, tokens, 200 history rows) and a pipeline on the
-# instant sandbox with short verify windows, runs end2end/run.mjs in Chromium, stops.
+# instant sandbox with short verify windows and config with secrets (the sandbox simulates
+# their SSM parameters), runs end2end/run.mjs in Chromium, stops.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,10 @@ strategy = "target-group"
 verify_window = "2s"
 warm_retention = "10m"
 
+[environments.config]
+LOG_LEVEL = "debug"
+API_KEY = { secret = "ssm:/app/test/api_key" }
+
 [[environments]]
 name = "staging"
 title = "STAGING"
@@ -39,6 +44,10 @@ verify_window = "2s"
 requires_signoff = true
 four_eyes = true
 bake_image = true
+
+[environments.config]
+LOG_LEVEL = "warn"
+API_KEY = { secret = "ssm:/app/prod/api_key" }
 TOML
 export GREENLIGHT_CONFIG="$work/greenlight.toml"
 export GREENLIGHT_DATABASE_URL="sqlite://$work/e2e.db" GREENLIGHT_LISTEN="127.0.0.1:$port" GREENLIGHT_DEMO=false

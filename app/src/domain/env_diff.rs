@@ -80,6 +80,16 @@ pub enum Change {
 }
 
 impl Change {
+    /// The word for it, as pages and attributes say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Changed => "changed",
+            Self::Same => "same",
+        }
+    }
+
     /// The same row seen from the other side.
     pub fn mirrored(self) -> Self {
         match self {
@@ -106,6 +116,18 @@ pub struct DiffRow {
     pub change: Change,
     /// For secrets: how they compare ("same secret", "version 3 → 4" …).
     pub note: Option<String>,
+}
+
+impl DiffRow {
+    /// The row in one line: `KEY: left → right (note)`, `(none)` for a missing side.
+    pub fn line(&self) -> String {
+        let side = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
+        let mut line = format!("{}: {} → {}", self.key, side(&self.left), side(&self.right));
+        if let Some(note) = &self.note {
+            line.push_str(&format!(" ({note})"));
+        }
+        line
+    }
 }
 
 /// Every row of both sides, section by section, keys in order.
@@ -277,16 +299,9 @@ pub fn as_text(rows: &[DiffRow], with_same: bool) -> String {
             Change::Changed => '~',
             Change::Same => ' ',
         };
-        let side = |value: &Option<String>| value.clone().unwrap_or_else(|| "(none)".into());
-        text.push_str(&format!(
-            "{mark} {}: {} → {}",
-            row.key,
-            side(&row.left),
-            side(&row.right)
-        ));
-        if let Some(note) = &row.note {
-            text.push_str(&format!(" ({note})"));
-        }
+        text.push(mark);
+        text.push(' ');
+        text.push_str(&row.line());
         text.push('\n');
     }
     text

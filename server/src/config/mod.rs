@@ -151,3 +151,30 @@ impl Settings {
         self.public_url.as_ref().map(HttpUrl::origin)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RepositorySettings;
+
+    #[test]
+    fn repository_links_need_an_http_url_and_their_placeholders() {
+        let links = |commit: &str, compare: &str| RepositorySettings {
+            commit_url: Some(commit.into()),
+            compare_url: Some(compare.into()),
+        };
+        let good = links(
+            "https://git.example.com/app/commit/{revision}",
+            "https://git.example.com/app/compare/{from}...{to}",
+        );
+        assert_eq!(good.validate(), Ok(()));
+        assert_eq!(RepositorySettings::default().validate(), Ok(()));
+        let error = links("ftp://git/{revision}", "https://g/{from}...{to}").validate();
+        assert!(error.unwrap_err().contains("repository.commit_url"));
+        let error = links("https://g/commit/", "https://g/{from}...{to}").validate();
+        assert!(error.unwrap_err().contains("must contain {revision}"));
+        let error = links("https://g/{revision}", "https://g/{from}").validate();
+        assert!(error
+            .unwrap_err()
+            .contains("`repository.compare_url`: must contain {to}"));
+    }
+}

@@ -9,6 +9,7 @@ use crate::config::EnvironmentSettings;
 use crate::core::Core;
 use crate::db;
 use app::domain::env_diff::{counts, diff, Change, DiffRow, DiffSide};
+use app::domain::env_side::baked_from;
 use app::domain::side_spec::SideSpec;
 use app::domain::views::{CodeRange, Comparison, EnvironmentInfo, RangeChange, SideLabel};
 use app::domain::Build;
@@ -106,6 +107,21 @@ async fn find(core: &Core, spec: &SideSpec) -> Result<Found, UseCaseError> {
                          recorded what each deployment ran"
                     ))
                 })?;
+            let mut side = snapshot.side;
+            // Recorded before its image was baked: the image baked since, and where from.
+            if let Some(plan) = db::rollouts::load(&core.db, *id)
+                .await
+                .map_err(internal)?
+                .and_then(|row| row.plan)
+            {
+                if let (Some(image), Some(bake)) = (plan.image_id, plan.bake) {
+                    if side.infrastructure.get("image_id") == Some(&baked_from(&bake)) {
+                        side.infrastructure.insert("image_id".into(), image);
+                        side.infrastructure
+                            .insert("image_source".into(), baked_from(&bake));
+                    }
+                }
+            }
             let build = db::builds::by_version(&core.db, &record.build_version)
                 .await
                 .map_err(internal)?
@@ -125,7 +141,7 @@ async fn find(core: &Core, spec: &SideSpec) -> Result<Found, UseCaseError> {
                     recorded_at: Some(snapshot.recorded_at),
                     snapshot_hash: Some(snapshot.hash),
                 },
-                side: snapshot.side,
+                side,
                 build,
             })
         }

@@ -11,7 +11,7 @@ use crate::core::Core;
 use crate::db;
 use app::domain::env_diff::{diff, Change, ConfigEntry, DiffSide};
 use app::domain::env_side::side_of;
-use app::domain::plan::DeploymentPlan;
+use app::domain::plan::{Bake, DeploymentPlan};
 use app::domain::{Build, DeploymentKind, DeploymentRecord};
 use app::use_cases::UseCaseError;
 use std::collections::BTreeMap;
@@ -24,14 +24,20 @@ pub fn side_for(
     image_id: String,
     config: BTreeMap<String, ConfigEntry>,
 ) -> Option<DiffSide> {
-    let plan = plan_for(
-        environment,
-        DeploymentKind::Deploy,
-        build,
-        Some(image_id),
-        None,
-    )
-    .ok()?;
+    side_baked(environment, build, image_id, None, config)
+}
+
+/// As [`side_for`], the image baked as `bake` says.
+fn side_baked(
+    environment: &EnvironmentSettings,
+    build: &Build,
+    image_id: String,
+    bake: Option<Bake>,
+    config: BTreeMap<String, ConfigEntry>,
+) -> Option<DiffSide> {
+    let kind = DeploymentKind::Deploy;
+    let mut plan = plan_for(environment, kind, build, Some(image_id), None).ok()?;
+    plan.bake = bake;
     Some(side_of(build, &plan, config))
 }
 
@@ -84,13 +90,24 @@ pub async fn environment_now(
     else {
         return Ok(None);
     };
-    let fleet = db::fleets::get(&core.db, name).await.map_err(internal)?;
+    let fleet = db::fleets::get(&core.db, name)
+        .await
+        .map_err(internal)?
+        .filter(|f| f.build_id == build.id);
+    // A baked image says where it was baked from (the plan of the deployment that made it).
+    let bake = match &fleet {
+        Some(fleet) => db::rollouts::load(&core.db, fleet.deployment_id)
+            .await
+            .map_err(internal)?
+            .and_then(|row| row.plan)
+            .and_then(|plan| plan.bake),
+        None => None,
+    };
     let image = fleet
-        .filter(|f| f.build_id == build.id)
         .map(|f| f.image_id)
         .unwrap_or_else(|| super::signoffs::build_image(&build));
     let config = secrets::config_entries(core, environment, freshness).await;
-    let side = side_for(environment, &build, image, config)
+    let side = side_baked(environment, &build, image, bake, config)
         .ok_or_else(|| internal(format!("environment {name} has no launch template")))?;
     Ok(Some(EnvironmentNow {
         release,

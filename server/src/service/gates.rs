@@ -196,9 +196,25 @@ pub async fn promotion(
         instances: target.desired_capacity,
         outgoing: target_fleet.map(|f| f.instance_ids).unwrap_or_default(),
         gates,
-        differences,
+        differences: differences
+            .iter()
+            .map(|row| (row.key.clone(), row.line()))
+            .collect(),
         arriving_total: arriving.total_changes,
-        arriving: arriving.changes,
+        arriving: arriving
+            .changes
+            .iter()
+            .map(|c| {
+                let change = &c.change;
+                format!(
+                    "{} {} — {} · {}",
+                    change.revision.short(),
+                    change.summary,
+                    change.author,
+                    c.version
+                )
+            })
+            .collect(),
     };
     Ok(Promotion {
         preview,

@@ -126,6 +126,7 @@ pub async fn signoff_status(
                         .into_iter()
                         .filter(|r| r.change != Change::Same)
                         .filter(|r| r.section != Section::Infrastructure || r.key == "image_id")
+                        .map(|r| (r.key.clone(), r.line()))
                         .collect(),
                     _ => Vec::new(),
                 };

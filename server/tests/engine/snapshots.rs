@@ -108,12 +108,11 @@ async fn a_rotated_secret_voids_the_sign_off_until_qa_signs_again() {
         .await
         .expect("status")
         .expect("a sign-off");
-    let changed: Vec<(&str, Option<&str>)> = status
-        .changed
-        .iter()
-        .map(|r| (r.key.as_str(), r.note.as_deref()))
-        .collect();
-    assert_eq!(changed, [("API_KEY", Some("changed: version 1 → 2"))]);
+    assert_eq!(status.changed.len(), 1, "{:?}", status.changed);
+    let (key, line) = &status.changed[0];
+    assert_eq!(key, "API_KEY");
+    assert!(line.ends_with("(changed: version 1 → 2)"), "{line}");
+    assert!(!line.contains("rotated"), "{line}");
     let refused = deployments::promote(&h.core, &engineer(), "t", &env("prod")).await;
     match refused {
         Err(UseCaseError::GatesFailed(gates)) => {
@@ -214,4 +213,33 @@ async fn config_changed_since_the_last_deployment_is_reported_as_drift() {
     let columns = live::statuses(&changed).await.expect("overview");
     assert_eq!(columns[0].config_drift, ["API_KEY", "LOG_LEVEL"]);
     assert!(columns[1].config_drift.is_empty(), "STAGING runs nothing");
+}
+
+#[tokio::test]
+async fn a_baked_image_shows_where_it_was_baked_from_on_both_kinds_of_side() {
+    let h = harness(|s| s.environments[2].bake_image = true).await;
+    h.build("1.0.0").await;
+    let id = h.deploy("1.0.0").await;
+    assert_eq!(h.finish(id).await, Phase::Succeeded);
+    let id = h.promote("staging").await;
+    assert_eq!(h.finish(id).await, Phase::Succeeded);
+    let prod = h.promote("prod").await;
+    let recorded = db::snapshots::get(&h.pool, prod).await.unwrap().unwrap();
+    let pending = recorded.side.infrastructure["image_id"].clone();
+    assert!(pending.starts_with("baked from i-"), "{pending}");
+    assert_eq!(h.finish(prod).await, Phase::Succeeded);
+
+    let diff = compare::compare(&h.core, &prod.to_string(), "prod")
+        .await
+        .expect("compare");
+    let row = |key: &str| diff.rows.iter().find(|r| r.key == key).expect(key).clone();
+    let image = row("image_id");
+    assert_eq!(image.change, Change::Same, "{image:?}");
+    assert!(
+        image.left.as_deref().is_some_and(|i| i.starts_with("ami-")),
+        "{image:?}"
+    );
+    let source = row("image_source");
+    assert_eq!(source.change, Change::Same, "{source:?}");
+    assert_eq!(source.left.as_deref(), Some(pending.as_str()));
 }

@@ -38,13 +38,16 @@ pub struct PromotionPreview {
     pub outgoing: Vec<String>,
     /// Every gate, passed or not.
     pub gates: Vec<Gate>,
-    /// What differs between the target now and the source (code, config, infrastructure),
-    /// identical rows left out; secrets by reference only.
+    /// What differs between what the target was deployed with and what the promotion would
+    /// deploy (code, config, infrastructure), identical rows left out, each as `[key, line]`
+    /// (`"version", "version: 1.4.1 → 1.4.2"`); secrets by reference only. The rows as data:
+    /// `GET /api/v1/diff`.
     #[serde(default)]
-    pub differences: Vec<crate::domain::env_diff::DiffRow>,
-    /// The changes (commits) that reach the target for the first time, newest first.
+    pub differences: Vec<(String, String)>,
+    /// The changes (commits) that reach the target for the first time, newest first, each
+    /// as a line: `9fceb02 Fix login — ana · 1.4.2`.
     #[serde(default)]
-    pub arriving: Vec<super::RangeChange>,
+    pub arriving: Vec<String>,
     /// How many changes arrive in all.
     #[serde(default)]
     pub arriving_total: usize,
@@ -65,9 +68,9 @@ pub struct SignoffStatus {
     /// Why it no longer counts (empty when it does).
     pub void_reasons: Vec<String>,
     /// When it no longer counts: exactly what changed since it was given (code, config,
-    /// image), secrets by reference only.
+    /// image), each as `[key, line]`, secrets by reference only.
     #[serde(default)]
-    pub changed: Vec<crate::domain::env_diff::DiffRow>,
+    pub changed: Vec<(String, String)>,
 }
 
 /// The environment page.

@@ -1,24 +1,15 @@
-//! Differences as a short list — `KEY: before → after (note)` — where a whole comparison table
-//! would be too much: the promotion confirmation and a sign-off that no longer counts.
+//! Differences as plain lines — `KEY: before → after (note)` — where a whole comparison table
+//! would be too much: the promotion confirmation and a sign-off that no longer counts. One
+//! element of text (its lines kept by CSS), so the environment page that shows them stays
+//! light: every distinct element costs the page's wasm code.
 
-use crate::domain::env_diff::DiffRow;
 use leptos::prelude::*;
 
-/// The rows, one line each; a secret shows by reference only (the rows never hold values).
+/// `lines`, one per line, in one element; a secret shows by reference only (the lines never
+/// hold values).
 #[component]
-pub fn DiffList(rows: Vec<DiffRow>, testid: &'static str) -> impl IntoView {
-    let side = |value: Option<String>| value.unwrap_or_else(|| "(none)".into());
-    view! {
-        <ul class="diff-list" data-testid=testid>
-            {rows.into_iter().map(|row| view! {
-                <li data-key=row.key.clone() data-change=format!("{:?}", row.change).to_ascii_lowercase()>
-                    <code>{row.key.clone()}</code>
-                    {format!(": {} → {}", side(row.left), side(row.right))}
-                    {row.note.map(|n| view! { <span class="muted">{format!(" ({n})")}</span> })}
-                </li>
-            }).collect_view()}
-        </ul>
-    }
+pub fn Lines(lines: Vec<String>, testid: &'static str) -> impl IntoView {
+    view! { <div class="lines" data-testid=testid>{lines.join("\n")}</div> }
 }
 
 /// "Config drift: 2 keys changed since the last deployment (A, B)".

@@ -8,27 +8,22 @@ use crate::domain::views::{CodeRange, Comparison};
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
-fn change_word(change: Change) -> &'static str {
-    match change {
-        Change::Added => "added",
-        Change::Removed => "removed",
-        Change::Changed => "changed",
-        Change::Same => "same",
-    }
-}
-
-fn row_view(row: DiffRow) -> impl IntoView {
-    let word = change_word(row.change);
-    let cell = |value: Option<String>| match value {
-        Some(text) => view! { <td><code>{text}</code></td> }.into_erased(),
-        None => view! { <td class="muted">"—"</td> }.into_erased(),
+/// One row; each cell names its column (`data-label`) for the narrow layout, where a row is a
+/// card of labelled lines.
+fn row_view(row: DiffRow, left: &str, right: &str) -> impl IntoView {
+    let word = row.change.as_str();
+    let cell = |label: &str, value: Option<String>| match value {
+        Some(text) => {
+            view! { <td data-label=label.to_owned()><code>{text}</code></td> }.into_erased()
+        }
+        None => view! { <td class="muted" data-label=label.to_owned()>"—"</td> }.into_erased(),
     };
     view! {
         <tr class=format!("diff-row diff-{word}") data-key=row.key.clone() data-change=word>
             <th scope="row"><code>{row.key.clone()}</code></th>
-            {cell(row.left)}
-            {cell(row.right)}
-            <td class="diff-change">{word}{row.note.map(|note| view! { <span class="diff-note">{format!(" · {note}")}</span> })}</td>
+            {cell(left, row.left)}
+            {cell(right, row.right)}
+            <td class="diff-change" data-label="Difference">{word}{row.note.map(|note| view! { <span class="diff-note">{format!(" · {note}")}</span> })}</td>
         </tr>
     }
     .into_erased()
@@ -58,7 +53,7 @@ fn SectionRows(section: Section, rows: Vec<DiffRow>, left: String, right: String
             <div class="table-wrap">
                 <table class="diff">
                     {head(&left, &right)}
-                    <tbody>{differ.into_iter().map(row_view).collect_view()}</tbody>
+                    <tbody>{differ.into_iter().map(|r| row_view(r, &left, &right)).collect_view()}</tbody>
                 </table>
             </div>
         }
@@ -72,7 +67,7 @@ fn SectionRows(section: Section, rows: Vec<DiffRow>, left: String, right: String
                 <div class="table-wrap">
                     <table class="diff">
                         {head(&left, &right)}
-                        <tbody>{same.into_iter().map(row_view).collect_view()}</tbody>
+                        <tbody>{same.into_iter().map(|r| row_view(r, &left, &right)).collect_view()}</tbody>
                     </table>
                 </div>
             </details>
@@ -91,23 +86,23 @@ fn SectionRows(section: Section, rows: Vec<DiffRow>, left: String, right: String
 
 /// The changes between the two builds, linked to the repository when configured.
 #[component]
-fn ChangeList(code: CodeRange, commit_url: Option<String>) -> impl IntoView {
+fn ChangeList(
+    code: CodeRange,
+    commit_url: Option<String>,
+    left: String,
+    right: String,
+) -> impl IntoView {
     if code.ahead_by == 0 {
         return view! { <p class="muted" data-testid="code-range">"Same build on both sides."</p> }
             .into_erased();
     }
     let builds = code.ahead_by.abs();
     let plural = if builds == 1 { "" } else { "s" };
+    let changes = code.total_changes;
     let summary = if code.ahead_by > 0 {
-        format!(
-            "The right side is ahead by {builds} build{plural}, {} change(s):",
-            code.total_changes
-        )
+        format!("{right} is {builds} build{plural} ahead of {left}, with {changes} change(s) {left} does not have:")
     } else {
-        format!(
-            "The right side is behind by {builds} build{plural}; going right undoes {} change(s):",
-            code.total_changes
-        )
+        format!("{right} is {builds} build{plural} behind {left}: {changes} change(s) of {left} it does not have:")
     };
     let link = move |revision: String| {
         match &commit_url {
@@ -151,7 +146,7 @@ pub fn DiffTable(comparison: Comparison) -> impl IntoView {
             {format!("{} changed · {} added · {} removed · {} same", c.changed, c.added, c.removed, c.same)}
         </p>
         {sections.into_iter().map(|(section, rows)| {
-            let changes = (section == Section::Code).then(|| view! { <ChangeList code=code.clone() commit_url=commit_url.clone()/> });
+            let changes = (section == Section::Code).then(|| view! { <ChangeList code=code.clone() commit_url=commit_url.clone() left=left.clone() right=right.clone()/> });
             view! {
                 <SectionRows section rows left=left.clone() right=right.clone()/>
                 {changes}

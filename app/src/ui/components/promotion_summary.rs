@@ -2,7 +2,7 @@
 //! every row that differs from what the target runs and the changes reaching it for the first
 //! time) and every gate with its reason, ✓ or ✗ in words as well as colour.
 
-use super::diff_list::DiffList;
+use super::diff_list::Lines;
 use crate::domain::views::PromotionPreview;
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
@@ -17,20 +17,7 @@ pub fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
             <dt>"Goes out"</dt><dd>{if preview.outgoing.is_empty() { "nothing".to_owned() } else { preview.outgoing.join(", ") }}</dd>
         </dl>
         <h3>"What changes"</h3>
-        {if preview.differences.is_empty() {
-            view! { <p class="muted">"Nothing differs from what runs now."</p> }.into_erased()
-        } else {
-            view! { <DiffList rows=preview.differences.clone() testid="promotion-diff"/> }.into_erased()
-        }}
-        {(!preview.arriving.is_empty()).then(|| view! {
-            <p>{format!("{} change(s) reach this environment for the first time:", preview.arriving_total)}</p>
-            <ul class="changes" data-testid="arriving">
-                {preview.arriving.iter().take(20).map(|c| view! {
-                    <li><code>{c.change.revision.short().to_owned()}</code> " " {c.change.summary.clone()}
-                        <span class="muted">{format!(" — {} · {}", c.change.author, c.version)}</span></li>
-                }).collect_view()}
-            </ul>
-        })}
+        <Lines lines=what_changes(&preview) testid="promotion-diff"/>
         <ul class="gates" aria-label="Gates">
             {preview.gates.iter().map(|g| view! {
                 <li class=if g.passed { "gate gate-passed" } else { "gate gate-failed" } data-passed=g.passed.to_string()>
@@ -40,4 +27,30 @@ pub fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
         </ul>
     }
     .into_erased()
+}
+
+/// The rows that differ, then the changes arriving for the first time, one per line.
+fn what_changes(preview: &PromotionPreview) -> Vec<String> {
+    let mut lines: Vec<String> = preview
+        .differences
+        .iter()
+        .map(|(_, line)| line.clone())
+        .collect();
+    if lines.is_empty() {
+        lines.push("Nothing differs from what runs now.".into());
+    }
+    if !preview.arriving.is_empty() {
+        lines.push(format!(
+            "{} change(s) reach this environment for the first time:",
+            preview.arriving_total
+        ));
+        lines.extend(
+            preview
+                .arriving
+                .iter()
+                .take(20)
+                .map(|line| format!("  {line}")),
+        );
+    }
+    lines
 }

@@ -3,7 +3,8 @@
 
 use crate::api::environments::RecordSignoff;
 use crate::domain::views::EnvironmentPage as Page;
-use crate::ui::components::diff_list::DiffList;
+use crate::domain::views::SignoffStatus;
+use crate::ui::components::diff_list::Lines;
 use crate::ui::components::live::field_error;
 use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::When;
@@ -33,16 +34,11 @@ pub fn SignoffSection(
                         <When at=status.signoff.signed_at/>
                         {(!status.signoff.notes.is_empty()).then(|| format!(": {}", status.signoff.notes))}
                     </p>
-                    {status.signoff.fingerprint.clone().map(|f| view! {
-                        <p class="muted" data-testid="signoff-fingerprint">"Signed fingerprint " <code>{f.chars().take(12).collect::<String>()}</code></p>
-                    })}
+
                     {(!status.void_reasons.is_empty()).then(|| view! {
                         <p class="error" role="alert">"No longer counts: " {status.void_reasons.join("; ")}</p>
                     })}
-                    {(!status.changed.is_empty()).then(|| view! {
-                        <p>"What changed since it was given:"</p>
-                        <DiffList rows=status.changed.clone() testid="signoff-changed"/>
-                    })}
+                    <Lines lines=signed_lines(&status) testid="signoff-basis"/>
                 }.into_erased(),
                 None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_erased(),
             }}
@@ -80,4 +76,20 @@ fn read_signoff(fields: &Fields) -> Option<RecordSignoff> {
         verdict: fields.get("verdict")?,
         notes: fields.text("notes"),
     })
+}
+
+/// The fingerprint signed and, when the sign-off no longer counts, what changed since.
+fn signed_lines(status: &SignoffStatus) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(fingerprint) = &status.signoff.fingerprint {
+        lines.push(format!(
+            "Signed fingerprint {}",
+            &fingerprint[..fingerprint.len().min(12)]
+        ));
+    }
+    if !status.changed.is_empty() {
+        lines.push("Changed since:".into());
+        lines.extend(status.changed.iter().map(|(_, line)| format!("  {line}")));
+    }
+    lines
 }

@@ -4,7 +4,7 @@
 //! `GET /api/v1/diff`, and as text for a change ticket.
 
 use crate::api::compare::get_comparison;
-use crate::domain::views::{Comparison, EnvironmentInfo};
+use crate::domain::views::Comparison;
 use crate::ui::components::diff_table::DiffTable;
 use crate::ui::components::links::{query_pairs, query_string};
 use crate::ui::components::status::ErrorBox;
@@ -43,26 +43,12 @@ pub fn ComparePage() -> impl IntoView {
     }
 }
 
-/// A side picker: every environment, plus the deployment asked for when it is one.
+/// A side picker: an environment (offered from the pipeline) or any deployment's id, typed.
 #[component]
-fn SidePicker(
-    name: &'static str,
-    label: &'static str,
-    current: String,
-    environments: Vec<EnvironmentInfo>,
-) -> impl IntoView {
-    let is_environment = environments.iter().any(|e| e.name == current);
+fn SidePicker(name: &'static str, label: &'static str, current: String) -> impl IntoView {
     view! {
         <label>{label}
-            <select name=name>
-                {environments.into_iter().map(|e| {
-                    let selected = e.name == current;
-                    view! { <option value=e.name.clone() selected=selected>{format!("{} (now)", e.title)}</option> }
-                }).collect_view()}
-                {(!is_environment).then(|| view! {
-                    <option value=current.clone() selected=true>{format!("deployment #{current}")}</option>
-                })}
-            </select>
+            <input name=name value=current list="compare-sides" autocomplete="off" size="14"/>
         </label>
     }
 }
@@ -90,8 +76,11 @@ fn CompareBody(comparison: Comparison) -> impl IntoView {
     };
     view! {
         <form method="get" action="/compare" class="compare-form">
-            <SidePicker name="from" label="From " current=left.spec.clone() environments=comparison.environments.clone()/>
-            <SidePicker name="to" label="To " current=right.spec.clone() environments=comparison.environments.clone()/>
+            <SidePicker name="from" label="From (environment or deployment #)" current=left.spec.clone()/>
+            <SidePicker name="to" label="To" current=right.spec.clone()/>
+            <datalist id="compare-sides">
+                {comparison.environments.iter().map(|e| view! { <option value=e.name.clone()>{e.title.clone()}</option> }).collect_view()}
+            </datalist>
             <button type="submit">"Compare"</button>
             <a href=swapped>"Swap"</a>
         </form>
