@@ -15,6 +15,19 @@ use app::domain::views::{CodeRange, Comparison, EnvironmentInfo, RangeChange, Si
 use app::domain::Build;
 use app::use_cases::UseCaseError;
 
+/// The row of the instances an environment runs now (from the poller's shared snapshot).
+const RUNNING: &str = "running_instances";
+
+/// "2 (2 healthy)", or why it is not known, from the shared snapshot (no cloud call).
+fn running_now(core: &Core, environment: &str) -> String {
+    let (live, _) = super::live::live_health(core, environment);
+    match live.taken_at {
+        None => "not read yet".to_owned(),
+        Some(_) if live.stale => format!("{} ({} healthy; stale)", live.total, live.healthy),
+        Some(_) => format!("{} ({} healthy)", live.total, live.healthy),
+    }
+}
+
 /// One side, found.
 struct Found {
     label: SideLabel,
@@ -38,8 +51,15 @@ pub async fn compare(core: &Core, from: &str, to: &str) -> Result<Comparison, Us
         or_end(to, environments.last()),
     );
     let (from, to) = SideSpec::parse_pair(&from, &to).map_err(UseCaseError::Invalid)?;
-    let left = find(core, &from).await?;
-    let right = find(core, &to).await?;
+    let mut left = find(core, &from).await?;
+    let mut right = find(core, &to).await?;
+    // Running instances are known of an environment now, not of a deployment's record: the
+    // row shows only when both sides have it.
+    let running = |found: &Found| found.side.infrastructure.contains_key(RUNNING);
+    if running(&left) != running(&right) {
+        left.side.infrastructure.remove(RUNNING);
+        right.side.infrastructure.remove(RUNNING);
+    }
     let rows = diff(&left.side, &right.side);
     let code = code_range(core, left.build.as_ref(), right.build.as_ref()).await?;
     Ok(Comparison {
@@ -75,11 +95,15 @@ async fn find(core: &Core, spec: &SideSpec) -> Result<Found, UseCaseError> {
             };
             Ok(
                 match environment_now(core, environment, Freshness::Cached).await? {
-                    Some(now) => Found {
-                        label: label(Some(now.release.id)),
-                        side: now.side,
-                        build: Some(now.build),
-                    },
+                    Some(mut now) => {
+                        let running = running_now(core, name.as_str());
+                        now.side.infrastructure.insert(RUNNING.into(), running);
+                        Found {
+                            label: label(Some(now.release.id)),
+                            side: now.side,
+                            build: Some(now.build),
+                        }
+                    }
                     // Runs nothing yet: only its config can be compared.
                     None => Found {
                         label: label(None),

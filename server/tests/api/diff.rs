@@ -38,6 +38,14 @@ async fn test_and_prod_compare_by_default_with_secrets_compared_but_never_shown(
         .as_str()
         .is_some_and(|s| s.starts_with("secret ssm:/app/test/api_key")));
     assert!(row(&diff, "instance_type")["left"].is_string());
+    // What runs, from the poller's shared snapshot (which may not have looked yet).
+    let running = row(&diff, "running_instances")["left"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        running == "not read yet" || running.ends_with(" healthy)"),
+        "{running}"
+    );
     assert!(
         diff["code"]["ahead_by"].as_i64().is_some_and(|n| n < 0),
         "PROD is behind TEST"

@@ -151,6 +151,10 @@ async fn release_vs_release_shows_the_rotated_secret_and_the_builds_between() {
     let row = |key: &str| diff.rows.iter().find(|r| r.key == key).expect(key).clone();
     assert_eq!(row("version").change, Change::Changed);
     assert_eq!(row("LOG_LEVEL").change, Change::Same);
+    assert!(
+        !diff.rows.iter().any(|r| r.key == "running_instances"),
+        "a deployment's record has no running count to compare"
+    );
     let api_key = row("API_KEY");
     assert_eq!(api_key.change, Change::Changed);
     assert_eq!(api_key.note.as_deref(), Some("changed: version 1 → 2"));
