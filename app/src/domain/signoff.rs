@@ -125,6 +125,20 @@ impl VoidReason {
     }
 }
 
+/// Whether a config value signed is the one there now. A secret signed before Greenlight read
+/// secret versions (`secret:<reference>`, no `#v…`) is compared by reference only, so that
+/// upgrading does not void every sign-off on a config with secrets.
+fn same_config(signed: Option<&String>, current: Option<&String>) -> bool {
+    match (signed, current) {
+        (Some(then), Some(now)) if then.starts_with("secret:") && !then.contains('#') => {
+            now.split_once('#')
+                .map_or(now.as_str(), |(reference, _)| reference)
+                == then
+        }
+        (then, now) => then == now,
+    }
+}
+
 /// Everything that differs between what was signed off and what runs now; empty when the
 /// sign-off still counts.
 pub fn void_reasons(signed: &Basis, current: &Basis) -> Vec<VoidReason> {
@@ -146,7 +160,7 @@ pub fn void_reasons(signed: &Basis, current: &Basis) -> Vec<VoidReason> {
     let keys: BTreeSet<&String> = signed.config.keys().chain(current.config.keys()).collect();
     let changed: Vec<String> = keys
         .into_iter()
-        .filter(|k| signed.config.get(*k) != current.config.get(*k))
+        .filter(|k| !same_config(signed.config.get(*k), current.config.get(*k)))
         .cloned()
         .collect();
     if !changed.is_empty() {
@@ -222,6 +236,38 @@ mod tests {
         assert_eq!(
             void_reasons(&basis(), &current),
             [VoidReason::RevisionChanged]
+        );
+    }
+
+    #[test]
+    fn a_secret_signed_before_versions_were_read_counts_by_reference_and_a_new_version_voids() {
+        let mut now = basis();
+        now.config.insert(
+            "API_KEY".into(),
+            "secret:ssm:/app/staging/api_key#v3:abc123".into(),
+        );
+        assert!(void_reasons(&basis(), &now).is_empty(), "same reference");
+        let mut moved = basis();
+        moved.config.insert(
+            "API_KEY".into(),
+            "secret:ssm:/app/other/api_key#v3:abc123".into(),
+        );
+        assert_eq!(
+            void_reasons(&basis(), &moved),
+            [VoidReason::ConfigChanged {
+                keys: vec!["API_KEY".into()]
+            }]
+        );
+        let mut rotated = now.clone();
+        rotated.config.insert(
+            "API_KEY".into(),
+            "secret:ssm:/app/staging/api_key#v4:def456".into(),
+        );
+        assert_eq!(
+            void_reasons(&now, &rotated),
+            [VoidReason::ConfigChanged {
+                keys: vec!["API_KEY".into()]
+            }]
         );
     }
 
