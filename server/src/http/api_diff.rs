@@ -27,10 +27,21 @@ pub struct DiffQuery {
     #[param(example = "prod")]
     to: Option<String>,
     /// `json` (the default) or `text` (plain text to paste into a change ticket).
-    #[param(example = "text")]
+    #[param(value_type = Option<DiffFormat>)]
     format: Option<String>,
     /// With `format=text`: `true` lists identical rows too.
     same: Option<bool>,
+}
+
+/// What the diff is written as.
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum DiffFormat {
+    /// `application/json`, a comparison.
+    Json,
+    /// `text/plain`, for a change ticket.
+    Text,
 }
 
 /// What differs between two sides: code (with the changes between the builds), config

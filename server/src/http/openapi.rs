@@ -57,6 +57,7 @@ use utoipa::{Modify, OpenApi};
         app::domain::views::StepView,
         app::domain::views::PromotionPreview,
         app::domain::views::Comparison,
+        super::api_diff::DiffFormat,
         app::domain::views::LedgerEntry,
         app::domain::views::SideLabel,
         app::domain::views::CodeRange,
