@@ -20,13 +20,16 @@ impl SideSpec {
             return Err("required: an environment name or a deployment id".into());
         }
         let digits = trimmed.strip_prefix('#').unwrap_or(trimmed);
-        if digits.bytes().all(|b| b.is_ascii_digit()) {
-            return digits
-                .parse::<i64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .map(SideSpec::Deployment)
-                .ok_or_else(|| "a deployment id must be a positive number".into());
+        // A positive number is a deployment id; any other name is an environment's (which
+        // may simply not exist: "0" is a name no environment has, not a malformed id).
+        if let Some(id) = digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| digits.parse::<i64>().ok())
+            .flatten()
+            .filter(|id| *id > 0)
+        {
+            return Ok(SideSpec::Deployment(id));
         }
         EnvironmentName::parse(trimmed)
             .map(SideSpec::Environment)
@@ -63,9 +66,12 @@ mod tests {
 
     #[test]
     fn bad_sides_are_refused_under_their_field() {
-        assert!(SideSpec::parse("0").is_err());
-        assert!(SideSpec::parse("99999999999999999999").is_err());
+        assert_eq!(
+            SideSpec::parse("0"),
+            Ok(SideSpec::Environment(EnvironmentName::parse("0").unwrap()))
+        );
         assert!(SideSpec::parse("").is_err());
+        assert!(SideSpec::parse("#x").is_err());
         assert!(SideSpec::parse("Prod!").is_err());
         let errors = SideSpec::parse_pair("", "prod").unwrap_err();
         assert!(errors.summary().contains("from"), "{}", errors.summary());

@@ -21,10 +21,10 @@ use std::collections::HashMap;
 pub struct DiffQuery {
     /// The left side: an environment name (as it is now) or a deployment id (as it was
     /// accepted). Default: the first environment of the pipeline.
-    #[param(example = "test")]
+    #[param(example = "test", pattern = "^[a-z0-9-]{1,32}$")]
     from: Option<String>,
     /// The right side, likewise. Default: the last environment of the pipeline.
-    #[param(example = "prod")]
+    #[param(example = "prod", pattern = "^[a-z0-9-]{1,32}$")]
     to: Option<String>,
     /// `json` (the default) or `text` (plain text to paste into a change ticket).
     #[param(value_type = Option<DiffFormat>)]

@@ -108,7 +108,7 @@ async fn sides_that_cannot_be_compared_are_refused_with_the_field_and_the_reason
     let app = spawn_app_with(|s| s.demo = true).await;
     let viewer = app.token("vic", Role::Viewer).await;
     let (status, error) = app
-        .get_json(Some(&viewer), "/api/v1/diff?from=Not%20An%20Env&to=0")
+        .get_json(Some(&viewer), "/api/v1/diff?from=Not%20An%20Env&to=%23x")
         .await;
     assert_eq!(status, 422, "{error}");
     assert!(
