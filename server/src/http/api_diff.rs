@@ -79,6 +79,19 @@ pub async fn diff(
         Some("true") => true,
         Some(_) => return Err(ApiError::bad_request("same", "must be true or false")),
     };
+    // Left out, a side defaults to an end of the pipeline; given empty, it is refused.
+    let mut blank = app::domain::FieldErrors::new();
+    for name in ["from", "to"] {
+        if query.get(name).is_some_and(|v| v.trim().is_empty()) {
+            blank.add(
+                name,
+                "must name an environment or a deployment id, or be left out",
+            );
+        }
+    }
+    if !blank.is_empty() {
+        return Err(ApiError::invalid(blank));
+    }
     let side = |name: &str| query.get(name).map(String::as_str).unwrap_or_default();
     let comparison = core.compare(side("from"), side("to")).await?;
     Ok(if text {

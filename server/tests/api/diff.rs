@@ -115,6 +115,12 @@ async fn sides_that_cannot_be_compared_are_refused_with_the_field_and_the_reason
         error["fields"]["from"].is_string() && error["fields"]["to"].is_string(),
         "{error}"
     );
+    let (status, error) = app.get_json(Some(&viewer), "/api/v1/diff?to=").await;
+    assert_eq!(
+        (status, error["fields"]["to"].is_string()),
+        (422, true),
+        "{error}"
+    );
     let (status, _) = app.get_json(Some(&viewer), "/api/v1/diff?from=moon").await;
     assert_eq!(status, 404);
     let (status, _) = app
