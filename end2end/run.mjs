@@ -349,15 +349,20 @@ await test('every page names its own wasm chunks for preloading, on every reques
   }
 });
 
-await test('QA signs off the build TEST runs and sees no deploy actions', async () => {
+await test('QA reads the fingerprint and what promoting changes in STAGING, signs off, and sees no deploy actions', async () => {
   const qa = await signedIn('quinn', qaPassword);
   await qa.goto(`${base}/environments/test`);
   await hydrated(qa);
   assert.equal(await qa.locator('[data-testid=deploy]').count(), 0);
+  const signing = await qa.getByTestId('signoff-diff').textContent();
+  const fingerprint = signing.match(/signs fingerprint ([0-9a-f]{12}) /)?.[1];
+  assert.ok(fingerprint, `the fingerprint to be signed is shown: ${signing}`);
+  assert.match(signing, new RegExp(`change in STAGING:[\\s\\S]*\\n +version: \\S+ → ${version.replaceAll('.', '\\.')}`));
   await qa.selectOption('select[name=verdict]', 'approved');
   await qa.fill('textarea[name=notes]', 'e2e regression green');
   await qa.click('text=Record sign-off');
   await qa.getByTestId('signoff').filter({ hasText: 'approved by quinn' }).waitFor();
+  assert.match(await qa.getByTestId('signoff-basis').textContent(), new RegExp(`Signed fingerprint ${fingerprint}`));
   await qa.screenshot({ path: join(artifacts, 'environment-signoff.png'), fullPage: true });
   await qa.context().close();
 });
@@ -414,7 +419,7 @@ await test('compare shows TEST against PROD, changed config highlighted and secr
   assert.match(text, /~ LOG_LEVEL: debug → warn/);
 });
 
-await test('a deployment opened from history shows what it changed, and history names the approver', async () => {
+await test('a history row and a deployment opened from history show what it changed, and history names the approver', async () => {
   await page.goto(`${base}/history?environment=test`);
   await hydrated();
   await page.locator('tr', { hasText: `${version}1` }).first().locator('a[href^="/deployments/"]').click();
@@ -424,6 +429,14 @@ await test('a deployment opened from history shows what it changed, and history 
   await page.waitForURL(/\/compare\?from=\d+&to=\d+$/);
   await page.locator('tr.diff-changed[data-key=version]').waitFor();
   await shot('compare-release');
+  await page.goto(`${base}/history?environment=test`);
+  await hydrated();
+  await page.locator('tr', { hasText: `${version}1` }).first().getByTestId('row-what-changed').click();
+  await page.waitForURL(/\/compare\?to=\d+$/);
+  await page.locator('tr.diff-changed[data-key=version]').waitFor();
+  assert.match(await page.getByTestId('compare-sides').textContent(), /deployment #\d+ .* → deployment #\d+/);
+  const offered = await page.locator('#compare-sides option').evaluateAll((options) => options.map((o) => o.textContent));
+  assert.ok(offered.some((label) => /^#\d+ · TEST · /.test(label)), `recent deployments are offered as sides: ${offered}`);
   await page.goto(`${base}/history?environment=staging`);
   await hydrated();
   const promotion = page.locator('tr', { has: page.locator(`a[href="/builds/${version}"]`) }).first();

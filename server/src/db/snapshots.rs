@@ -88,3 +88,44 @@ pub async fn release_before<'c>(
     .await?;
     row.map(|r| r.try_get("id")).transpose()
 }
+
+/// A deployment that recorded a snapshot, as offered for comparing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The deployment's id.
+    pub id: i64,
+    /// Its environment.
+    pub environment: String,
+    /// The build it deployed.
+    pub build_version: String,
+    /// Its kind (`deploy`, `promote`, …).
+    pub kind: String,
+    /// When it started.
+    pub started_at: Timestamp,
+}
+
+/// The newest `limit` deployments that recorded a snapshot, newest first.
+pub async fn recent<'c>(
+    db: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> Result<Vec<Recorded>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.environment, b.version, d.kind, d.started_at \
+         FROM deployment_snapshots s JOIN deployments d ON d.id = s.deployment_id \
+         JOIN builds b ON b.id = d.build_id ORDER BY s.deployment_id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Recorded {
+                id: row.try_get("id")?,
+                environment: row.try_get("environment")?,
+                build_version: row.try_get("version")?,
+                kind: row.try_get("kind")?,
+                started_at: Timestamp::from_millis(row.try_get("started_at")?),
+            })
+        })
+        .collect()
+}

@@ -20,7 +20,8 @@ use std::collections::HashMap;
 #[allow(dead_code)]
 pub struct DiffQuery {
     /// The left side: an environment name (as it is now) or a deployment id (as it was
-    /// accepted). Default: the first environment of the pipeline.
+    /// accepted). Default: when `to` is a deployment, the release it replaced ("what did it
+    /// change?"); else the first environment of the pipeline.
     #[param(example = "test", pattern = "^[a-z0-9-]{1,32}$")]
     from: Option<String>,
     /// The right side, likewise. Default: the last environment of the pipeline.
@@ -58,7 +59,7 @@ pub enum DiffFormat {
         (status = 400, description = "`format` is neither `json` nor `text`, or `same` is not a boolean", body = ErrorBody),
         (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
         (status = 404, description = "No such environment or deployment", body = ErrorBody),
-        (status = 409, description = "The deployment predates snapshots: nothing recorded to compare", body = ErrorBody),
+        (status = 409, description = "The deployment predates snapshots: nothing recorded to compare; or, `from` left out, `to` replaced no earlier release", body = ErrorBody),
         (status = 422, description = "`from` or `to` is neither an environment name nor a deployment id (named in `fields`)", body = ErrorBody),
     )
 )]
@@ -79,7 +80,7 @@ pub async fn diff(
         Some("true") => true,
         Some(_) => return Err(ApiError::bad_request("same", "must be true or false")),
     };
-    // Left out, a side defaults to an end of the pipeline; given empty, it is refused.
+    // Left out, a side has a default (see `DiffQuery`); given empty, it is refused.
     let mut blank = app::domain::FieldErrors::new();
     for name in ["from", "to"] {
         if query.get(name).is_some_and(|v| v.trim().is_empty()) {

@@ -11,7 +11,9 @@ use crate::db;
 use app::domain::env_diff::{counts, diff, Change, DiffRow, DiffSide};
 use app::domain::env_side::baked_from;
 use app::domain::side_spec::SideSpec;
-use app::domain::views::{CodeRange, Comparison, EnvironmentInfo, RangeChange, SideLabel};
+use app::domain::views::{
+    CodeRange, Comparison, DeploymentChoice, EnvironmentInfo, RangeChange, SideLabel,
+};
 use app::domain::Build;
 use app::use_cases::UseCaseError;
 
@@ -35,21 +37,25 @@ struct Found {
     build: Option<Build>,
 }
 
-/// Compares `from` (left) with `to` (right), each an environment name or a deployment id;
-/// left empty, the first and the last environment of the pipeline.
+/// Recent deployments offered as sides on the compare page.
+const OFFERED: i64 = 50;
+
+/// Compares `from` (left) with `to` (right), each an environment name or a deployment id.
+/// `to` left empty is the last environment of the pipeline; `from` left empty is, when `to`
+/// is a deployment, the release it replaced ("what did this deployment change?"), else the
+/// first environment.
 pub async fn compare(core: &Core, from: &str, to: &str) -> Result<Comparison, UseCaseError> {
     let environments = &core.settings.environments;
-    let or_end = |given: &str, end: Option<&crate::config::EnvironmentSettings>| match (
-        given.trim().is_empty(),
-        end,
-    ) {
-        (true, Some(end)) => end.name.to_string(),
-        _ => given.to_owned(),
+    let end = |end: Option<&EnvironmentSettings>| end.map(|e| e.name.to_string());
+    let to = match to.trim() {
+        "" => end(environments.last()).unwrap_or_default(),
+        given => given.to_owned(),
     };
-    let (from, to) = (
-        or_end(from, environments.first()),
-        or_end(to, environments.last()),
-    );
+    let from = match (from.trim(), SideSpec::parse(&to)) {
+        ("", Ok(SideSpec::Deployment(id))) => replaced_by(core, id).await?.to_string(),
+        ("", _) => end(environments.first()).unwrap_or_default(),
+        (given, _) => given.to_owned(),
+    };
     let (from, to) = SideSpec::parse_pair(&from, &to).map_err(UseCaseError::Invalid)?;
     let mut left = find(core, &from).await?;
     let mut right = find(core, &to).await?;
@@ -76,7 +82,49 @@ pub async fn compare(core: &Core, from: &str, to: &str) -> Result<Comparison, Us
                 title: e.title.clone(),
             })
             .collect(),
+        deployments: db::snapshots::recent(&core.db, OFFERED)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|d| DeploymentChoice {
+                label: format!(
+                    "#{} · {} · {} · {} · {}",
+                    d.id,
+                    title_of(core, &d.environment),
+                    d.build_version,
+                    d.kind,
+                    d.started_at.to_display()
+                ),
+                id: d.id,
+            })
+            .collect(),
     })
+}
+
+/// The release deployment `id` replaced, for "what did it change?".
+async fn replaced_by(core: &Core, id: i64) -> Result<i64, UseCaseError> {
+    db::deployments::by_id(&core.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
+    db::snapshots::release_before(&core.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            UseCaseError::Conflict(format!(
+                "deployment {id} replaced no earlier release of its environment: \
+                 name a side to compare it with"
+            ))
+        })
+}
+
+/// An environment's title, or its name when it is no longer configured.
+fn title_of(core: &Core, environment: &str) -> String {
+    core.settings
+        .environments
+        .iter()
+        .find(|e| e.name.as_str() == environment)
+        .map_or_else(|| environment.to_owned(), |e| e.title.clone())
 }
 
 async fn find(core: &Core, spec: &SideSpec) -> Result<Found, UseCaseError> {
@@ -150,12 +198,7 @@ async fn find(core: &Core, spec: &SideSpec) -> Result<Found, UseCaseError> {
                 .await
                 .map_err(internal)?
                 .map(|(build, _)| build);
-            let title = core
-                .settings
-                .environments
-                .iter()
-                .find(|e| e.name.as_str() == record.environment)
-                .map_or(record.environment.clone(), |e| e.title.clone());
+            let title = title_of(core, &record.environment);
             Ok(Found {
                 label: SideLabel {
                     spec: id.to_string(),
@@ -216,6 +259,23 @@ pub async fn promotion_changes(
         Some(_) => CodeRange::default(),
     };
     (rows, code)
+}
+
+/// The changes of a range, one line each: `abc1234 Fix login — ana · 1.4.0`.
+pub fn change_lines(code: &CodeRange) -> Vec<String> {
+    code.changes
+        .iter()
+        .map(|c| {
+            let change = &c.change;
+            format!(
+                "{} {} — {} · {}",
+                change.revision.short(),
+                change.summary,
+                change.author,
+                c.version
+            )
+        })
+        .collect()
 }
 
 /// The builds between the two sides' builds and their changes.

@@ -42,6 +42,11 @@ pub async fn page(
         None => None,
     };
     let signoff = super::live::signoff_status(core, env, current.as_ref(), fleet.as_ref()).await?;
+    let next = core.settings.environments.get(index + 1);
+    let signing = super::signing::signing_view(core, env, next, current.as_ref(), fleet.as_ref())
+        .await?
+        .map(|view| view.lines())
+        .unwrap_or_default();
     let promotion = if index > 0 {
         Some(
             deployments::preview(core, actor, environment)
@@ -84,11 +89,8 @@ pub async fn page(
     let config_drift = super::env_side::config_drift(core, env, current.as_ref()).await?;
     Ok(EnvironmentPage {
         config_drift,
-        next_environment: core
-            .settings
-            .environments
-            .get(index + 1)
-            .map(|e| e.name.to_string()),
+        next_environment: next.map(|e| e.name.to_string()),
+        signing,
         environment: EnvironmentInfo {
             name: env.name.to_string(),
             title: env.title.clone(),

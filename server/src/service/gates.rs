@@ -201,20 +201,7 @@ pub async fn promotion(
             .map(|row| (row.key.clone(), row.line()))
             .collect(),
         arriving_total: arriving.total_changes,
-        arriving: arriving
-            .changes
-            .iter()
-            .map(|c| {
-                let change = &c.change;
-                format!(
-                    "{} {} — {} · {}",
-                    change.revision.short(),
-                    change.summary,
-                    change.author,
-                    c.version
-                )
-            })
-            .collect(),
+        arriving: super::compare::change_lines(&arriving),
     };
     Ok(Promotion {
         preview,

@@ -18,6 +18,7 @@ pub mod reads;
 pub mod sandbox_faults;
 pub mod secrets;
 pub mod sign_in_throttle;
+pub mod signing;
 pub mod signoffs;
 
 use crate::core::Core;

@@ -18,6 +18,7 @@ mod integrity;
 mod jobs;
 mod paths;
 mod rollbacks;
+mod signing;
 mod snapshots;
 mod supervisor;
 

@@ -72,6 +72,20 @@ pub struct Comparison {
     pub commit_url: Option<String>,
     /// The pipeline's environments, in order, for choosing sides.
     pub environments: Vec<super::EnvironmentInfo>,
+    /// Recent deployments that can be compared (they recorded a snapshot), newest first, for
+    /// choosing sides.
+    #[serde(default)]
+    pub deployments: Vec<DeploymentChoice>,
+}
+
+/// A deployment offered as a side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeploymentChoice {
+    /// The deployment's id (what a side names).
+    pub id: i64,
+    /// What it was: `#42 · PROD · 1.4.0 · promote · 2026-11-20`.
+    pub label: String,
 }
 
 impl Comparison {

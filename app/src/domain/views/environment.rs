@@ -113,4 +113,8 @@ pub struct EnvironmentPage {
     /// The next environment of the pipeline, if any (what a sign-off here is compared with).
     #[serde(default)]
     pub next_environment: Option<String>,
+    /// What a sign-off given now would sign, against the next environment, as lines (see
+    /// [`super::SigningView::lines`]; text, so the page's code stays small).
+    #[serde(default)]
+    pub signing: Vec<String>,
 }

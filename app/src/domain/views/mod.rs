@@ -5,12 +5,14 @@ pub mod deployment;
 pub mod environment;
 pub mod ledger;
 pub mod live;
+pub mod what_changes;
 
-pub use compare::{CodeRange, Comparison, RangeChange, SideLabel};
+pub use compare::{CodeRange, Comparison, DeploymentChoice, RangeChange, SideLabel};
 pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
 pub use ledger::LedgerEntry;
 pub use live::{ChartsReport, EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
+pub use what_changes::{promotion_lines, SigningView};
 
 use super::{Build, DeploymentRecord, HistoryFilter, Role, Timestamp};
 use serde::{Deserialize, Serialize};

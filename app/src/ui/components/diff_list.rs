@@ -1,5 +1,6 @@
 //! Differences as plain lines — `KEY: before → after (note)` — where a whole comparison table
-//! would be too much: the promotion confirmation and a sign-off that no longer counts. One
+//! would be too much: the promotion confirmation, what QA signs and a sign-off that no longer
+//! counts (the lines themselves are `domain::views::what_changes`). One
 //! element of text (its lines kept by CSS), so the environment page that shows them stays
 //! light: every distinct element costs the page's wasm code.
 

@@ -3,7 +3,7 @@
 //! time) and every gate with its reason, ✓ or ✗ in words as well as colour.
 
 use super::diff_list::Lines;
-use crate::domain::views::PromotionPreview;
+use crate::domain::views::{promotion_lines, PromotionPreview};
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
 
@@ -17,7 +17,7 @@ pub fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
             <dt>"Goes out"</dt><dd>{if preview.outgoing.is_empty() { "nothing".to_owned() } else { preview.outgoing.join(", ") }}</dd>
         </dl>
         <h3>"What changes"</h3>
-        <Lines lines=what_changes(&preview) testid="promotion-diff"/>
+        <Lines lines=promotion_lines(&preview.differences, &preview.arriving, preview.arriving_total, "this environment") testid="promotion-diff"/>
         <ul class="gates" aria-label="Gates">
             {preview.gates.iter().map(|g| view! {
                 <li class=if g.passed { "gate gate-passed" } else { "gate gate-failed" } data-passed=g.passed.to_string()>
@@ -27,30 +27,4 @@ pub fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
         </ul>
     }
     .into_erased()
-}
-
-/// The rows that differ, then the changes arriving for the first time, one per line.
-fn what_changes(preview: &PromotionPreview) -> Vec<String> {
-    let mut lines: Vec<String> = preview
-        .differences
-        .iter()
-        .map(|(_, line)| line.clone())
-        .collect();
-    if lines.is_empty() {
-        lines.push("Nothing differs from what runs now.".into());
-    }
-    if !preview.arriving.is_empty() {
-        lines.push(format!(
-            "{} change(s) reach this environment for the first time:",
-            preview.arriving_total
-        ));
-        lines.extend(
-            preview
-                .arriving
-                .iter()
-                .take(20)
-                .map(|line| format!("  {line}")),
-        );
-    }
-    lines
 }

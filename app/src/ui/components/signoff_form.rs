@@ -61,6 +61,7 @@ pub fn SignoffSection(
                     </PostForm>
                 }
             })}
+            {(!page.signing.is_empty()).then(|| view! { <Lines lines=page.signing.clone() testid="signoff-diff"/> })}
             {compare.map(|(href, text)| view! {
                 <p><a data-testid="signoff-compare" href=href>{text}</a></p>
             })}

@@ -1,7 +1,7 @@
 //! One build: its artifact, changes and every deployment of it.
 
 use crate::api::builds::get_build_detail;
-use crate::domain::DeploymentRecord;
+use crate::domain::{DeploymentKind, DeploymentRecord};
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
@@ -86,7 +86,9 @@ pub fn DeploymentTable(rows: Vec<DeploymentRecord>) -> impl IntoView {
                             <td><When at=row.started_at/></td>
                             <td>{row.environment.clone()}</td>
                             <td><a href=format!("/builds/{}", row.build_version)>{row.build_version.clone()}</a></td>
-                            <td><a href=format!("/deployments/{}", row.id) title="The deployment, and what it changed">{row.kind.as_str()}</a></td>
+                            <td><a href=format!("/deployments/{}", row.id) title="The deployment, its timeline and fleets">{row.kind.as_str()}</a>
+                                {(row.kind != DeploymentKind::Scale).then(|| view! { <br/><small><a href=format!("/compare?to={}", row.id) data-testid="row-what-changed">"what changed"</a></small> })}
+                            </td>
                             <td><OutcomeBadge outcome=row.outcome/></td>
                             <td>{row.started_by.clone()}</td>
                             <td data-testid="approved-by">{row.approved_by.clone().unwrap_or_default()}

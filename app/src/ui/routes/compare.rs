@@ -43,7 +43,8 @@ pub fn ComparePage() -> impl IntoView {
     }
 }
 
-/// A side picker: an environment (offered from the pipeline) or any deployment's id, typed.
+/// A side picker: an environment or a recent deployment offered from a list, or any
+/// deployment's id typed.
 #[component]
 fn SidePicker(name: &'static str, label: &'static str, current: String) -> impl IntoView {
     view! {
@@ -80,6 +81,7 @@ fn CompareBody(comparison: Comparison) -> impl IntoView {
             <SidePicker name="to" label="To" current=right.spec.clone()/>
             <datalist id="compare-sides">
                 {comparison.environments.iter().map(|e| view! { <option value=e.name.clone()>{e.title.clone()}</option> }).collect_view()}
+                {comparison.deployments.iter().map(|d| view! { <option value=d.id.to_string()>{d.label.clone()}</option> }).collect_view()}
             </datalist>
             <button type="submit">"Compare"</button>
             <a href=swapped>"Swap"</a>
