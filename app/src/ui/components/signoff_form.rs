@@ -42,6 +42,7 @@ pub fn SignoffSection(
                 }.into_erased(),
                 None => view! { <p class="muted">"No sign-off on this release yet."</p> }.into_erased(),
             }}
+            {(!page.signing.is_empty()).then(|| view! { <Lines lines=page.signing.clone() testid="signoff-diff"/> })}
             {(can_sign && page.current.is_some()).then(|| {
                 let version = page.current.clone().map(|c| c.build_version).unwrap_or_default();
                 view! {
@@ -61,7 +62,6 @@ pub fn SignoffSection(
                     </PostForm>
                 }
             })}
-            {(!page.signing.is_empty()).then(|| view! { <Lines lines=page.signing.clone() testid="signoff-diff"/> })}
             {compare.map(|(href, text)| view! {
                 <p><a data-testid="signoff-compare" href=href>{text}</a></p>
             })}
