@@ -175,6 +175,74 @@ await test('admins see users and tokens', async () => {
   await shot('admin-tokens');
 });
 
+await test('an admin adds a person and resets their password; they must choose a new one first; disabled, they are out', async () => {
+  await page.goto(`${base}/admin/users`);
+  await hydrated();
+  await page.fill('form.stacked input[name=name]', 'newbie');
+  await page.selectOption('form.stacked select[name=kind]', 'person');
+  await page.selectOption('form.stacked select[name=role]', 'viewer');
+  await page.fill('form.stacked input[name=password]', 'newbie-initial-pass-1');
+  await page.click('text=Add user');
+  const row = page.locator('tr[data-user=newbie]');
+  await row.waitFor();
+  // By keyboard: focus the row's "Manage" and open it with Enter.
+  await row.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  await row.getByRole('button', { name: 'Reset password' }).click();
+  const generated = (await page.getByTestId('new-password').textContent()).trim();
+  assert.ok(generated.length >= 12, 'a generated password is shown once');
+  await shot('admin-users-reset');
+
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const newbie = await ctx.newPage();
+  newbie.on('pageerror', (error) => errors.push(`newbie: ${error.message}`));
+  await newbie.goto(`${base}/login`);
+  await hydrated(newbie);
+  await newbie.fill('input[name=name]', 'newbie');
+  await newbie.fill('input[name=password]', generated);
+  await newbie.click('button[type=submit]');
+  await newbie.waitForURL(`${base}/account`);
+  await newbie.getByTestId('must-change').waitFor();
+  await newbie.goto(`${base}/history`);
+  assert.equal(new URL(newbie.url()).pathname, '/account', 'every page leads to the account page first');
+  await hydrated(newbie);
+  await newbie.fill('input[name=current_password]', generated);
+  await newbie.fill('input[name=new_password]', 'qwerty123456');
+  await newbie.click('text=Change password');
+  await newbie.locator('.field-error').filter({ hasText: 'common' }).waitFor();
+  await newbie.fill('input[name=new_password]', 'violet-harbour-ledger');
+  await newbie.click('text=Change password');
+  await newbie.getByText('Password changed').waitFor();
+  await newbie.setViewportSize({ width: 360, height: 800 });
+  const overflow = await newbie.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the account page scrolls sideways by ${overflow}px`);
+  await newbie.screenshot({ path: join(artifacts, 'account-narrow.png'), fullPage: true });
+  await newbie.setViewportSize({ width: 1280, height: 900 });
+  await newbie.goto(`${base}/history`);
+  assert.equal(new URL(newbie.url()).pathname, '/history');
+
+  await page.reload();
+  await hydrated();
+  await row.locator('summary').click();
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await row.getByText('Disabled').waitFor();
+  await newbie.goto(`${base}/`);
+  assert.equal(new URL(newbie.url()).pathname, '/login', 'a disabled user is signed out at once');
+  await ctx.close();
+});
+
+await test('a user makes a token of their own with chosen scopes and an expiry, and sees it listed', async () => {
+  await page.goto(`${base}/account`);
+  await hydrated();
+  await page.fill('input[name=name]', 'laptop');
+  await page.check('input[name=scope_deploy]');
+  await page.fill('input[name=expires_in_days]', '30');
+  await page.click('text=Create token');
+  assert.match(await page.getByTestId('new-token').textContent(), /^glt_[0-9a-f]{64}$/);
+  await page.locator('td.scopes').filter({ hasText: 'read deploy' }).first().waitFor();
+  await shot('account');
+});
+
 await test('the layout holds at 360 px wide', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await page.goto(`${base}/`);
@@ -343,7 +411,7 @@ await test('every page names its own wasm chunks for preloading, on every reques
     ['/', 'overview'], ['/builds', 'builds'], [build, 'build_detail'], ['/history', 'history'],
     ['/environments/test', 'environment'], ['/deployments/1', 'deployment'], ['/login', 'login'],
     ['/admin/users', 'admin_users'], ['/admin/tokens', 'admin_tokens'], ['/admin/audit', 'admin_audit'],
-    ['/compare', 'compare'],
+    ['/compare', 'compare'], ['/account', 'account'],
   ]) {
     assert.match(await html(path), new RegExp(`<link[^>]*rel="preload"[^>]*href="/pkg/split___${view}_route_view_`), path);
   }

@@ -1,12 +1,12 @@
-//! The command line: `serve` (default), `migrate`, `user add|list`, `token create|list|revoke`,
-//! and `seed-history` for benchmarks.
+//! The command line: `serve` (default), `migrate`, `installation`, `user …` and `token …` (in
+//! [`crate::cli_accounts`]), `audit verify`, and `seed-history` for benchmarks.
 
+use crate::cli_accounts::{TokenCommand, UserCommand};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
-use crate::{db, service, startup};
-use app::domain::{ChainState, Role};
+use crate::{db, startup};
+use app::domain::ChainState;
 use clap::{Parser, Subcommand};
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -54,44 +54,6 @@ pub enum Command {
         /// Over how many builds.
         #[arg(long, default_value_t = 500)]
         builds: usize,
-    },
-}
-
-/// `greenlight user …`.
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Add a user; the password is read from stdin.
-    Add {
-        /// Login name.
-        name: String,
-        /// viewer, qa, engineer or admin.
-        #[arg(long)]
-        role: String,
-        /// Read the password from stdin (the only way; kept for scripts' clarity).
-        #[arg(long, default_value_t = true)]
-        password_stdin: bool,
-    },
-    /// List users.
-    List,
-}
-
-/// `greenlight token …`.
-#[derive(Debug, Subcommand)]
-pub enum TokenCommand {
-    /// Create a token for a user and print it once.
-    Create {
-        /// The user the token acts as.
-        user: String,
-        /// A label, e.g. "ci".
-        #[arg(long)]
-        name: String,
-    },
-    /// List tokens (never their secrets).
-    List,
-    /// Revoke a token by id.
-    Revoke {
-        /// Token id, from `token list`.
-        id: i64,
     },
 }
 
@@ -181,50 +143,8 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
                 ChainState::Broken { .. } => anyhow::bail!("audit log {}", state.summary()),
             }
         }
-        Command::User(UserCommand::Add { name, role, .. }) => {
-            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password)?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            let user =
-                service::accounts::add_user(&pool, &clock, "cli", "local", &name, role, password)
-                    .await?;
-            println!("added {} ({})", user.name, user.role);
-        }
-        Command::User(UserCommand::List) => {
-            for user in db::users::list(&pool).await? {
-                println!(
-                    "{}\t{}\t{}",
-                    user.name,
-                    user.role,
-                    user.created_at.to_rfc3339()
-                );
-            }
-        }
-        Command::Token(TokenCommand::Create { user, name }) => {
-            let token =
-                service::accounts::create_token(&pool, &clock, "cli", "local", &user, &name)
-                    .await?;
-            eprintln!(
-                "token {} for {} (id {}); shown once:",
-                token.row.name, token.row.user, token.row.id
-            );
-            println!("{}", token.secret);
-        }
-        Command::Token(TokenCommand::List) => {
-            for t in db::tokens::list(&pool).await? {
-                let state = if t.revoked_at.is_some() {
-                    "revoked"
-                } else {
-                    "active"
-                };
-                println!("{}\t{}\t{}\t{}", t.id, t.user, t.name, state);
-            }
-        }
-        Command::Token(TokenCommand::Revoke { id }) => {
-            service::accounts::revoke_token(&pool, &clock, "cli", "local", id).await?;
-            println!("revoked token {id}");
-        }
+        Command::User(command) => crate::cli_accounts::user(command, &pool, &clock).await?,
+        Command::Token(command) => crate::cli_accounts::token(command, &pool, &clock).await?,
         Command::SeedHistory { count, builds } => {
             let names: Vec<String> = settings
                 .environments

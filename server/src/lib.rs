@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod cli_accounts;
 pub mod clock;
 pub mod cloud;
 pub mod config;

@@ -60,13 +60,18 @@ pub async fn first_admin(pool: &AnyPool, clock: &dyn Clock) -> anyhow::Result<()
         return Ok(());
     }
     let password = crate::auth::password::generate();
-    service::accounts::add_user(
+    let system = service::users::Actor {
+        id: None,
+        name: "system",
+        address: "local",
+    };
+    service::users::add(
         pool,
         clock,
-        "system",
-        "local",
+        system,
         "admin",
         app::domain::Role::Admin,
+        app::domain::UserKind::Person,
         &password,
     )
     .await

@@ -17,21 +17,27 @@ pub async fn list_users() -> Result<Vec<UserRow>, UseCaseError> {
     use_cases.users().await.map_err(answer)
 }
 
-/// Adds a user with a role and an initial password.
+/// Adds a person (with an initial password) or a service account (`kind` = `service`, no
+/// password).
 #[server(prefix = "/fn")]
 pub async fn add_user(
     name: String,
     role: String,
+    kind: String,
     password: String,
 ) -> Result<UserRow, UseCaseError> {
+    use crate::domain::{FieldErrors, Role, UserKind};
     let (use_cases, actor, address) = authorised(Permission::Administer).await?;
-    let role = crate::domain::Role::parse(&role).map_err(|e| {
-        let mut fields = crate::domain::FieldErrors::new();
-        fields.add("role", e);
-        answer(UseCaseError::Invalid(fields))
-    })?;
+    let mut fields = FieldErrors::new();
+    let role = Role::parse(&role).map_err(|e| fields.add("role", e)).ok();
+    let kind = UserKind::parse(&kind)
+        .map_err(|e| fields.add("kind", e))
+        .ok();
+    let (Some(role), Some(kind)) = (role, kind) else {
+        return Err(answer(UseCaseError::Invalid(fields)));
+    };
     use_cases
-        .add_user(&actor, &address, name.trim(), role, &password)
+        .add_user(&actor, &address, name.trim(), role, kind, &password)
         .await
         .map_err(answer)
 }
@@ -40,25 +46,59 @@ pub async fn add_user(
 #[server(prefix = "/fn")]
 pub async fn list_tokens() -> Result<Vec<TokenRow>, UseCaseError> {
     let (use_cases, _, _) = authorised(Permission::Administer).await?;
-    use_cases.tokens().await.map_err(answer)
+    use_cases.tokens(None).await.map_err(answer)
 }
 
-/// Creates a token for a user; the secret is in the answer, once.
+/// Creates a token for the admin or a service account; the secret is in the answer, once.
+/// Each scope is its own field (a checkbox posts it when ticked).
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn")]
-pub async fn create_token(user: String, name: String) -> Result<CreatedToken, UseCaseError> {
+pub async fn create_token(
+    user: String,
+    name: String,
+    scope_read: Option<String>,
+    scope_builds: Option<String>,
+    scope_signoffs: Option<String>,
+    scope_deploy: Option<String>,
+    scope_admin: Option<String>,
+    expires_in_days: String,
+) -> Result<CreatedToken, UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Administer).await?;
+    let form = crate::domain::views::TokenForm {
+        user,
+        name,
+        scopes: ticked_scopes([
+            scope_read,
+            scope_builds,
+            scope_signoffs,
+            scope_deploy,
+            scope_admin,
+        ]),
+        expires_in_days,
+    };
     use_cases
-        .create_token(&actor, &address, user.trim(), name.trim())
+        .create_token(&actor, &address, true, &form)
         .await
         .map_err(answer)
 }
 
-/// Revokes a token.
+/// The scopes whose checkboxes were ticked, in [`crate::domain::Scope::ALL`] order.
+pub fn ticked_scopes(ticked: [Option<String>; 5]) -> String {
+    crate::domain::Scope::ALL
+        .into_iter()
+        .zip(ticked)
+        .filter(|(_, on)| on.is_some())
+        .map(|(scope, _)| scope.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Revokes any token.
 #[server(prefix = "/fn")]
 pub async fn revoke_token(id: i64) -> Result<(), UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Administer).await?;
     use_cases
-        .revoke_token(&actor, &address, id)
+        .revoke_token(&actor, &address, true, id)
         .await
         .map_err(answer)
 }

@@ -5,6 +5,8 @@
 
 // The #[server] macro generates argument structs whose fields cannot carry docs.
 #[allow(missing_docs)]
+pub mod account;
+#[allow(missing_docs)]
 pub mod admin;
 #[allow(missing_docs)]
 pub mod auth;
@@ -22,6 +24,8 @@ pub mod fleet;
 pub mod history;
 #[allow(missing_docs)]
 pub mod overview;
+#[allow(missing_docs)]
+pub mod users;
 
 /// URL prefix of every server function (kept apart from the public `/api/v1`).
 pub const PREFIX: &str = "/fn";

@@ -45,8 +45,11 @@ pub struct Gate {
 pub struct SignoffFacts {
     /// `approved` or `rejected`.
     pub approved: bool,
-    /// Who signed.
+    /// Who signed (the name as signed).
     pub signed_by: String,
+    /// The signer's user id; `None` for a sign-off whose signer matched no user when ids were
+    /// first recorded (then the name is compared).
+    pub signed_by_id: Option<i64>,
     /// Why it no longer counts (empty when it does).
     pub void_reasons: Vec<String>,
 }
@@ -70,8 +73,10 @@ pub struct PromotionFacts {
     pub four_eyes: bool,
     /// The newest sign-off of the source build on the source environment.
     pub signoff: Option<SignoffFacts>,
-    /// Who asks to promote.
+    /// Who asks to promote (their name now).
     pub promoter: String,
+    /// Their user id.
+    pub promoter_id: i64,
     /// Why the target is frozen, if it is.
     pub frozen: Option<String>,
     /// The id of a mutation in flight on the target.
@@ -184,15 +189,31 @@ fn signoff_gate(facts: &PromotionFacts) -> Gate {
     }
 }
 
+/// Whether the promoter is the signer: by user id (so a rename changes nothing), or by name
+/// for a sign-off recorded before ids were.
+fn same_person(signoff: &SignoffFacts, facts: &PromotionFacts) -> bool {
+    match signoff.signed_by_id {
+        Some(id) => id == facts.promoter_id,
+        None => signoff.signed_by == facts.promoter,
+    }
+}
+
 fn four_eyes_gate(facts: &PromotionFacts) -> Gate {
     match &facts.signoff {
-        Some(s) if s.approved && s.signed_by == facts.promoter => gate(
+        Some(s) if s.approved && same_person(s, facts) => gate(
             GateKind::FourEyes,
             false,
-            format!(
-                "{} approved it, so someone else must promote it",
-                s.signed_by
-            ),
+            if s.signed_by == facts.promoter {
+                format!(
+                    "{} approved it, so someone else must promote it",
+                    s.signed_by
+                )
+            } else {
+                format!(
+                    "{} approved it (as {}), so someone else must promote it",
+                    facts.promoter, s.signed_by
+                )
+            },
         ),
         Some(s) if s.approved => gate(
             GateKind::FourEyes,
@@ -260,9 +281,11 @@ mod tests {
             signoff: Some(SignoffFacts {
                 approved: true,
                 signed_by: "quinn".into(),
+                signed_by_id: Some(7),
                 void_reasons: vec![],
             }),
             promoter: "erin".into(),
+            promoter_id: 8,
             frozen: None,
             in_flight: None,
             alarms_firing: vec![],
@@ -286,7 +309,7 @@ mod tests {
     #[test]
     fn each_failing_rule_is_named_with_its_reason() {
         let mut f = facts();
-        f.promoter = "quinn".into();
+        f.promoter_id = 7;
         assert_eq!(failing(&f), [GateKind::FourEyes]);
 
         let mut f = facts();
@@ -324,6 +347,31 @@ mod tests {
         let mut f = facts();
         f.target_build = Some("1.4.2".into());
         assert_eq!(failing(&f), [GateKind::NotAlreadyReleased]);
+    }
+
+    #[test]
+    fn four_eyes_compares_user_ids_so_a_renamed_approver_still_cannot_promote() {
+        let mut renamed = facts();
+        renamed.promoter = "quinn-renamed".into();
+        renamed.promoter_id = 7;
+        let failed = super::failed(&promotion_gates(&renamed));
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(failed[0].gate, GateKind::FourEyes);
+        assert!(
+            failed[0]
+                .reason
+                .contains("quinn-renamed approved it (as quinn)"),
+            "{failed:?}"
+        );
+        // Someone who took the approver's old name is someone else.
+        let mut namesake = facts();
+        namesake.promoter = "quinn".into();
+        assert!(super::failed(&promotion_gates(&namesake)).is_empty());
+        // A sign-off recorded before ids were compares names.
+        let mut legacy = facts();
+        legacy.signoff.as_mut().unwrap().signed_by_id = None;
+        legacy.promoter = "quinn".into();
+        assert_eq!(failing(&legacy), [GateKind::FourEyes]);
     }
 
     #[test]

@@ -16,8 +16,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::{
-    AdminAuditRoute, AdminTokensRoute, AdminUsersRoute, BuildDetailRoute, BuildsRoute,
-    CompareRoute, DeploymentRoute, EnvironmentRoute, HistoryRoute, LoginRoute, OverviewRoute,
+    AccountRoute, AdminAuditRoute, AdminTokensRoute, AdminUsersRoute, BuildDetailRoute,
+    BuildsRoute, CompareRoute, DeploymentRoute, EnvironmentRoute, HistoryRoute, LoginRoute,
+    OverviewRoute,
 };
 
 /// Where the hashed site files are served from; the server works them out at start-up.
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/environments/:name") view={Lazy::<EnvironmentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/deployments/:id") view={Lazy::<DeploymentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tokens") view={Lazy::<AdminTokensRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>

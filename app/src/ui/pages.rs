@@ -6,10 +6,10 @@
 //! renders so that the browser preloads them with the main module ([`lazy_view_prefix`]).
 
 use super::routes::{
-    admin_audit::AdminAuditPage, admin_tokens::AdminTokensPage, admin_users::AdminUsersPage,
-    build_detail::BuildDetailPage, builds::BuildsPage, compare::ComparePage,
-    deployment::DeploymentPage, environment::EnvironmentPage, history::HistoryPage,
-    login::LoginPage, overview::OverviewPage,
+    account::AccountPage, admin_audit::AdminAuditPage, admin_tokens::AdminTokensPage,
+    admin_users::AdminUsersPage, build_detail::BuildDetailPage, builds::BuildsPage,
+    compare::ComparePage, deployment::DeploymentPage, environment::EnvironmentPage,
+    history::HistoryPage, login::LoginPage, overview::OverviewPage,
 };
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
@@ -29,6 +29,7 @@ pub fn lazy_view_prefix(path: &str) -> Option<&'static str> {
         ["environments", _] => "__environment_route_view_",
         ["deployments", _] => "__deployment_route_view_",
         ["login"] => "__login_route_view_",
+        ["account"] => "__account_route_view_",
         ["admin", "users"] => "__admin_users_route_view_",
         ["admin", "tokens"] => "__admin_tokens_route_view_",
         ["admin", "audit"] => "__admin_audit_route_view_",
@@ -198,6 +199,21 @@ impl LazyRoute for AdminAuditRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <AdminAuditPage/> }.into_erased()
+    }
+}
+
+/// The Account page, loaded on demand.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AccountPage/> }.into_erased()
     }
 }
 

@@ -11,12 +11,12 @@ use crate::domain::signoff::SignOff;
 use crate::domain::signoff_request::SignOffForm;
 use crate::domain::views::{
     BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
-    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview, Principal,
-    PromotionPreview, TokenRow, UserRow,
+    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview,
+    PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
 };
 use crate::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
-    NewBuild, Role, Version,
+    NewBuild, Role, UserKind, Version,
 };
 use std::sync::Arc;
 
@@ -76,31 +76,82 @@ pub trait UseCases: Send + Sync + 'static {
     ) -> Result<(), UseCaseError>;
     /// Every user.
     async fn users(&self) -> Result<Vec<UserRow>, UseCaseError>;
-    /// Adds a user (admin).
+    /// Adds a person (with a password) or a service account (without) (admin).
     async fn add_user(
         &self,
         actor: &Principal,
         address: &str,
         name: &str,
         role: Role,
+        kind: UserKind,
         password: &str,
     ) -> Result<UserRow, UseCaseError>;
-    /// Every API token.
-    async fn tokens(&self) -> Result<Vec<TokenRow>, UseCaseError>;
-    /// Creates a token for `user` (admin); the secret is returned once.
+    /// Disables (ending sessions, stopping tokens) or re-enables a user (admin).
+    async fn set_user_disabled(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        disable: bool,
+    ) -> Result<UserRow, UseCaseError>;
+    /// Changes a user's role (admin).
+    async fn set_user_role(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        role: Role,
+    ) -> Result<UserRow, UseCaseError>;
+    /// Resets a person's password to `chosen` or, when empty, a generated one (admin).
+    async fn reset_password(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        chosen: &str,
+    ) -> Result<PasswordReset, UseCaseError>;
+    /// Renames a user (admin).
+    async fn rename_user(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        new_name: &str,
+    ) -> Result<UserRow, UseCaseError>;
+    /// Every API token (`owner` none, admin) or the tokens of `owner`.
+    async fn tokens(&self, owner: Option<&Principal>) -> Result<Vec<TokenRow>, UseCaseError>;
+    /// Creates a token: for the actor, or (when `administer`) for a service account; the
+    /// secret is returned once.
     async fn create_token(
         &self,
         actor: &Principal,
         address: &str,
-        user: &str,
-        name: &str,
+        administer: bool,
+        form: &TokenForm,
     ) -> Result<CreatedToken, UseCaseError>;
-    /// Revokes a token (admin).
+    /// Revokes a token: any (when `administer`), else only one of the actor's own.
     async fn revoke_token(
         &self,
         actor: &Principal,
         address: &str,
+        administer: bool,
         id: i64,
+    ) -> Result<(), UseCaseError>;
+    /// Changes the actor's own password (the current one required); other sessions end.
+    async fn change_password(
+        &self,
+        session: tower_sessions::Session,
+        actor: &Principal,
+        address: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), UseCaseError>;
+    /// Ends every other session of the actor.
+    async fn end_other_sessions(
+        &self,
+        session: tower_sessions::Session,
+        actor: &Principal,
+        address: &str,
     ) -> Result<(), UseCaseError>;
     /// An environment's page: release, fleets, warm window, sign-off, promotion preview.
     async fn environment(

@@ -19,6 +19,10 @@ pub enum UseCaseError {
     /// Signed in without the needed role.
     #[error("your role does not allow this")]
     Forbidden,
+    /// Signed in, but refused for a stated reason: a token without the needed scope, or a
+    /// password that must be changed first.
+    #[error("{0}")]
+    Denied(String),
     /// Bad input, by field.
     #[error("invalid input: {}", .0.summary())]
     Invalid(FieldErrors),
@@ -50,7 +54,7 @@ impl UseCaseError {
     pub fn status(&self) -> u16 {
         match self {
             UseCaseError::Unauthenticated | UseCaseError::BadCredentials => 401,
-            UseCaseError::Forbidden => 403,
+            UseCaseError::Forbidden | UseCaseError::Denied(_) => 403,
             UseCaseError::NotFound(_) => 404,
             UseCaseError::Conflict(_) => 409,
             UseCaseError::GatesFailed(_) => 412,
@@ -95,6 +99,7 @@ impl UseCaseError {
 enum Kind {
     Unauthenticated,
     Forbidden,
+    Denied,
     Invalid,
     NotFound,
     Conflict,
@@ -125,6 +130,7 @@ impl From<UseCaseError> for WireError {
         let (kind, fields, gates, subject) = match error {
             UseCaseError::Unauthenticated => (Kind::Unauthenticated, None, vec![], None),
             UseCaseError::Forbidden => (Kind::Forbidden, None, vec![], None),
+            UseCaseError::Denied(m) => (Kind::Denied, None, vec![], Some(m)),
             UseCaseError::Invalid(fields) => (Kind::Invalid, Some(fields), vec![], None),
             UseCaseError::NotFound(what) => (Kind::NotFound, None, vec![], Some(what)),
             UseCaseError::Conflict(m) => (Kind::Conflict, None, vec![], Some(m)),
@@ -155,6 +161,7 @@ impl TryFrom<WireError> for UseCaseError {
         Ok(match wire.kind {
             Kind::Unauthenticated => UseCaseError::Unauthenticated,
             Kind::Forbidden => UseCaseError::Forbidden,
+            Kind::Denied => UseCaseError::Denied(subject()?),
             Kind::Invalid => UseCaseError::Invalid(FieldErrors(wire.fields.clone())),
             Kind::NotFound => UseCaseError::NotFound(subject()?),
             Kind::Conflict => UseCaseError::Conflict(subject()?),
@@ -191,6 +198,10 @@ mod tests {
         for (error, status) in [
             (UseCaseError::Unauthenticated, 401),
             (UseCaseError::Forbidden, 403),
+            (
+                UseCaseError::Denied("token lacks the deploy scope".into()),
+                403,
+            ),
             (UseCaseError::NotFound("build 1.0.0".into()), 404),
             (UseCaseError::Conflict("busy".into()), 409),
             (UseCaseError::GatesFailed(gates.clone()), 412),

@@ -19,6 +19,9 @@ pub const USER_ID: &str = "user_id";
 pub const LOGIN_AT: &str = "login_at";
 /// Session key of the last request that extended the session (epoch ms).
 pub const SEEN_AT: &str = "seen_at";
+/// Session key of the user's session generation at sign-in: when the user's row has moved on
+/// (disabled, password changed or reset, "end other sessions"), the session has ended.
+pub const GENERATION: &str = "generation";
 
 /// Attaches an [`Identity`], with the client's address as [`client_address::resolve`] finds
 /// it (behind `trusted_proxies`, from `X-Forwarded-For`). A bearer token that is malformed, unknown or revoked is
@@ -45,7 +48,7 @@ pub async fn identify(
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     let what = format!("{} {}", request.method(), request.uri().path());
-    let principal = match bearer {
+    let identity = match bearer {
         Some(value) => {
             let Some(secret) = value.strip_prefix("Bearer ").map(str::trim) else {
                 let refused =
@@ -53,31 +56,42 @@ pub async fn identify(
                         .into_response();
                 return record_denial(&core, mutation, None, &what, &address, refused).await;
             };
-            match db::tokens::owner(&core.db, &crate::auth::token::digest(secret)).await {
-                Ok(Some((token_id, principal))) => {
-                    if let Err(e) = db::tokens::touch(&core.db, token_id, core.now()).await {
+            let digest = crate::auth::token::digest(secret);
+            match db::tokens::bearer(&core.db, &digest, core.now()).await {
+                Ok(Some(bearer)) => {
+                    if let Err(e) = db::tokens::touch(&core.db, bearer.token_id, core.now()).await {
                         tracing::warn!(error = %e, "could not record token use");
                     }
-                    Some(principal)
+                    Identity {
+                        principal: Some(bearer.owner),
+                        scopes: Some(bearer.scopes),
+                        must_change_password: false,
+                        address: address.clone(),
+                    }
                 }
                 Ok(None) => {
-                    let refused = ApiError::Unauthenticated("invalid or revoked token".into())
-                        .into_response();
+                    let refused = ApiError::Unauthenticated(
+                        "invalid, expired or revoked token, or its owner is disabled".into(),
+                    )
+                    .into_response();
                     return record_denial(&core, mutation, None, &what, &address, refused).await;
                 }
                 Err(e) => return ApiError::internal(e).into_response(),
             }
         }
         None => match session_principal(&core, &session).await {
-            Ok(principal) => principal,
+            Ok(Some((principal, must_change_password))) => Identity {
+                principal: Some(principal),
+                scopes: None,
+                must_change_password,
+                address: address.clone(),
+            },
+            Ok(None) => Identity::anonymous(address.clone()),
             Err(response) => return response,
         },
     };
-    let actor = principal.as_ref().map(|p| p.name.clone());
-    request.extensions_mut().insert(Identity {
-        principal,
-        address: address.clone(),
-    });
+    let actor = identity.principal.as_ref().map(|p| p.name.clone());
+    request.extensions_mut().insert(identity);
     let response = next.run(request).await;
     record_denial(&core, mutation, actor.as_deref(), &what, &address, response).await
 }
@@ -110,10 +124,13 @@ async fn record_denial(
     response
 }
 
+/// The session's user and whether they must change their password; `None` (and the session
+/// ends) when the session is too old, or the user is gone, disabled, or has moved on to
+/// another session generation.
 async fn session_principal(
     core: &Core,
     session: &Session,
-) -> Result<Option<app::domain::views::Principal>, Response> {
+) -> Result<Option<(app::domain::views::Principal, bool)>, Response> {
     let user_id = session
         .get::<i64>(USER_ID)
         .await
@@ -129,6 +146,16 @@ async fn session_principal(
         let _ = session.flush().await;
         return Ok(None);
     }
+    let account = db::users::by_id(&core.db, user_id)
+        .await
+        .map_err(|e| ApiError::internal(e).into_response())?;
+    let generation = session.get::<i64>(GENERATION).await.ok().flatten();
+    let Some(account) = account
+        .filter(|a| a.disabled_at.is_none() && generation.unwrap_or(0) == a.session_generation)
+    else {
+        let _ = session.flush().await;
+        return Ok(None);
+    };
     // Idle means idle: activity extends the session (the store saves only a changed session,
     // and saving is what moves its expiry on), at most every tenth of the idle timeout.
     let idle = core.settings.session_idle_timeout.as_millis_i64();
@@ -139,9 +166,7 @@ async fn session_principal(
             .await
             .map_err(|e| ApiError::internal(e).into_response())?;
     }
-    db::users::by_id(&core.db, user_id)
-        .await
-        .map_err(|e| ApiError::internal(e).into_response())
+    Ok(Some((account.principal, account.must_change_password)))
 }
 
 /// Paths anyone may fetch without signing in.
@@ -160,11 +185,18 @@ fn is_public(path: &str) -> bool {
 
 /// Sends anonymous page requests to the sign-in page (APIs answer 401 themselves).
 pub async fn require_sign_in(request: Request, next: Next) -> Response {
-    let signed_in = request
-        .extensions()
-        .get::<Identity>()
-        .is_some_and(|i| i.principal.is_some());
+    let identity = request.extensions().get::<Identity>();
+    let signed_in = identity.is_some_and(|i| i.principal.is_some());
+    let must_change = identity.is_some_and(|i| i.must_change_password);
     let path = request.uri().path();
+    // After an admin's reset, every page leads to the account page until the password changes.
+    if must_change
+        && path != "/account"
+        && !is_public(path)
+        && matches!(*request.method(), Method::GET | Method::HEAD)
+    {
+        return Redirect::to("/account").into_response();
+    }
     if signed_in || is_public(path) || !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }

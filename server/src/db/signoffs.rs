@@ -19,6 +19,9 @@ pub struct NewSignOff<'a> {
     pub basis: &'a Basis,
     /// Who signed.
     pub signed_by: &'a str,
+    /// Their user id (four-eyes compares ids, so it holds across a rename); none for the
+    /// demo's made-up QA, who is no user.
+    pub signed_by_id: Option<i64>,
     /// When (epoch ms).
     pub signed_at: i64,
 }
@@ -37,8 +40,8 @@ pub async fn insert<'c>(
 ) -> Result<SignOff, sqlx::Error> {
     let basis = serde_json::to_string(new.basis).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let id: i64 = sqlx::query(
-        "INSERT INTO signoffs (build_id, environment, verdict, notes, basis, signed_by, signed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO signoffs (build_id, environment, verdict, notes, basis, signed_by, signed_by_id, signed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(new.build_id)
     .bind(new.environment)
@@ -46,6 +49,7 @@ pub async fn insert<'c>(
     .bind(new.notes)
     .bind(basis)
     .bind(new.signed_by)
+    .bind(new.signed_by_id)
     .bind(new.signed_at)
     .fetch_one(db)
     .await?
@@ -129,4 +133,20 @@ pub async fn latest<'c>(
     .fetch_optional(db)
     .await?;
     row.map(|row| decode(&row)).transpose()
+}
+
+/// The user id of a sign-off's signer; `None` for one whose signer's name matched no user when
+/// ids were first recorded.
+pub async fn signer_id<'c>(
+    db: impl Executor<'c, Database = Any>,
+    signoff_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query("SELECT signed_by_id FROM signoffs WHERE id = $1")
+        .bind(signoff_id)
+        .fetch_optional(db)
+        .await?;
+    match row {
+        Some(row) => super::opt_i64(&row, "signed_by_id"),
+        None => Ok(None),
+    }
 }

@@ -80,6 +80,7 @@ impl From<UseCaseError> for ApiError {
         match error {
             UseCaseError::Unauthenticated => ApiError::Unauthenticated(error.to_string()),
             UseCaseError::Forbidden => ApiError::Forbidden(error.to_string()),
+            UseCaseError::Denied(message) => ApiError::Forbidden(message),
             UseCaseError::Invalid(fields) => ApiError::invalid(fields),
             UseCaseError::NotFound(_) => ApiError::NotFound(error.to_string()),
             UseCaseError::Conflict(message) => ApiError::Conflict(message),

@@ -133,8 +133,5 @@ pub fn router(state: AppState, store: Store) -> Router {
 pub fn identity(extension: Option<axum::Extension<Identity>>) -> Identity {
     extension
         .map(|axum::Extension(identity)| identity)
-        .unwrap_or(Identity {
-            principal: None,
-            address: "unknown".into(),
-        })
+        .unwrap_or_else(|| Identity::anonymous("unknown".into()))
 }

@@ -114,6 +114,36 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+        // Any operation answers 403 to a token without the scope it needs (the operations'
+        // own 403s name the role; this one is added where an operation has none).
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let scope = ResponseBuilder::new()
+            .description("The token lacks the scope this operation needs (`read` for reads)")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                operation
+                    .responses
+                    .responses
+                    .entry("403".into())
+                    .or_insert_with(|| scope.clone().into());
+            }
+        }
     }
 }
 

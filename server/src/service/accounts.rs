@@ -1,16 +1,15 @@
-//! Sign-in (throttled, recorded), sign-out, users and API tokens.
+//! Sign-in (throttled, recorded), sign-out, and what a user does to their own account:
+//! change the password, end their other sessions.
 
 use super::internal;
 use super::sign_in_throttle::{self as throttle, Failures, Verdict};
-use crate::auth::middleware::{LOGIN_AT, USER_ID};
-use crate::auth::{password, token};
-use crate::clock::Clock;
+use crate::auth::middleware::{GENERATION, LOGIN_AT, USER_ID};
+use crate::auth::password;
 use crate::core::Core;
 use crate::db::{self, audit};
-use app::domain::views::{CreatedToken, Principal, TokenRow, UserRow};
-use app::domain::{FieldErrors, Role, Timestamp, UserName};
+use app::domain::views::Principal;
+use app::domain::{FieldErrors, UserKind, UserName};
 use app::use_cases::{Identity, UseCaseError};
-use sqlx::AnyPool;
 
 fn entry<'a>(
     actor: &'a str,
@@ -92,7 +91,10 @@ pub async fn login(
             "too many sign-ins at once; try again in a moment".into(),
         ));
     };
-    let Some(user) = user.filter(|_| ok) else {
+    // A disabled user or a service account fails like a wrong password: nothing tells a
+    // guesser which names exist or what state they are in.
+    let Some(user) = user.filter(|u| ok && u.disabled_at.is_none() && u.kind == UserKind::Person)
+    else {
         audit::append_alone(
             &core.db,
             entry(name, "session.login_failed", name, details, address),
@@ -102,6 +104,13 @@ pub async fn login(
         .map_err(internal)?;
         return Err(UseCaseError::BadCredentials);
     };
+    // A password set before the policy grew (a common one) still signs in, once: its owner
+    // must choose another before anything else.
+    if password::check_policy(password).is_err() && !user.must_change_password {
+        db::users::require_password_change(&core.db, user.principal.id)
+            .await
+            .map_err(internal)?;
+    }
     // A fresh id at sign-in defeats session fixation.
     session.cycle_id().await.map_err(internal)?;
     session
@@ -109,6 +118,10 @@ pub async fn login(
         .await
         .map_err(internal)?;
     session.insert(LOGIN_AT, now).await.map_err(internal)?;
+    session
+        .insert(GENERATION, user.session_generation)
+        .await
+        .map_err(internal)?;
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     db::logins::mark_succeeded(&mut *tx, attempt)
         .await
@@ -146,142 +159,84 @@ pub async fn logout(
     Ok(())
 }
 
-/// Adds a user; `actor` is who asked (an admin, or `cli`).
-pub async fn add_user(
-    db: &AnyPool,
-    clock: &dyn Clock,
-    actor: &str,
+/// Changes the signed-in user's own password (the current one required), ends their other
+/// sessions and keeps this one; clears a pending "must change" after an admin's reset.
+pub async fn change_password(
+    core: &Core,
+    session: tower_sessions::Session,
+    actor: &Principal,
     address: &str,
-    name: &str,
-    role: Role,
-    password_text: &str,
-) -> Result<UserRow, UseCaseError> {
-    let mut errors = FieldErrors::new();
-    let name = UserName::parse(name)
-        .map_err(|e| errors.add("name", e))
-        .ok();
-    if let Err(e) = password::check_policy(password_text) {
-        errors.add("password", e);
-    }
-    let Some(name) = name.filter(|_| errors.is_empty()) else {
-        return Err(UseCaseError::Invalid(errors));
-    };
-    let hash = password::hash(password_text.to_owned())
-        .await
-        .map_err(internal)?;
-    let now = clock.now_ms();
-    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
-    if db::users::by_name(&mut *tx, name.as_str())
-        .await
-        .map_err(internal)?
-        .is_some()
-    {
-        return Err(UseCaseError::Conflict(format!(
-            "user {name} already exists"
-        )));
-    }
-    let id = db::users::insert(&mut *tx, name.as_str(), role, &hash, now)
-        .await
-        .map_err(internal)?;
-    let details = serde_json::json!({ "role": role.as_str() }).to_string();
-    audit::append(
-        &mut tx,
-        entry(actor, "user.add", name.as_str(), details, address),
-        now,
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    Ok(UserRow {
-        id,
-        name: name.to_string(),
-        role,
-        created_at: Timestamp::from_millis(now),
-    })
-}
-
-/// Creates an API token for `user`; the secret is returned once and only its hash stored.
-pub async fn create_token(
-    db: &AnyPool,
-    clock: &dyn Clock,
-    actor: &str,
-    address: &str,
-    user: &str,
-    label: &str,
-) -> Result<CreatedToken, UseCaseError> {
-    let mut errors = FieldErrors::new();
-    if label.is_empty() || label.chars().count() > 100 {
-        errors.add("name", "must be 1 to 100 characters");
-    }
-    errors.check_text("name", label);
-    let owner = match UserName::parse(user) {
-        Ok(name) => db::users::by_name(db, name.as_str())
-            .await
-            .map_err(internal)?,
-        Err(_) => None,
-    };
-    if owner.is_none() {
-        errors.add("user", "no such user");
-    }
-    let Some(owner) = owner.filter(|_| errors.is_empty()) else {
-        return Err(UseCaseError::Invalid(errors));
-    };
-    let secret = token::generate();
-    let now = clock.now_ms();
-    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
-    let id = db::tokens::insert(
-        &mut *tx,
-        owner.principal.id,
-        label,
-        &token::digest(&secret),
-        now,
-    )
-    .await
-    .map_err(internal)?;
-    let details = serde_json::json!({ "token_id": id, "name": label }).to_string();
-    audit::append(
-        &mut tx,
-        entry(actor, "token.create", user, details, address),
-        now,
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    let row = TokenRow {
-        id,
-        user: owner.principal.name,
-        name: label.to_owned(),
-        created_at: Timestamp::from_millis(now),
-        last_used_at: None,
-        revoked_at: None,
-    };
-    Ok(CreatedToken { row, secret })
-}
-
-/// Revokes a token by id.
-pub async fn revoke_token(
-    db: &AnyPool,
-    clock: &dyn Clock,
-    actor: &str,
-    address: &str,
-    id: i64,
+    current: &str,
+    new: &str,
 ) -> Result<(), UseCaseError> {
-    let now = clock.now_ms();
-    let mut tx = crate::db::begin_write(db).await.map_err(internal)?;
-    if !db::tokens::revoke(&mut *tx, id, now)
+    let mut errors = FieldErrors::new();
+    if let Err(reason) = password::check_policy(new) {
+        errors.add("new_password", reason);
+    }
+    if current == new {
+        errors.add("new_password", "must differ from the current password");
+    }
+    let user = db::users::by_id(&core.db, actor.id)
         .await
         .map_err(internal)?
-    {
-        return Err(UseCaseError::NotFound(format!("active token {id}")));
+        .ok_or(UseCaseError::Unauthenticated)?;
+    let Some(ok) = password::verify(current.to_owned(), Some(user.password_hash)).await else {
+        return Err(UseCaseError::Throttled(
+            "too many password checks at once; try again in a moment".into(),
+        ));
+    };
+    if !ok {
+        errors.add("current_password", "is not your current password");
     }
-    let details = serde_json::json!({ "token_id": id }).to_string();
-    audit::append(
-        &mut tx,
-        entry(actor, "token.revoke", &id.to_string(), details, address),
-        now,
-    )
-    .await
-    .map_err(internal)?;
+    if !errors.is_empty() {
+        return Err(UseCaseError::Invalid(errors));
+    }
+    let hash = password::hash(new.to_owned()).await.map_err(internal)?;
+    let now = core.now();
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
+    let generation = db::users::set_password(&mut *tx, actor.id, &hash, false)
+        .await
+        .map_err(internal)?;
+    let e = entry(
+        &actor.name,
+        "user.change_password",
+        &actor.name,
+        "{}".into(),
+        address,
+    );
+    audit::append(&mut tx, e, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(())
+    // This session carries on under the new generation; every other one has ended.
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(GENERATION, generation)
+        .await
+        .map_err(internal)
+}
+
+/// Ends every other session of the signed-in user; this one carries on.
+pub async fn end_other_sessions(
+    core: &Core,
+    session: tower_sessions::Session,
+    actor: &Principal,
+    address: &str,
+) -> Result<(), UseCaseError> {
+    let now = core.now();
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
+    let generation = db::users::end_sessions(&mut *tx, actor.id)
+        .await
+        .map_err(internal)?;
+    let e = entry(
+        &actor.name,
+        "session.end_others",
+        &actor.name,
+        "{}".into(),
+        address,
+    );
+    audit::append(&mut tx, e, now).await.map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    session
+        .insert(GENERATION, generation)
+        .await
+        .map_err(internal)
 }

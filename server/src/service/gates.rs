@@ -82,7 +82,7 @@ pub async fn promotion(
     core: &Core,
     target: &EnvironmentSettings,
     source: &EnvironmentSettings,
-    promoter: &str,
+    promoter: &app::domain::views::Principal,
     read: AlarmRead,
 ) -> Result<Promotion, UseCaseError> {
     let source_release = db::deployments::current(&core.db, source.name.as_str())
@@ -116,23 +116,30 @@ pub async fn promotion(
                 AlarmRead::Fresh => Freshness::Fresh,
             };
             let current = signoffs::basis(core, build, source, running, freshness).await;
-            db::signoffs::latest(&core.db, build.id, source.name.as_str())
+            let latest = db::signoffs::latest(&core.db, build.id, source.name.as_str())
                 .await
-                .map_err(internal)?
-                .map(|(signoff, signed)| {
-                    let facts = SignoffFacts {
-                        approved: signoff.verdict == app::domain::signoff::Verdict::Approved,
-                        signed_by: signoff.signed_by,
-                        void_reasons: void_reasons(&signed, &current)
-                            .iter()
-                            .map(|r| r.describe())
-                            .collect(),
-                    };
-                    if facts.approved && facts.void_reasons.is_empty() {
-                        signoff_id = Some(signoff.id);
-                    }
-                    facts
-                })
+                .map_err(internal)?;
+            let signer_id = match &latest {
+                Some((signoff, _)) => db::signoffs::signer_id(&core.db, signoff.id)
+                    .await
+                    .map_err(internal)?,
+                None => None,
+            };
+            latest.map(|(signoff, signed)| {
+                let facts = SignoffFacts {
+                    approved: signoff.verdict == app::domain::signoff::Verdict::Approved,
+                    signed_by: signoff.signed_by,
+                    signed_by_id: signer_id,
+                    void_reasons: void_reasons(&signed, &current)
+                        .iter()
+                        .map(|r| r.describe())
+                        .collect(),
+                };
+                if facts.approved && facts.void_reasons.is_empty() {
+                    signoff_id = Some(signoff.id);
+                }
+                facts
+            })
         }
         None => None,
     };
@@ -152,7 +159,8 @@ pub async fn promotion(
         requires_signoff: target.requires_signoff,
         four_eyes: target.four_eyes,
         signoff,
-        promoter: promoter.to_owned(),
+        promoter: promoter.name.clone(),
+        promoter_id: promoter.id,
         frozen: target.frozen.clone(),
         in_flight: in_flight(core, &target.name).await?,
         alarms_firing: alarms_firing(core, target, read).await,

@@ -20,6 +20,8 @@ pub mod secrets;
 pub mod sign_in_throttle;
 pub mod signing;
 pub mod signoffs;
+pub mod tokens;
+pub mod users;
 
 use crate::core::Core;
 use app::domain::fleet_table::InstanceFilter;
@@ -29,12 +31,12 @@ use app::domain::signoff::SignOff;
 use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{
     BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
-    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview, Principal,
-    PromotionPreview, TokenRow, UserRow,
+    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview,
+    PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
 };
 use app::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
-    NewBuild, Role, Version,
+    NewBuild, Role, UserKind, Version,
 };
 use app::use_cases::contract::Registered;
 use app::use_cases::{Identity, UseCaseError, UseCases};
@@ -119,10 +121,69 @@ impl UseCases for Core {
         address: &str,
         name: &str,
         role: Role,
+        kind: UserKind,
         password: &str,
     ) -> Result<UserRow, UseCaseError> {
-        let clock = self.clock.as_ref();
-        accounts::add_user(&self.db, clock, &actor.name, address, name, role, password).await
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        users::add(&self.db, clock, actor, name, role, kind, password).await
+    }
+    async fn set_user_disabled(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        disable: bool,
+    ) -> Result<UserRow, UseCaseError> {
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        users::set_disabled(&self.db, clock, actor, name, disable).await
+    }
+    async fn set_user_role(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        role: Role,
+    ) -> Result<UserRow, UseCaseError> {
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        users::set_role(&self.db, clock, actor, name, role).await
+    }
+    async fn reset_password(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        chosen: &str,
+    ) -> Result<PasswordReset, UseCaseError> {
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        users::reset_password(&self.db, clock, actor, name, chosen).await
+    }
+    async fn rename_user(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+        new_name: &str,
+    ) -> Result<UserRow, UseCaseError> {
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        users::rename(&self.db, clock, actor, name, new_name).await
+    }
+    async fn change_password(
+        &self,
+        session: tower_sessions::Session,
+        actor: &Principal,
+        address: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), UseCaseError> {
+        accounts::change_password(self, session, actor, address, current, new).await
+    }
+    async fn end_other_sessions(
+        &self,
+        session: tower_sessions::Session,
+        actor: &Principal,
+        address: &str,
+    ) -> Result<(), UseCaseError> {
+        accounts::end_other_sessions(self, session, actor, address).await
     }
     async fn audit(
         &self,
@@ -137,26 +198,31 @@ impl UseCases for Core {
             .await
             .map_err(internal)
     }
-    async fn tokens(&self) -> Result<Vec<TokenRow>, UseCaseError> {
-        crate::db::tokens::list(&self.db).await.map_err(internal)
+    async fn tokens(&self, owner: Option<&Principal>) -> Result<Vec<TokenRow>, UseCaseError> {
+        crate::db::tokens::list(&self.db, owner.map(|o| o.id))
+            .await
+            .map_err(internal)
     }
     async fn create_token(
         &self,
         actor: &Principal,
         address: &str,
-        user: &str,
-        name: &str,
+        administer: bool,
+        form: &TokenForm,
     ) -> Result<CreatedToken, UseCaseError> {
-        let clock = self.clock.as_ref();
-        accounts::create_token(&self.db, clock, &actor.name, address, user, name).await
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        tokens::create(&self.db, clock, actor, administer, form).await
     }
     async fn revoke_token(
         &self,
         actor: &Principal,
         address: &str,
+        administer: bool,
         id: i64,
     ) -> Result<(), UseCaseError> {
-        accounts::revoke_token(&self.db, self.clock.as_ref(), &actor.name, address, id).await
+        let owner = (!administer).then_some(actor.id);
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        tokens::revoke(&self.db, clock, actor, owner, id).await
     }
     async fn environment(
         &self,

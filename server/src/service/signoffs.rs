@@ -113,6 +113,8 @@ pub async fn record(
         notes: &request.notes,
         basis: &basis,
         signed_by: &actor.name,
+        // The demo signs as a made-up QA with id 0, which is no user.
+        signed_by_id: Some(actor.id).filter(|id| *id > 0),
         signed_at: now,
     };
     let signoff = db::signoffs::insert(&mut *tx, &new)

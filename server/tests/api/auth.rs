@@ -176,6 +176,7 @@ async fn mutations_from_another_origin_are_refused_and_change_nothing() {
     let form = [
         ("name", "mallory"),
         ("role", "admin"),
+        ("kind", "person"),
         ("password", "mallory-password-1"),
     ];
     let evil_origin = client
@@ -253,6 +254,7 @@ async fn only_admins_may_manage_users_and_tokens() {
         let user_form = [
             ("name", "newbie"),
             ("role", "viewer"),
+            ("kind", "person"),
             ("password", "newbie-password-1"),
         ];
         assert!(
@@ -262,7 +264,12 @@ async fn only_admins_may_manage_users_and_tokens() {
                 .is_success(),
             "{name}"
         );
-        let token_form = [("user", "root"), ("name", "stolen")];
+        let token_form = [
+            ("user", "root"),
+            ("name", "stolen"),
+            ("scope_read", "on"),
+            ("expires_in_days", ""),
+        ];
         assert!(
             !app.server_fn(&client, create_token, &token_form, Some(&token))
                 .await
@@ -285,6 +292,7 @@ async fn only_admins_may_manage_users_and_tokens() {
             &[
                 ("name", "x"),
                 ("role", "viewer"),
+                ("kind", "person"),
                 ("password", "xxxxxxxxxxxxxx"),
             ],
             None,
@@ -297,7 +305,8 @@ async fn only_admins_may_manage_users_and_tokens() {
     let user_form = [
         ("name", "newbie"),
         ("role", "viewer"),
-        ("password", "newbie-password-1"),
+        ("kind", "service"),
+        ("password", ""),
     ];
     assert!(app
         .server_fn(&client, add_user, &user_form, Some(&admin))
@@ -308,7 +317,12 @@ async fn only_admins_may_manage_users_and_tokens() {
         .server_fn(
             &client,
             create_token,
-            &[("user", "newbie"), ("name", "ci")],
+            &[
+                ("user", "newbie"),
+                ("name", "ci"),
+                ("scope_read", "on"),
+                ("expires_in_days", "30"),
+            ],
             Some(&admin),
         )
         .await;
@@ -354,13 +368,13 @@ async fn signing_out_ends_the_session() {
 #[tokio::test]
 async fn a_weak_password_or_bad_name_is_refused_with_the_field() {
     let app = spawn_app().await;
-    let error = greenlight::service::accounts::add_user(
+    let error = greenlight::service::users::add(
         &app.pool,
         &greenlight::clock::SystemClock,
-        "test",
-        "local",
+        crate::support::app::test_actor(),
         "Bad Name",
         Role::Qa,
+        app::domain::UserKind::Person,
         "short",
     )
     .await

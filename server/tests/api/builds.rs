@@ -194,11 +194,11 @@ async fn a_revoked_token_is_refused() {
             .status(),
         201
     );
-    greenlight::service::accounts::revoke_token(
+    greenlight::service::tokens::revoke(
         &app.pool,
         &greenlight::clock::SystemClock,
-        "test",
-        "local",
+        crate::support::app::test_actor(),
+        None,
         1,
     )
     .await

@@ -6,10 +6,12 @@ mod audit;
 mod audit_log;
 mod auth;
 mod builds;
+mod cli_accounts;
 mod demo_engine;
 mod deployments_api;
 mod diff;
 mod fleet_health;
+mod four_eyes;
 mod headers;
 mod history;
 mod live_api;
@@ -23,6 +25,8 @@ mod rollback_api;
 mod sign_in_limits;
 mod sign_in_proxies;
 mod signoffs;
+mod token_scopes;
+mod user_lifecycle;
 
 #[path = "../support/mod.rs"]
 mod support;

@@ -132,6 +132,10 @@ async fn every_operation_needs_the_bearer_token_and_answers_errors_with_the_erro
         );
         let responses = operation["responses"].as_object().expect("responses");
         assert!(responses.contains_key("401"), "{method} {path}: no 401");
+        assert!(
+            responses.contains_key("403"),
+            "{method} {path}: no 403 for a missing scope"
+        );
         for (status, response) in responses {
             if status.starts_with('4') {
                 assert_eq!(

@@ -95,13 +95,13 @@ impl TestApp {
     /// Adds a user with a fixed password and returns the password.
     pub async fn user(&self, name: &str, role: Role) -> String {
         let password = format!("{name}-password-123");
-        service::accounts::add_user(
+        service::users::add(
             &self.pool,
             &SystemClock,
-            "test",
-            "local",
+            test_actor(),
             name,
             role,
+            app::domain::UserKind::Person,
             &password,
         )
         .await
@@ -109,10 +109,27 @@ impl TestApp {
         password
     }
 
-    /// Adds a user with `role` and returns a token for it.
+    /// Adds a user with `role` and returns a token for it with every scope the role allows.
     pub async fn token(&self, name: &str, role: Role) -> String {
         self.user(name, role).await;
-        service::accounts::create_token(&self.pool, &SystemClock, "test", "local", name, "test")
+        let scopes: Vec<&str> = app::domain::Scope::ALL
+            .into_iter()
+            .filter(|s| role.allows(s.grants()))
+            .map(|s| s.as_str())
+            .collect();
+        self.token_with(name, &scopes.join(" "), "").await
+    }
+
+    /// A token for the existing user `owner` with `scopes`, expiring in `days` (empty: never),
+    /// made as the command line makes it.
+    pub async fn token_with(&self, owner: &str, scopes: &str, days: &str) -> String {
+        let form = app::domain::views::TokenForm {
+            user: owner.into(),
+            name: "test".into(),
+            scopes: scopes.into(),
+            expires_in_days: days.into(),
+        };
+        service::tokens::create(&self.pool, &SystemClock, test_actor(), true, &form)
             .await
             .expect("token")
             .secret
@@ -184,6 +201,18 @@ impl TestApp {
             .header("Origin", &self.base)
     }
 
+    /// A fresh client (its own cookies) signed in as `name`.
+    pub async fn signed_in(&self, name: &str, password: &str) -> reqwest::Client {
+        let client = self.new_client();
+        let response = self.login(&client, name, password).await;
+        assert!(
+            response.status().is_success(),
+            "{name}: {}",
+            response.status()
+        );
+        client
+    }
+
     /// Signs `client` in through the login server function.
     pub async fn login(
         &self,
@@ -242,6 +271,15 @@ fn cookie_client(local: Option<std::net::IpAddr>) -> reqwest::Client {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client")
+}
+
+/// The actor test set-up runs as: like the command line, audited as `test`.
+pub fn test_actor() -> service::users::Actor<'static> {
+    service::users::Actor {
+        id: None,
+        name: "test",
+        address: "local",
+    }
 }
 
 pub fn login_path() -> &'static str {

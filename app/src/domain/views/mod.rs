@@ -1,5 +1,6 @@
 //! What the pages show: plain serialisable values built by the server, read by the UI.
 
+pub mod accounts;
 pub mod compare;
 pub mod deployment;
 pub mod environment;
@@ -7,6 +8,7 @@ pub mod ledger;
 pub mod live;
 pub mod what_changes;
 
+pub use accounts::{AccountView, CreatedToken, PasswordReset, TokenForm, TokenRow, UserRow};
 pub use compare::{CodeRange, Comparison, DeploymentChoice, RangeChange, SideLabel};
 pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
@@ -14,7 +16,7 @@ pub use ledger::LedgerEntry;
 pub use live::{ChartsReport, EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
 pub use what_changes::{promotion_lines, SigningView};
 
-use super::{Build, DeploymentRecord, HistoryFilter, Role, Timestamp};
+use super::{Build, DeploymentRecord, HistoryFilter, Role};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user.
@@ -91,43 +93,4 @@ pub struct HistoryPage {
     pub next_cursor: Option<String>,
     /// Environments, for the filter's choices.
     pub environments: Vec<EnvironmentInfo>,
-}
-
-/// A user as admins see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    /// Id.
-    pub id: i64,
-    /// Login name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Created.
-    pub created_at: Timestamp,
-}
-
-/// An API token as admins see it (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenRow {
-    /// Id.
-    pub id: i64,
-    /// Owner's login name.
-    pub user: String,
-    /// Label.
-    pub name: String,
-    /// Created.
-    pub created_at: Timestamp,
-    /// Last used, if ever.
-    pub last_used_at: Option<Timestamp>,
-    /// Revoked, if so.
-    pub revoked_at: Option<Timestamp>,
-}
-
-/// A token just created: the secret is shown this once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedToken {
-    /// The stored row.
-    pub row: TokenRow,
-    /// The bearer secret; only its hash is kept.
-    pub secret: String,
 }

@@ -38,7 +38,9 @@ pub fn Header() -> impl IntoView {
                                     })}
                                 </nav>
                                 <div class="user-menu">
-                                    <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
+                                    <A href="/account" attr:class="account-link" attr:title="Your account">
+                                        <span class="user-name" data-testid="user-name">{user.name.clone()}</span>
+                                    </A>
                                     <span class="role">{user.role.as_str()}</span>
                                     <PostForm action=logout read=|_| Some(Logout {})>
                                         <button type="submit" class="link-button">"Sign out"</button>

@@ -17,3 +17,5 @@ pub mod post_form;
 pub mod promotion_summary;
 pub mod signoff_form;
 pub mod status;
+pub mod token_table;
+pub mod user_actions;

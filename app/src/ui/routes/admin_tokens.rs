@@ -1,8 +1,13 @@
-//! Admin: API tokens for CI and automation. A new token's secret is shown once.
+//! Admin: every API token, with scopes, expiry and last use; tokens are created here for the
+//! admin or a service account (a person creates their own on their account page). A new
+//! token's secret is shown once.
 
 use crate::api::admin::{list_tokens, CreateToken, RevokeToken};
+use crate::domain::Timestamp;
+use crate::ui::components::clock::now_ms;
 use crate::ui::components::post_form::{Fields, PostForm};
-use crate::ui::components::status::{ErrorBox, When};
+use crate::ui::components::status::ErrorBox;
+use crate::ui::components::token_table::{ticked, NewTokenNotice, TokenFields, TokenTable};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
@@ -17,75 +22,46 @@ pub fn AdminTokensPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| list_tokens(),
     );
-    let created = move || {
-        match create.value().get() {
-        Some(Ok(token)) => Some(view! {
-            <div class="notice" role="status">
-                <p>"Token " <strong>{token.row.name}</strong> " for " {token.row.user} ". Copy it now; it will not be shown again:"</p>
-                <pre><code data-testid="new-token">{token.secret}</code></pre>
-            </div>
-        }.into_erased()),
-        Some(Err(e)) => Some(view! { <ErrorBox message=e.to_string()/> }.into_erased()),
-        None => None,
-    }
+    let revoked = move || match revoke.value().get() {
+        Some(Err(e)) => Some(view! { <ErrorBox message=e.to_string()/> }),
+        _ => None,
     };
     view! {
         <Title text="API tokens"/>
         <h1>"API tokens"</h1>
-        {created}
+        <NewTokenNotice result=Signal::derive(move || create.value().get())/>
+        {revoked}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_erased(),
                     Ok(rows) => view! {
-                        <div class="table-wrap">
-                            <table class="tokens">
-                                <thead><tr>
-                                    <th scope="col">"Name"</th><th scope="col">"User"</th><th scope="col">"Created"</th>
-                                    <th scope="col">"Last used"</th><th scope="col">"Status"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|token| view! {
-                                        <tr>
-                                            <td>{token.name}</td>
-                                            <td>{token.user}</td>
-                                            <td><When at=token.created_at/></td>
-                                            <td>{match token.last_used_at {
-                                                Some(at) => view! { <When at/> }.into_erased(),
-                                                None => view! { <span class="muted">"never"</span> }.into_erased(),
-                                            }}</td>
-                                            <td>{match token.revoked_at {
-                                                Some(at) => view! { <span class="badge badge-failed">"Revoked"</span> " " <When at/> }.into_erased(),
-                                                None => view! {
-                                                    <PostForm action=revoke read=read_revoke>
-                                                        <input type="hidden" name="id" value=token.id/>
-                                                        <button type="submit" class="danger">"Revoke"</button>
-                                                    </PostForm>
-                                                }.into_erased(),
-                                            }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <TokenTable rows revoke read_revoke now=Timestamp::from_millis(now_ms())/>
                     }.into_erased(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
         </Suspense>
         <h2>"Create a token"</h2>
+        <p class="muted">"For yourself or a service account. People create their own tokens on their account page."</p>
         <PostForm action=create read=read_create class="stacked">
-            <label>"User" <input name="user" required=true/></label>
-            <label>"Label" <input name="name" placeholder="ci" required=true/></label>
+            <label>"User (you or a service account)" <input name="user" required=true autocomplete="off"/></label>
+            <TokenFields/>
             <button type="submit">"Create token"</button>
         </PostForm>
     }
 }
 
 fn read_create(fields: &Fields) -> Option<CreateToken> {
+    let [scope_read, scope_builds, scope_signoffs, scope_deploy, scope_admin] = ticked(fields);
     Some(CreateToken {
         user: fields.get("user")?,
         name: fields.get("name")?,
+        scope_read,
+        scope_builds,
+        scope_signoffs,
+        scope_deploy,
+        scope_admin,
+        expires_in_days: fields.text("expires_in_days"),
     })
 }
 

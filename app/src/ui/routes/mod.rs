@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod admin_audit;
 pub mod admin_tokens;
 pub mod admin_users;

@@ -45,7 +45,7 @@ async fn evaluate(
         }]));
     }
     let source = &core.settings.environments[index - 1];
-    gates::promotion(core, env, source, &actor.name, read).await
+    gates::promotion(core, env, source, actor, read).await
 }
 
 /// The preview alone (for the dialog and `GET …/promotion`).
