@@ -62,7 +62,6 @@ pub async fn end_other_sessions() -> Result<(), UseCaseError> {
 }
 
 /// Creates a token of one's own, within one's role; the secret is in the answer, once.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn")]
 pub async fn create_my_token(
     name: String,

@@ -51,7 +51,6 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, UseCaseError> {
 
 /// Creates a token for the admin or a service account; the secret is in the answer, once.
 /// Each scope is its own field (a checkbox posts it when ticked).
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn")]
 pub async fn create_token(
     user: String,
