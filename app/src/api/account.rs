@@ -1,7 +1,7 @@
 //! The signed-in user's own account: who they are, their password, their other sessions and
 //! their own API tokens. Only an interactive session reaches these, never a token.
 
-use crate::domain::views::{AccountView, CreatedToken};
+use crate::domain::views::{AccountView, CreatedToken, TotpOffer};
 use crate::use_cases::UseCaseError;
 use leptos::server;
 
@@ -20,14 +20,7 @@ async fn session() -> Result<tower_sessions::Session, UseCaseError> {
 #[server(prefix = "/fn")]
 pub async fn my_account() -> Result<AccountView, UseCaseError> {
     let (use_cases, identity) = context().await.map_err(answer)?;
-    let actor = identity.require_session().map_err(answer)?;
-    let tokens = use_cases.tokens(Some(actor)).await.map_err(answer)?;
-    Ok(AccountView {
-        name: actor.name.clone(),
-        role: actor.role,
-        must_change_password: identity.must_change_password,
-        tokens,
-    })
+    use_cases.account(&identity).await.map_err(answer)
 }
 
 /// Changes one's own password (the current one required); other sessions end, this one stays.
@@ -104,6 +97,36 @@ pub async fn revoke_my_token(id: i64) -> Result<(), UseCaseError> {
     let actor = identity.require_session().map_err(answer)?;
     use_cases
         .revoke_token(actor, &identity.address, false, id)
+        .await
+        .map_err(answer)
+}
+
+/// Offers a secret for two-factor sign-in: a QR code and the secret as text.
+#[server(prefix = "/fn")]
+pub async fn offer_totp() -> Result<TotpOffer, UseCaseError> {
+    let (use_cases, identity) = context().await.map_err(answer)?;
+    let actor = identity.require_session().map_err(answer)?;
+    use_cases.totp_offer(actor).await.map_err(answer)
+}
+
+/// Confirms two-factor sign-in with a first code; answers the recovery codes, once.
+#[server(prefix = "/fn")]
+pub async fn confirm_totp(code: String) -> Result<Vec<String>, UseCaseError> {
+    let (use_cases, identity) = context().await.map_err(answer)?;
+    let actor = identity.require_session().map_err(answer)?;
+    use_cases
+        .totp_confirm(actor, &identity.address, &code)
+        .await
+        .map_err(answer)
+}
+
+/// Turns two-factor sign-in off, given a current code.
+#[server(prefix = "/fn")]
+pub async fn turn_off_totp(code: String) -> Result<(), UseCaseError> {
+    let (use_cases, identity) = context().await.map_err(answer)?;
+    let actor = identity.require_session().map_err(answer)?;
+    use_cases
+        .totp_turn_off(actor, &identity.address, &code)
         .await
         .map_err(answer)
 }

@@ -22,9 +22,37 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), UseCaseError> {
+    use crate::domain::views::SignInStep;
+    let (use_cases, identity) = context().await.map_err(answer)?;
+    let step = use_cases
+        .login(session().await?, name.trim(), &password, &identity.address)
+        .await
+        .map_err(answer)?;
+    let next = safe_next(next.as_deref());
+    match step {
+        SignInStep::SignedIn(_) => leptos_axum::redirect(&next),
+        SignInStep::CodeNeeded => {
+            let next: String = next
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            leptos_axum::redirect(&format!("/login?step=code&next={next}"))
+        }
+    }
+    Ok(())
+}
+
+/// Checks the two-factor code that follows the password, then goes to `next` (a local path).
+#[server(prefix = "/fn")]
+pub async fn login_code(code: String, next: Option<String>) -> Result<(), UseCaseError> {
     let (use_cases, identity) = context().await.map_err(answer)?;
     use_cases
-        .login(session().await?, name.trim(), &password, &identity.address)
+        .login_code(session().await?, &code, &identity.address)
         .await
         .map_err(answer)?;
     leptos_axum::redirect(&safe_next(next.as_deref()));

@@ -9,6 +9,7 @@ use crate::domain::history::HistoryCursor;
 use crate::domain::metric_series::ChartRange;
 use crate::domain::signoff::SignOff;
 use crate::domain::signoff_request::SignOffForm;
+use crate::domain::views::{AccountView, SignInStep, TotpOffer};
 use crate::domain::views::{
     BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
     EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview,
@@ -60,14 +61,40 @@ pub trait UseCases: Send + Sync + 'static {
         filter: &HistoryFilter,
         cursor: Option<HistoryCursor>,
     ) -> Result<(Vec<DeploymentRecord>, Option<HistoryCursor>), UseCaseError>;
-    /// Checks a password (throttled), and on success starts a fresh session.
+    /// Checks a password (throttled); on success starts a fresh session, or, with two-factor
+    /// sign-in on, awaits the code.
     async fn login(
         &self,
         session: tower_sessions::Session,
         name: &str,
         password: &str,
         address: &str,
+    ) -> Result<SignInStep, UseCaseError>;
+    /// Checks the second-factor code (or a recovery code) after the password; starts the session.
+    async fn login_code(
+        &self,
+        session: tower_sessions::Session,
+        code: &str,
+        address: &str,
     ) -> Result<Principal, UseCaseError>;
+    /// The signed-in user's own account page (what they must do first is the identity's).
+    async fn account(&self, identity: &Identity) -> Result<AccountView, UseCaseError>;
+    /// Offers a secret for two-factor sign-in.
+    async fn totp_offer(&self, actor: &Principal) -> Result<TotpOffer, UseCaseError>;
+    /// Confirms two-factor sign-in with a first code; returns the recovery codes, once.
+    async fn totp_confirm(
+        &self,
+        actor: &Principal,
+        address: &str,
+        code: &str,
+    ) -> Result<Vec<String>, UseCaseError>;
+    /// Turns two-factor sign-in off, given a current code.
+    async fn totp_turn_off(
+        &self,
+        actor: &Principal,
+        address: &str,
+        code: &str,
+    ) -> Result<(), UseCaseError>;
     /// Ends the session.
     async fn logout(
         &self,

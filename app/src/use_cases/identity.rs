@@ -15,6 +15,9 @@ pub struct Identity {
     pub scopes: Option<Scopes>,
     /// The session's user must change the password before anything else.
     pub must_change_password: bool,
+    /// The session's user must set up two-factor sign-in before anything else (their role
+    /// requires it).
+    pub must_enrol_totp: bool,
     /// The client's address, for throttling and the audit log.
     pub address: String,
 }
@@ -26,6 +29,7 @@ impl Identity {
             principal: None,
             scopes: None,
             must_change_password: false,
+            must_enrol_totp: false,
             address,
         }
     }
@@ -41,6 +45,11 @@ impl Identity {
         if self.must_change_password {
             return Err(UseCaseError::Denied(
                 "change your password first (your account page)".into(),
+            ));
+        }
+        if self.must_enrol_totp {
+            return Err(UseCaseError::Denied(
+                "set up two-factor sign-in first (your account page)".into(),
             ));
         }
         if !principal.role.allows(permission) {

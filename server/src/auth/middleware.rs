@@ -66,6 +66,7 @@ pub async fn identify(
                         principal: Some(bearer.owner),
                         scopes: Some(bearer.scopes),
                         must_change_password: false,
+                        must_enrol_totp: false,
                         address: address.clone(),
                     }
                 }
@@ -80,10 +81,11 @@ pub async fn identify(
             }
         }
         None => match session_principal(&core, &session).await {
-            Ok(Some((principal, must_change_password))) => Identity {
-                principal: Some(principal),
+            Ok(Some(session)) => Identity {
+                principal: Some(session.principal),
                 scopes: None,
-                must_change_password,
+                must_change_password: session.must_change_password,
+                must_enrol_totp: session.must_enrol_totp,
                 address: address.clone(),
             },
             Ok(None) => Identity::anonymous(address.clone()),
@@ -124,13 +126,19 @@ async fn record_denial(
     response
 }
 
-/// The session's user and whether they must change their password; `None` (and the session
-/// ends) when the session is too old, or the user is gone, disabled, or has moved on to
-/// another session generation.
+/// A signed-in session's user and what they must do before anything else.
+struct SessionUser {
+    principal: app::domain::views::Principal,
+    must_change_password: bool,
+    must_enrol_totp: bool,
+}
+
+/// The session's user; `None` (and the session ends) when the session is too old, or the user
+/// is gone, disabled, or has moved on to another session generation.
 async fn session_principal(
     core: &Core,
     session: &Session,
-) -> Result<Option<(app::domain::views::Principal, bool)>, Response> {
+) -> Result<Option<SessionUser>, Response> {
     let user_id = session
         .get::<i64>(USER_ID)
         .await
@@ -166,7 +174,17 @@ async fn session_principal(
             .await
             .map_err(|e| ApiError::internal(e).into_response())?;
     }
-    Ok(Some((account.principal, account.must_change_password)))
+    let must_enrol_totp = !account.totp_enabled
+        && core
+            .settings
+            .auth
+            .require_totp_for
+            .contains(&account.principal.role);
+    Ok(Some(SessionUser {
+        principal: account.principal,
+        must_change_password: account.must_change_password,
+        must_enrol_totp,
+    }))
 }
 
 /// Paths anyone may fetch without signing in.
@@ -187,9 +205,10 @@ fn is_public(path: &str) -> bool {
 pub async fn require_sign_in(request: Request, next: Next) -> Response {
     let identity = request.extensions().get::<Identity>();
     let signed_in = identity.is_some_and(|i| i.principal.is_some());
-    let must_change = identity.is_some_and(|i| i.must_change_password);
+    let must_change = identity.is_some_and(|i| i.must_change_password || i.must_enrol_totp);
     let path = request.uri().path();
-    // After an admin's reset, every page leads to the account page until the password changes.
+    // After an admin's reset, or while a role's required second factor is not set up, every
+    // page leads to the account page until it is done.
     if must_change
         && path != "/account"
         && !is_public(path)

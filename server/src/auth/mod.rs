@@ -6,3 +6,4 @@ pub mod middleware;
 pub mod password;
 pub mod session_store;
 pub mod token;
+pub mod totp;

@@ -29,6 +29,7 @@ impl Default for Settings {
                 sandbox_pace: SandboxPace::Realistic,
             },
             repository: super::RepositorySettings::default(),
+            auth: super::AuthSettings::default(),
             environments: demo_environments(),
         }
     }

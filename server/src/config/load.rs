@@ -304,6 +304,26 @@ mod tests {
     }
 
     #[test]
+    fn roles_that_require_two_factor_arrive_typed_and_an_unknown_one_names_the_key() {
+        let f = file("[auth]\nrequire_totp_for = [\"engineer\", \"admin\"]\n");
+        let settings = Settings::load_from(Some(&f.0), no_env()).expect("valid");
+        assert_eq!(
+            settings.auth.require_totp_for,
+            [app::domain::Role::Engineer, app::domain::Role::Admin]
+        );
+        let f = file("[auth]\nrequire_totp_for = [\"root\"]\n");
+        let error = Settings::load_from(Some(&f.0), no_env())
+            .expect_err("unknown role")
+            .to_string();
+        assert!(error.contains("auth.require_totp_for"), "{error}");
+        assert!(Settings::load_from(None, no_env())
+            .expect("defaults")
+            .auth
+            .require_totp_for
+            .is_empty());
+    }
+
+    #[test]
     fn a_missing_explicit_file_is_an_error() {
         let error = Settings::load_from(Some(Path::new("/nonexistent/greenlight.toml")), no_env())
             .expect_err("missing");

@@ -59,8 +59,21 @@ pub struct Settings {
     /// `[repository]`: where revisions link to.
     #[serde(default)]
     pub repository: RepositorySettings,
+    /// `[auth]`: sign-in rules.
+    #[serde(default)]
+    pub auth: AuthSettings,
     /// `[[environments]]`: the pipeline, in order.
     pub environments: Vec<EnvironmentSettings>,
+}
+
+/// `[auth]`: sign-in rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// `require_totp_for`: roles whose password accounts must use two-factor sign-in, e.g.
+    /// `["engineer", "admin"]`; until they set it up, they can reach only their account page.
+    #[serde(default)]
+    pub require_totp_for: Vec<app::domain::Role>,
 }
 
 /// `[repository]`: links from revisions and change ranges to the code host.

@@ -14,6 +14,7 @@ pub mod installation;
 pub mod jobs;
 pub mod logins;
 pub mod rollouts;
+pub mod second_factor;
 pub mod seed;
 pub mod signoffs;
 pub mod snapshots;

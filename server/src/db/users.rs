@@ -25,10 +25,13 @@ pub struct Account {
     pub must_change_password: bool,
     /// Sessions begun under another generation have ended.
     pub session_generation: i64,
+    /// Two-factor sign-in is on: a code follows the password.
+    pub totp_enabled: bool,
 }
 
 const COLUMNS: &str =
-    "id, name, role, kind, password_hash, created_at, disabled_at, must_change_password, session_generation";
+    "id, name, role, kind, password_hash, created_at, disabled_at, must_change_password, session_generation, \
+     CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enabled";
 
 fn role(row: &AnyRow) -> Result<Role, sqlx::Error> {
     let text: String = row.try_get("role")?;
@@ -52,6 +55,7 @@ fn account(row: &AnyRow) -> Result<Account, sqlx::Error> {
         disabled_at: super::opt_i64(row, "disabled_at")?,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         session_generation: row.try_get("session_generation")?,
+        totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
     })
 }
 

@@ -7,7 +7,7 @@ use crate::auth::middleware::{GENERATION, LOGIN_AT, USER_ID};
 use crate::auth::password;
 use crate::core::Core;
 use crate::db::{self, audit};
-use app::domain::views::Principal;
+use app::domain::views::{Principal, SignInStep};
 use app::domain::{FieldErrors, UserKind, UserName};
 use app::use_cases::{Identity, UseCaseError};
 
@@ -28,30 +28,34 @@ fn entry<'a>(
     }
 }
 
-/// Checks a password; on success rotates the session id and stores the user in it.
-pub async fn login(
+/// Session key of the user whose password checked out and whose second factor is awaited.
+pub const PENDING_USER: &str = "pending_user";
+/// Session key of when the password checked out (epoch ms): the code must follow within
+/// [`PENDING_MS`].
+pub const PENDING_AT: &str = "pending_at";
+/// How long a password that checked out waits for its second factor.
+pub const PENDING_MS: i64 = 5 * 60 * 1000;
+
+/// An attempt that passed the throttle: its row (failed until it succeeds) and the audit
+/// details (whether it was slowed down).
+pub struct Attempt {
+    /// The `login_attempts` row.
+    pub id: i64,
+    /// JSON details for the audit entry.
+    pub details: String,
+}
+
+/// Records an attempt for `name` from `address` as failed, then applies the throttle (which
+/// counts passwords and second-factor codes alike): refused, slowed down, or allowed.
+pub async fn throttled_attempt(
     core: &Core,
-    session: tower_sessions::Session,
     name: &str,
-    password: &str,
     address: &str,
-) -> Result<Principal, UseCaseError> {
-    // Nothing is stored for a name that cannot be one (no row, no audit entry): it could
-    // be of any size or content.
-    let name = match UserName::parse(name) {
-        Ok(name) => name.to_string(),
-        Err(reason) => {
-            let mut errors = FieldErrors::new();
-            errors.add("name", reason);
-            return Err(UseCaseError::Invalid(errors));
-        }
-    };
-    let name = name.as_str();
-    let now = core.now();
-    // The attempt counts as failed until the password checks out, and it is recorded before
-    // the check: concurrent guesses see each other, so no burst gets more checks than the
-    // limit allows.
-    let attempt = db::logins::record(&core.db, name, address, false, now)
+    now: i64,
+) -> Result<Attempt, UseCaseError> {
+    // The attempt counts as failed until it checks out, and it is recorded before the check:
+    // concurrent guesses see each other, so no burst gets more checks than the limit allows.
+    let id = db::logins::record(&core.db, name, address, false, now)
         .await
         .map_err(internal)?;
     db::logins::prune(&core.db, now - 2 * throttle::WINDOW_MS)
@@ -84,6 +88,69 @@ pub async fn login(
         }
         None => "{}".to_owned(),
     };
+    Ok(Attempt { id, details })
+}
+
+/// Starts the user's session: a fresh id (defeating session fixation), the user, the sign-in
+/// time and the session generation; the attempt succeeded and `session.login` is audited.
+pub async fn start_session(
+    core: &Core,
+    session: &tower_sessions::Session,
+    user: &db::users::Account,
+    attempt: &Attempt,
+    address: &str,
+    now: i64,
+) -> Result<(), UseCaseError> {
+    session.cycle_id().await.map_err(internal)?;
+    let _ = session.remove::<i64>(PENDING_USER).await;
+    let _ = session.remove::<i64>(PENDING_AT).await;
+    session
+        .insert(USER_ID, user.principal.id)
+        .await
+        .map_err(internal)?;
+    session.insert(LOGIN_AT, now).await.map_err(internal)?;
+    session
+        .insert(GENERATION, user.session_generation)
+        .await
+        .map_err(internal)?;
+    let name = user.principal.name.as_str();
+    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
+    db::logins::mark_succeeded(&mut *tx, attempt.id)
+        .await
+        .map_err(internal)?;
+    let details = attempt.details.clone();
+    audit::append(
+        &mut tx,
+        entry(name, "session.login", name, details, address),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+/// Checks a password. Without a second factor the session starts; with one, the session
+/// holds the user as pending until [`super::second_factor::sign_in_code`] checks the code.
+pub async fn login(
+    core: &Core,
+    session: tower_sessions::Session,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> Result<SignInStep, UseCaseError> {
+    // Nothing is stored for a name that cannot be one (no row, no audit entry): it could
+    // be of any size or content.
+    let name = match UserName::parse(name) {
+        Ok(name) => name.to_string(),
+        Err(reason) => {
+            let mut errors = FieldErrors::new();
+            errors.add("name", reason);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let name = name.as_str();
+    let now = core.now();
+    let attempt = throttled_attempt(core, name, address, now).await?;
     let user = db::users::by_name(&core.db, name).await.map_err(internal)?;
     let phc = user.as_ref().map(|u| u.password_hash.clone());
     let Some(ok) = password::verify(password.to_owned(), phc).await else {
@@ -95,6 +162,7 @@ pub async fn login(
     // guesser which names exist or what state they are in.
     let Some(user) = user.filter(|u| ok && u.disabled_at.is_none() && u.kind == UserKind::Person)
     else {
+        let details = attempt.details.clone();
         audit::append_alone(
             &core.db,
             entry(name, "session.login_failed", name, details, address),
@@ -111,30 +179,22 @@ pub async fn login(
             .await
             .map_err(internal)?;
     }
-    // A fresh id at sign-in defeats session fixation.
-    session.cycle_id().await.map_err(internal)?;
-    session
-        .insert(USER_ID, user.principal.id)
-        .await
-        .map_err(internal)?;
-    session.insert(LOGIN_AT, now).await.map_err(internal)?;
-    session
-        .insert(GENERATION, user.session_generation)
-        .await
-        .map_err(internal)?;
-    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
-    db::logins::mark_succeeded(&mut *tx, attempt)
-        .await
-        .map_err(internal)?;
-    audit::append(
-        &mut tx,
-        entry(name, "session.login", name, details, address),
-        now,
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    Ok(user.principal)
+    if user.totp_enabled {
+        // The password checked out (its attempt no longer counts as failed); each code is an
+        // attempt of its own, throttled alike.
+        db::logins::mark_succeeded(&core.db, attempt.id)
+            .await
+            .map_err(internal)?;
+        session.cycle_id().await.map_err(internal)?;
+        session
+            .insert(PENDING_USER, user.principal.id)
+            .await
+            .map_err(internal)?;
+        session.insert(PENDING_AT, now).await.map_err(internal)?;
+        return Ok(SignInStep::CodeNeeded);
+    }
+    start_session(core, &session, &user, &attempt, address, now).await?;
+    Ok(SignInStep::SignedIn(user.principal))
 }
 
 /// Ends the session.

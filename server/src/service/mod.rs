@@ -16,6 +16,7 @@ pub mod history;
 pub mod live;
 pub mod reads;
 pub mod sandbox_faults;
+pub mod second_factor;
 pub mod secrets;
 pub mod sign_in_throttle;
 pub mod signing;
@@ -29,6 +30,7 @@ use app::domain::history::HistoryCursor;
 use app::domain::metric_series::ChartRange;
 use app::domain::signoff::SignOff;
 use app::domain::signoff_request::SignOffForm;
+use app::domain::views::{AccountView, SignInStep, TotpOffer};
 use app::domain::views::{
     BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
     EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview,
@@ -102,8 +104,50 @@ impl UseCases for Core {
         name: &str,
         password: &str,
         address: &str,
-    ) -> Result<Principal, UseCaseError> {
+    ) -> Result<SignInStep, UseCaseError> {
         accounts::login(self, session, name, password, address).await
+    }
+    async fn login_code(
+        &self,
+        session: tower_sessions::Session,
+        code: &str,
+        address: &str,
+    ) -> Result<Principal, UseCaseError> {
+        second_factor::sign_in_code(self, session, code, address).await
+    }
+    async fn account(&self, identity: &Identity) -> Result<AccountView, UseCaseError> {
+        let actor = identity.require_session()?;
+        let totp_enabled = crate::db::second_factor::secret(&self.db, actor.id)
+            .await
+            .map_err(internal)?
+            .is_some();
+        Ok(AccountView {
+            name: actor.name.clone(),
+            role: actor.role,
+            must_change_password: identity.must_change_password,
+            must_enrol_totp: identity.must_enrol_totp,
+            totp_enabled,
+            tokens: self.tokens(Some(actor)).await?,
+        })
+    }
+    async fn totp_offer(&self, actor: &Principal) -> Result<TotpOffer, UseCaseError> {
+        second_factor::offer(self, actor).await
+    }
+    async fn totp_confirm(
+        &self,
+        actor: &Principal,
+        address: &str,
+        code: &str,
+    ) -> Result<Vec<String>, UseCaseError> {
+        second_factor::confirm(self, actor, address, code).await
+    }
+    async fn totp_turn_off(
+        &self,
+        actor: &Principal,
+        address: &str,
+        code: &str,
+    ) -> Result<(), UseCaseError> {
+        second_factor::turn_off(self, actor, address, code).await
     }
     async fn logout(
         &self,

@@ -26,6 +26,7 @@ mod sign_in_limits;
 mod sign_in_proxies;
 mod signoffs;
 mod token_scopes;
+mod two_factor;
 mod user_lifecycle;
 
 #[path = "../support/mod.rs"]

@@ -91,6 +91,31 @@ pub struct AccountView {
     pub role: Role,
     /// An admin reset the password: it must change before anything else.
     pub must_change_password: bool,
+    /// The role requires two-factor sign-in and it is not set up yet.
+    pub must_enrol_totp: bool,
+    /// Two-factor sign-in is on.
+    pub totp_enabled: bool,
     /// The user's own tokens, newest first.
     pub tokens: Vec<TokenRow>,
+}
+
+/// Where a sign-in stands after the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInStep {
+    /// Signed in.
+    SignedIn(crate::domain::views::Principal),
+    /// The password checked out; a second-factor code must follow.
+    CodeNeeded,
+}
+
+/// Two-factor enrolment offered: scan the QR code (or type the secret), then confirm with a
+/// first code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpOffer {
+    /// The secret, base32, to type into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://` URI the QR code holds.
+    pub uri: String,
+    /// The QR code, as SVG markup drawn by the server.
+    pub qr_svg: String,
 }

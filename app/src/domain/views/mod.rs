@@ -8,7 +8,9 @@ pub mod ledger;
 pub mod live;
 pub mod what_changes;
 
-pub use accounts::{AccountView, CreatedToken, PasswordReset, TokenForm, TokenRow, UserRow};
+pub use accounts::{
+    AccountView, CreatedToken, PasswordReset, SignInStep, TokenForm, TokenRow, TotpOffer, UserRow,
+};
 pub use compare::{CodeRange, Comparison, DeploymentChoice, RangeChange, SideLabel};
 pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};

@@ -18,4 +18,5 @@ pub mod promotion_summary;
 pub mod signoff_form;
 pub mod status;
 pub mod token_table;
+pub mod two_factor;
 pub mod user_actions;

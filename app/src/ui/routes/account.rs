@@ -9,6 +9,7 @@ use crate::ui::components::clock::now_ms;
 use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::ErrorBox;
 use crate::ui::components::token_table::{ticked, NewTokenNotice, TokenFields, TokenTable};
+use crate::ui::components::two_factor::{TwoFactor, TwoFactorActions};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
 use leptos::prelude::*;
@@ -21,12 +22,15 @@ pub fn AccountPage() -> impl IntoView {
     let end_others = ServerAction::<EndOtherSessions>::new();
     let create = ServerAction::<CreateMyToken>::new();
     let revoke = ServerAction::<RevokeMyToken>::new();
+    let two_factor = TwoFactorActions::new();
     let account = page_resource(
         move || {
             (
                 change.version().get(),
                 create.version().get(),
                 revoke.version().get(),
+                two_factor.confirm.version().get(),
+                two_factor.turn_off.version().get(),
             )
         },
         |_| my_account(),
@@ -70,6 +74,10 @@ pub fn AccountPage() -> impl IntoView {
                         {me.must_change_password.then(|| view! {
                             <p class="warning" role="alert" data-testid="must-change">"An admin reset your password. Choose a new one before you go on."</p>
                         })}
+                        {me.must_enrol_totp.then(|| view! {
+                            <p class="warning" role="alert" data-testid="must-enrol">"Your role requires two-factor sign-in. Set it up below before you go on."</p>
+                        })}
+                        <TwoFactor enabled=me.totp_enabled actions=two_factor/>
                         <h2>"Your tokens"</h2>
                         <TokenTable rows=me.tokens revoke read_revoke now=Timestamp::from_millis(now_ms())/>
                     }.into_erased(),
