@@ -55,6 +55,11 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Turn a user's two-factor sign-in off (a lost device and recovery codes).
+    ResetTwoFactor {
+        /// Login name.
+        name: String,
+    },
     /// Rename a user (history keeps the old name on old records).
     Rename {
         /// Current login name.
@@ -173,6 +178,10 @@ pub async fn user(command: UserCommand, pool: &AnyPool, clock: &dyn Clock) -> an
             if let Some(password) = reset.generated {
                 println!("{password}");
             }
+        }
+        UserCommand::ResetTwoFactor { name } => {
+            users::reset_two_factor(pool, clock, cli, &name).await?;
+            println!("two-factor sign-in of {name} is off");
         }
         UserCommand::Rename { name, new_name } => {
             let user = users::rename(pool, clock, cli, &name, &new_name).await?;

@@ -1,5 +1,5 @@
 //! Admin server functions of the user lifecycle: disable, enable, change role, reset
-//! password, rename. Each names the user by login name.
+//! password, reset two-factor sign-in, rename. Each names the user by login name.
 
 use crate::domain::views::{PasswordReset, UserRow};
 use crate::use_cases::UseCaseError;
@@ -61,6 +61,16 @@ pub async fn rename_user(name: String, new_name: String) -> Result<UserRow, UseC
     let (use_cases, actor, address) = authorised(Permission::Administer).await?;
     use_cases
         .rename_user(&actor, &address, name.trim(), new_name.trim())
+        .await
+        .map_err(answer)
+}
+
+/// Turns a user's two-factor sign-in off (a lost device).
+#[server(prefix = "/fn")]
+pub async fn reset_two_factor(name: String) -> Result<UserRow, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Administer).await?;
+    use_cases
+        .reset_two_factor(&actor, &address, name.trim())
         .await
         .map_err(answer)
 }

@@ -137,6 +137,13 @@ pub trait UseCases: Send + Sync + 'static {
         name: &str,
         chosen: &str,
     ) -> Result<PasswordReset, UseCaseError>;
+    /// Turns a user's two-factor sign-in off (admin).
+    async fn reset_two_factor(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+    ) -> Result<UserRow, UseCaseError>;
     /// Renames a user (admin).
     async fn rename_user(
         &self,

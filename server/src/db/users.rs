@@ -121,6 +121,7 @@ pub async fn list<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<UserR
                 created_at: Timestamp::from_millis(row.try_get("created_at")?),
                 disabled_at: account.disabled_at.map(Timestamp::from_millis),
                 must_change_password: account.must_change_password,
+                totp_enabled: account.totp_enabled,
             })
         })
         .collect()

@@ -201,6 +201,15 @@ impl UseCases for Core {
         let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
         users::reset_password(&self.db, clock, actor, name, chosen).await
     }
+    async fn reset_two_factor(
+        &self,
+        actor: &Principal,
+        address: &str,
+        name: &str,
+    ) -> Result<UserRow, UseCaseError> {
+        let (clock, actor) = (self.clock.as_ref(), users::Actor::admin(actor, address));
+        users::reset_two_factor(&self.db, clock, actor, name).await
+    }
     async fn rename_user(
         &self,
         actor: &Principal,

@@ -128,6 +128,7 @@ pub async fn add(
         created_at: Timestamp::from_millis(now),
         disabled_at: None,
         must_change_password: false,
+        totp_enabled: false,
     })
 }
 
@@ -287,6 +288,40 @@ pub async fn reset_password(
         user: user.principal.name,
         generated,
     })
+}
+
+/// Turns a user's two-factor sign-in off (they lost their device and their recovery codes);
+/// they set it up again at their next sign-in if their role requires it.
+pub async fn reset_two_factor(
+    db: &AnyPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    name: &str,
+) -> Result<UserRow, UseCaseError> {
+    let now = clock.now_ms();
+    let mut tx = db::begin_write(db).await.map_err(internal)?;
+    let user = existing(&mut tx, name).await?;
+    if !user.totp_enabled {
+        return Err(UseCaseError::Conflict(format!(
+            "{} has no two-factor sign-in to reset",
+            user.principal.name
+        )));
+    }
+    db::second_factor::remove(&mut tx, user.principal.id)
+        .await
+        .map_err(internal)?;
+    let target = user.principal.name.as_str();
+    record(
+        &mut tx,
+        actor,
+        "user.totp_reset",
+        target,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    row(db, user.principal.id).await
 }
 
 /// Renames a user. History keeps the name each record was written under; four-eyes compares

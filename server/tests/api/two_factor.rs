@@ -178,3 +178,25 @@ async fn a_role_that_requires_two_factor_reaches_only_the_account_page_until_it_
         200
     );
 }
+
+#[tokio::test]
+async fn an_admin_turns_off_the_two_factor_of_a_user_who_lost_their_device() {
+    let app = spawn_app_with(|_| {}).await;
+    let admin_password = app.user("root", Role::Admin).await;
+    let password = app.user("ana", Role::Viewer).await;
+    enrol(&app, &app.signed_in("ana", &password).await).await;
+    let root = app.signed_in("root", &admin_password).await;
+    let reset = <app::api::users::ResetTwoFactor as ServerFn>::PATH;
+    let (status, row) = call(&app, &root, reset, &[("name", "ana")]).await;
+    assert_eq!(status, 200, "{row}");
+    assert_eq!(row["totp_enabled"], false);
+    // The password alone signs in again; a second reset has nothing to do.
+    let client = app.new_client();
+    assert_eq!(
+        app.login(&client, "ana", &password).await.headers()["location"],
+        "/"
+    );
+    assert_eq!(home(&app, &client).await, 200);
+    let (status, _) = call(&app, &root, reset, &[("name", "ana")]).await;
+    assert_eq!(status, 409);
+}

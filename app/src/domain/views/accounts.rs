@@ -21,6 +21,8 @@ pub struct UserRow {
     pub disabled_at: Option<Timestamp>,
     /// Must change the password at the next sign-in (after an admin reset it).
     pub must_change_password: bool,
+    /// Two-factor sign-in is on.
+    pub totp_enabled: bool,
 }
 
 /// An API token as admins and its owner see it (never its secret).

@@ -2,7 +2,9 @@
 //! reset the password (people only), rename. Each is its own form, so each works without
 //! JavaScript and by keyboard.
 
-use crate::api::users::{DisableUser, EnableUser, RenameUser, ResetPassword, SetUserRole};
+use crate::api::users::{
+    DisableUser, EnableUser, RenameUser, ResetPassword, ResetTwoFactor, SetUserRole,
+};
 use crate::domain::views::UserRow;
 use crate::domain::{Role, UserKind};
 use crate::ui::components::post_form::{Fields, PostForm};
@@ -21,6 +23,8 @@ pub struct UserActions {
     pub reset: ServerAction<ResetPassword>,
     /// Rename.
     pub rename: ServerAction<RenameUser>,
+    /// Turn two-factor sign-in off.
+    pub reset_two_factor: ServerAction<ResetTwoFactor>,
 }
 
 impl UserActions {
@@ -32,18 +36,20 @@ impl UserActions {
             set_role: ServerAction::new(),
             reset: ServerAction::new(),
             rename: ServerAction::new(),
+            reset_two_factor: ServerAction::new(),
         }
     }
 
     /// Changes whenever any action completes (to reload the list).
-    pub fn version(&self) -> (usize, usize, usize, usize, usize) {
-        (
+    pub fn version(&self) -> [usize; 6] {
+        [
             self.disable.version().get(),
             self.enable.version().get(),
             self.set_role.version().get(),
             self.reset.version().get(),
             self.rename.version().get(),
-        )
+            self.reset_two_factor.version().get(),
+        ]
     }
 }
 
@@ -107,6 +113,15 @@ pub fn ManageUser(user: UserRow, actions: UserActions) -> impl IntoView {
             </PostForm>
         }
     });
+    let two_factor_form = user.totp_enabled.then(|| {
+        let name = name.clone();
+        view! {
+            <PostForm action=actions.reset_two_factor read=read_reset_two_factor class="inline">
+                {hidden(&name)}
+                <button type="submit">"Turn off two-factor sign-in"</button>
+            </PostForm>
+        }
+    });
     let rename_form = {
         let name = name.clone();
         view! {
@@ -123,6 +138,7 @@ pub fn ManageUser(user: UserRow, actions: UserActions) -> impl IntoView {
             {role_form}
             {state_form}
             {reset_form}
+            {two_factor_form}
             {rename_form}
         </details>
     }
@@ -158,5 +174,11 @@ fn read_rename(fields: &Fields) -> Option<RenameUser> {
     Some(RenameUser {
         name: fields.get("name")?,
         new_name: fields.get("new_name")?,
+    })
+}
+
+fn read_reset_two_factor(fields: &Fields) -> Option<ResetTwoFactor> {
+    Some(ResetTwoFactor {
+        name: fields.get("name")?,
     })
 }

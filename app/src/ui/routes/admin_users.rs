@@ -54,6 +54,10 @@ pub fn AdminUsersPage() -> impl IntoView {
             ),
             done(actions.enable.value().get(), "is enabled again"),
             done(actions.rename.value().get(), "is the new name"),
+            done(
+                actions.reset_two_factor.value().get(),
+                "has two-factor sign-in off",
+            ),
             reset,
         ]
         .into_iter()
@@ -84,7 +88,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                                 (Some(at), _) => view! { <span class="badge badge-failed">"Disabled"</span> " " <When at/> }.into_erased(),
                                                 (None, true) => view! { <span class="badge">"Must change password"</span> }.into_erased(),
                                                 (None, false) => view! { <span class="muted">"Active"</span> }.into_erased(),
-                                            }}</td>
+                                            }}{user.totp_enabled.then_some(" · two-factor")}</td>
                                             <td><When at=user.created_at/></td>
                                             <td><ManageUser user=user.clone() actions/></td>
                                         </tr>
