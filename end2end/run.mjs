@@ -239,6 +239,7 @@ await test('an admin adds a person and resets their password; they must choose a
   // in again with the password and then a code.
   await newbie.goto(`${base}/account`);
   await hydrated(newbie);
+  await newbie.fill('input[name=password]', 'violet-harbour-ledger');
   await newbie.click('text=Set up two-factor sign-in');
   const secret = (await newbie.getByTestId('totp-secret').textContent()).trim();
   assert.ok(await newbie.locator('.qr svg').count() === 1, 'the QR code is drawn');

@@ -5,6 +5,10 @@
 ALTER TABLE users ADD COLUMN totp_secret TEXT;
 ALTER TABLE users ADD COLUMN totp_pending_secret TEXT;
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+-- Wrong codes against the account since totp_failures_since, from any address: past a limit
+-- within the window, codes are refused whoever sends them.
+ALTER TABLE users ADD COLUMN totp_failures BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_failures_since BIGINT;
 
 CREATE TABLE recovery_codes (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,

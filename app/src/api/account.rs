@@ -66,12 +66,8 @@ pub async fn create_my_token(
     expires_in_days: String,
 ) -> Result<CreatedToken, UseCaseError> {
     let (use_cases, identity) = context().await.map_err(answer)?;
-    let actor = identity.require_session().map_err(answer)?;
-    if identity.must_change_password {
-        return Err(answer(UseCaseError::Denied(
-            "change your password first".into(),
-        )));
-    }
+    // Not before a required password change or second factor: a token would get around them.
+    let actor = identity.require_settled_session().map_err(answer)?;
     let form = crate::domain::views::TokenForm {
         user: actor.name.clone(),
         name,
@@ -101,12 +97,16 @@ pub async fn revoke_my_token(id: i64) -> Result<(), UseCaseError> {
         .map_err(answer)
 }
 
-/// Offers a secret for two-factor sign-in: a QR code and the secret as text.
+/// Offers a secret for two-factor sign-in (the current password required): a QR code and
+/// the secret as text.
 #[server(prefix = "/fn")]
-pub async fn offer_totp() -> Result<TotpOffer, UseCaseError> {
+pub async fn offer_totp(password: String) -> Result<TotpOffer, UseCaseError> {
     let (use_cases, identity) = context().await.map_err(answer)?;
     let actor = identity.require_session().map_err(answer)?;
-    use_cases.totp_offer(actor).await.map_err(answer)
+    use_cases
+        .totp_offer(actor, &identity.address, &password)
+        .await
+        .map_err(answer)
 }
 
 /// Confirms two-factor sign-in with a first code; answers the recovery codes, once.

@@ -79,8 +79,13 @@ pub trait UseCases: Send + Sync + 'static {
     ) -> Result<Principal, UseCaseError>;
     /// The signed-in user's own account page (what they must do first is the identity's).
     async fn account(&self, identity: &Identity) -> Result<AccountView, UseCaseError>;
-    /// Offers a secret for two-factor sign-in.
-    async fn totp_offer(&self, actor: &Principal) -> Result<TotpOffer, UseCaseError>;
+    /// Offers a secret for two-factor sign-in, once the actor's current password checks out.
+    async fn totp_offer(
+        &self,
+        actor: &Principal,
+        address: &str,
+        password: &str,
+    ) -> Result<TotpOffer, UseCaseError>;
     /// Confirms two-factor sign-in with a first code; returns the recovery codes, once.
     async fn totp_confirm(
         &self,

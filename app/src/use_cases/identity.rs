@@ -64,6 +64,21 @@ impl Identity {
         }
     }
 
+    /// The principal of an interactive session that owes nothing first (no password change,
+    /// no second factor to set up): for what outlives the session, such as a new token.
+    pub fn require_settled_session(&self) -> Result<&Principal, UseCaseError> {
+        let principal = self.require_session()?;
+        if self.must_change_password {
+            return Err(UseCaseError::Denied("change your password first".into()));
+        }
+        if self.must_enrol_totp {
+            return Err(UseCaseError::Denied(
+                "set up two-factor sign-in first".into(),
+            ));
+        }
+        Ok(principal)
+    }
+
     /// The principal of an interactive session (not a token) whatever its role: for what a
     /// user does to their own account. A pending password change does not block it.
     pub fn require_session(&self) -> Result<&Principal, UseCaseError> {

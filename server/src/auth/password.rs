@@ -88,9 +88,17 @@ pub async fn verify(password: String, phc: Option<String>) -> Option<bool> {
     VERIFICATIONS.fetch_add(1, Ordering::SeqCst);
     let verified = tokio::task::spawn_blocking(move || {
         let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4uB1jBKxJ0Jl0bQ3VdJZqfN8dGqQk0m8cJ2oB0nQm2E";
-        let known = phc.is_some();
-        let phc = phc.unwrap_or_else(|| dummy.to_owned());
-        let Ok(parsed) = PasswordHash::new(&phc) else { return false };
+        // An unknown name, and an account with no password (a service account's "!"), pay
+        // for a check like everyone else: timing tells no name apart.
+        let usable = phc.as_deref().and_then(|p| PasswordHash::new(p).ok());
+        let known = usable.is_some();
+        let parsed = match usable {
+            Some(parsed) => parsed,
+            None => match PasswordHash::new(dummy) {
+                Ok(parsed) => parsed,
+                Err(_) => return false,
+            },
+        };
         hasher().verify_password(password.as_bytes(), &parsed).is_ok() && known
     })
     .await
@@ -125,6 +133,13 @@ mod tests {
             Some(false)
         );
         assert_eq!(verify("anything at all".into(), None).await, Some(false));
+        let before = verifications();
+        assert_eq!(verify("!".into(), Some("!".into())).await, Some(false));
+        assert_eq!(
+            verifications(),
+            before + 1,
+            "an unusable hash is checked like any other"
+        );
     }
 
     #[test]

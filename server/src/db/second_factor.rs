@@ -46,20 +46,77 @@ pub async fn offer<'c>(
     Ok(())
 }
 
-/// Confirms the offered secret, used up to `step`.
+/// Confirms `secret`, the one the first code was checked against, used up to `step`; false
+/// when it is no longer the one on offer (confirmed already, or offered anew meanwhile).
 pub async fn confirm<'c>(
     db: impl Executor<'c, Database = Any>,
     user_id: i64,
+    secret: &str,
     step: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, \
-         totp_last_step = $1 WHERE id = $2",
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2, \
+         totp_failures = 0 WHERE id = $3 AND totp_pending_secret = $1",
     )
+    .bind(secret)
     .bind(step)
     .bind(user_id)
     .execute(db)
     .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts a wrong code against the account (a new window when the last began before
+/// `window_start`) and returns the count in the window.
+pub async fn count_failure<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_id: i64,
+    now: i64,
+    window_start: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET \
+         totp_failures = CASE WHEN totp_failures_since IS NULL OR totp_failures_since < $1 THEN 1 ELSE totp_failures + 1 END, \
+         totp_failures_since = CASE WHEN totp_failures_since IS NULL OR totp_failures_since < $1 THEN $2 ELSE totp_failures_since END \
+         WHERE id = $3 RETURNING totp_failures",
+    )
+    .bind(window_start)
+    .bind(now)
+    .bind(user_id)
+    .fetch_one(db)
+    .await?
+    .try_get("totp_failures")
+}
+
+/// Wrong codes against the account in the window that began at `window_start` or later.
+pub async fn failures<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_id: i64,
+    window_start: i64,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT CAST(CASE WHEN totp_failures_since IS NULL OR totp_failures_since < $1 THEN 0 \
+         ELSE totp_failures END AS BIGINT) AS n FROM users WHERE id = $2",
+    )
+    .bind(window_start)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    match row {
+        Some(row) => row.try_get("n"),
+        None => Ok(0),
+    }
+}
+
+/// Clears the account's wrong-code count (after a right code).
+pub async fn clear_failures<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET totp_failures = 0, totp_failures_since = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

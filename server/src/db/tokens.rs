@@ -120,6 +120,22 @@ pub async fn revoke<'c>(
     Ok(done.rows_affected() == 1)
 }
 
+/// Revokes every active token of a user; how many.
+pub async fn revoke_all_of<'c>(
+    db: impl Executor<'c, Database = Any>,
+    user_id: i64,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(at)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Every token (of `owner` only, when given), newest first.
 pub async fn list<'c>(
     db: impl Executor<'c, Database = Any>,

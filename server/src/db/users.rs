@@ -135,6 +135,18 @@ pub async fn count<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sql
         .try_get("n")
 }
 
+/// Locks the enabled admins' rows until the transaction ends (a no-op update: on PostgreSQL
+/// it takes their row locks, SQLite's writer lock is held already), so that two admins
+/// demoting or disabling each other at once cannot both see the other still there.
+pub async fn lock_admins<'c>(db: impl Executor<'c, Database = Any>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET role = role WHERE role = 'admin' AND kind = 'person' AND disabled_at IS NULL",
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// How many enabled admins (people) there are: the last one may not be demoted or disabled.
 pub async fn enabled_admins<'c>(db: impl Executor<'c, Database = Any>) -> Result<i64, sqlx::Error> {
     sqlx::query(

@@ -7,11 +7,12 @@ use crate::auth::middleware::{GENERATION, LOGIN_AT, USER_ID};
 use crate::auth::password;
 use crate::core::Core;
 use crate::db::{self, audit};
-use app::domain::views::{Principal, SignInStep};
+use app::domain::views::SignInStep;
 use app::domain::{FieldErrors, UserKind, UserName};
 use app::use_cases::{Identity, UseCaseError};
 
-fn entry<'a>(
+/// An audit entry about an account (no environment).
+pub fn entry<'a>(
     actor: &'a str,
     action: &'a str,
     target: &'a str,
@@ -33,6 +34,8 @@ pub const PENDING_USER: &str = "pending_user";
 /// Session key of when the password checked out (epoch ms): the code must follow within
 /// [`PENDING_MS`].
 pub const PENDING_AT: &str = "pending_at";
+/// Session key of the user's session generation when the password checked out.
+pub const PENDING_GENERATION: &str = "pending_generation";
 /// How long a password that checked out waits for its second factor.
 pub const PENDING_MS: i64 = 5 * 60 * 1000;
 
@@ -104,6 +107,7 @@ pub async fn start_session(
     session.cycle_id().await.map_err(internal)?;
     let _ = session.remove::<i64>(PENDING_USER).await;
     let _ = session.remove::<i64>(PENDING_AT).await;
+    let _ = session.remove::<i64>(PENDING_GENERATION).await;
     session
         .insert(USER_ID, user.principal.id)
         .await
@@ -178,6 +182,10 @@ pub async fn login(
         db::users::require_password_change(&core.db, user.principal.id)
             .await
             .map_err(internal)?;
+        let e = entry(name, "user.password_flagged", name, "{}".into(), address);
+        audit::append_alone(&core.db, e, now)
+            .await
+            .map_err(internal)?;
     }
     if user.totp_enabled {
         // The password checked out (its attempt no longer counts as failed); each code is an
@@ -191,6 +199,10 @@ pub async fn login(
             .await
             .map_err(internal)?;
         session.insert(PENDING_AT, now).await.map_err(internal)?;
+        session
+            .insert(PENDING_GENERATION, user.session_generation)
+            .await
+            .map_err(internal)?;
         return Ok(SignInStep::CodeNeeded);
     }
     start_session(core, &session, &user, &attempt, address, now).await?;
@@ -217,86 +229,4 @@ pub async fn logout(
             .map_err(internal)?;
     }
     Ok(())
-}
-
-/// Changes the signed-in user's own password (the current one required), ends their other
-/// sessions and keeps this one; clears a pending "must change" after an admin's reset.
-pub async fn change_password(
-    core: &Core,
-    session: tower_sessions::Session,
-    actor: &Principal,
-    address: &str,
-    current: &str,
-    new: &str,
-) -> Result<(), UseCaseError> {
-    let mut errors = FieldErrors::new();
-    if let Err(reason) = password::check_policy(new) {
-        errors.add("new_password", reason);
-    }
-    if current == new {
-        errors.add("new_password", "must differ from the current password");
-    }
-    let user = db::users::by_id(&core.db, actor.id)
-        .await
-        .map_err(internal)?
-        .ok_or(UseCaseError::Unauthenticated)?;
-    let Some(ok) = password::verify(current.to_owned(), Some(user.password_hash)).await else {
-        return Err(UseCaseError::Throttled(
-            "too many password checks at once; try again in a moment".into(),
-        ));
-    };
-    if !ok {
-        errors.add("current_password", "is not your current password");
-    }
-    if !errors.is_empty() {
-        return Err(UseCaseError::Invalid(errors));
-    }
-    let hash = password::hash(new.to_owned()).await.map_err(internal)?;
-    let now = core.now();
-    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
-    let generation = db::users::set_password(&mut *tx, actor.id, &hash, false)
-        .await
-        .map_err(internal)?;
-    let e = entry(
-        &actor.name,
-        "user.change_password",
-        &actor.name,
-        "{}".into(),
-        address,
-    );
-    audit::append(&mut tx, e, now).await.map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    // This session carries on under the new generation; every other one has ended.
-    session.cycle_id().await.map_err(internal)?;
-    session
-        .insert(GENERATION, generation)
-        .await
-        .map_err(internal)
-}
-
-/// Ends every other session of the signed-in user; this one carries on.
-pub async fn end_other_sessions(
-    core: &Core,
-    session: tower_sessions::Session,
-    actor: &Principal,
-    address: &str,
-) -> Result<(), UseCaseError> {
-    let now = core.now();
-    let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
-    let generation = db::users::end_sessions(&mut *tx, actor.id)
-        .await
-        .map_err(internal)?;
-    let e = entry(
-        &actor.name,
-        "session.end_others",
-        &actor.name,
-        "{}".into(),
-        address,
-    );
-    audit::append(&mut tx, e, now).await.map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    session
-        .insert(GENERATION, generation)
-        .await
-        .map_err(internal)
 }

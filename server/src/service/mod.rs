@@ -14,6 +14,7 @@ pub mod environments;
 pub mod gates;
 pub mod history;
 pub mod live;
+pub mod own_account;
 pub mod reads;
 pub mod sandbox_faults;
 pub mod second_factor;
@@ -130,8 +131,13 @@ impl UseCases for Core {
             tokens: self.tokens(Some(actor)).await?,
         })
     }
-    async fn totp_offer(&self, actor: &Principal) -> Result<TotpOffer, UseCaseError> {
-        second_factor::offer(self, actor).await
+    async fn totp_offer(
+        &self,
+        actor: &Principal,
+        address: &str,
+        password: &str,
+    ) -> Result<TotpOffer, UseCaseError> {
+        second_factor::offer(self, actor, address, password).await
     }
     async fn totp_confirm(
         &self,
@@ -228,7 +234,7 @@ impl UseCases for Core {
         current: &str,
         new: &str,
     ) -> Result<(), UseCaseError> {
-        accounts::change_password(self, session, actor, address, current, new).await
+        own_account::change_password(self, session, actor, address, current, new).await
     }
     async fn end_other_sessions(
         &self,
@@ -236,7 +242,7 @@ impl UseCases for Core {
         actor: &Principal,
         address: &str,
     ) -> Result<(), UseCaseError> {
-        accounts::end_other_sessions(self, session, actor, address).await
+        own_account::end_other_sessions(self, session, actor, address).await
     }
     async fn audit(
         &self,

@@ -152,6 +152,7 @@ async fn keep_an_admin(
     user: &db::users::Account,
     what: &str,
 ) -> Result<(), UseCaseError> {
+    db::users::lock_admins(&mut *conn).await.map_err(internal)?;
     let is_last = user.principal.role == Role::Admin
         && user.kind == UserKind::Person
         && user.disabled_at.is_none()
@@ -252,7 +253,8 @@ pub async fn set_role(
 }
 
 /// Resets a person's password to `chosen`, or to a generated one shown once when `chosen` is
-/// empty; either way they must change it at the next sign-in, and their sessions end.
+/// empty; either way they must change it at the next sign-in, their sessions end and their
+/// tokens are revoked.
 pub async fn reset_password(
     db: &AnyPool,
     clock: &dyn Clock,
@@ -273,7 +275,12 @@ pub async fn reset_password(
     db::users::set_password(&mut *tx, user.principal.id, &hash, true)
         .await
         .map_err(internal)?;
-    let details = serde_json::json!({ "generated": generated.is_some() });
+    // A reset usually follows a compromise: the person's tokens go with the old password.
+    let revoked = db::tokens::revoke_all_of(&mut *tx, user.principal.id, now)
+        .await
+        .map_err(internal)?;
+    let details =
+        serde_json::json!({ "generated": generated.is_some(), "tokens_revoked": revoked });
     record(
         &mut tx,
         actor,

@@ -32,15 +32,17 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// Turns two-factor sign-in on for the signed-in `client`; the secret and the recovery codes.
-async fn enrol(app: &TestApp, client: &reqwest::Client) -> (String, Vec<String>) {
-    let (status, offer) = call(
-        app,
-        client,
-        <app::api::account::OfferTotp as ServerFn>::PATH,
-        &[],
-    )
-    .await;
+/// Turns two-factor sign-in on for the signed-in `client` (whose password is `password`); the
+/// secret and the recovery codes.
+async fn enrol(app: &TestApp, client: &reqwest::Client, password: &str) -> (String, Vec<String>) {
+    let offer_path = <app::api::account::OfferTotp as ServerFn>::PATH;
+    let (status, refused) = call(app, client, offer_path, &[("password", "not-my-password")]).await;
+    assert_eq!(
+        status, 422,
+        "enrolment needs the current password: {refused}"
+    );
+    assert!(refused["fields"]["password"].is_string(), "{refused}");
+    let (status, offer) = call(app, client, offer_path, &[("password", password)]).await;
     assert_eq!(status, 200, "{offer}");
     let secret = offer["secret"].as_str().expect("secret").to_owned();
     assert!(
@@ -52,6 +54,8 @@ async fn enrol(app: &TestApp, client: &reqwest::Client) -> (String, Vec<String>)
     assert_eq!(status, 422, "a wrong first code turns nothing on");
     let (status, codes) = call(app, client, confirm, &[("code", &code(&secret, 0))]).await;
     assert_eq!(status, 200, "{codes}");
+    let (status, _) = call(app, client, confirm, &[("code", &code(&secret, 1))]).await;
+    assert_eq!(status, 409, "a second confirmation turns nothing on or off");
     let codes = codes
         .as_array()
         .expect("codes")
@@ -77,7 +81,7 @@ const LOGIN_CODE: &str = <app::api::auth::LoginCode as ServerFn>::PATH;
 async fn after_enrolment_sign_in_asks_for_a_code_that_works_once_and_recovery_codes_work_once() {
     let app = spawn_app_with(|_| {}).await;
     let password = app.user("ana", Role::Engineer).await;
-    let (secret, recovery) = enrol(&app, &app.signed_in("ana", &password).await).await;
+    let (secret, recovery) = enrol(&app, &app.signed_in("ana", &password).await, &password).await;
     assert_eq!(recovery.len(), 10);
 
     // The password alone no longer signs in: the code must follow.
@@ -127,10 +131,11 @@ async fn after_enrolment_sign_in_asks_for_a_code_that_works_once_and_recovery_co
 async fn wrong_codes_are_throttled_like_wrong_passwords() {
     let app = spawn_app_with(|_| {}).await;
     let password = app.user("ana", Role::Viewer).await;
-    let (secret, _) = enrol(&app, &app.signed_in("ana", &password).await).await;
+    let (secret, _) = enrol(&app, &app.signed_in("ana", &password).await, &password).await;
     let client = app.new_client();
     app.login(&client, "ana", &password).await;
-    for _ in 0..5 {
+    // Enrolment's wrong password (from this address) is the first of the five failures.
+    for _ in 0..4 {
         let (status, _) = call(&app, &client, LOGIN_CODE, &[("code", "000000")]).await;
         assert_eq!(status, 422);
     }
@@ -139,6 +144,26 @@ async fn wrong_codes_are_throttled_like_wrong_passwords() {
         status, 429,
         "even the right code waits out the window: {body}"
     );
+}
+
+#[tokio::test]
+async fn wrong_codes_from_many_addresses_are_capped_per_account() {
+    let app = spawn_app_with(|_| {}).await;
+    let password = app.user("ana", Role::Viewer).await;
+    let (secret, _) = enrol(&app, &app.signed_in("ana", &password).await, &password).await;
+    // Two wrong codes from each of five addresses: under every per-address limit.
+    for n in 2..=6 {
+        let client = app.client_from(&format!("127.0.0.{n}"));
+        app.login(&client, "ana", &password).await;
+        for _ in 0..2 {
+            let (status, _) = call(&app, &client, LOGIN_CODE, &[("code", "000000")]).await;
+            assert_eq!(status, 422);
+        }
+    }
+    let client = app.client_from("127.0.0.9");
+    app.login(&client, "ana", &password).await;
+    let (status, body) = call(&app, &client, LOGIN_CODE, &[("code", &code(&secret, 1))]).await;
+    assert_eq!(status, 429, "ten wrong codes for the account: {body}");
 }
 
 #[tokio::test]
@@ -161,7 +186,17 @@ async fn a_role_that_requires_two_factor_reaches_only_the_account_page_until_it_
         body["error"].as_str().unwrap().contains("two-factor"),
         "{body}"
     );
-    let (secret, _) = enrol(&app, &erin).await;
+    // A token would get around the requirement: none is made before it is met.
+    let (status, _) = call(
+        &app,
+        &erin,
+        <app::api::account::CreateMyToken as ServerFn>::PATH,
+        &[("name", "x"), ("scope_read", "on"), ("expires_in_days", "")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.count("api_tokens").await, 0);
+    let (secret, _) = enrol(&app, &erin, &password).await;
     assert_eq!(home(&app, &erin).await, 200);
     // It cannot be turned off while the role requires it.
     let (status, _) = call(
@@ -184,7 +219,7 @@ async fn an_admin_turns_off_the_two_factor_of_a_user_who_lost_their_device() {
     let app = spawn_app_with(|_| {}).await;
     let admin_password = app.user("root", Role::Admin).await;
     let password = app.user("ana", Role::Viewer).await;
-    enrol(&app, &app.signed_in("ana", &password).await).await;
+    enrol(&app, &app.signed_in("ana", &password).await, &password).await;
     let root = app.signed_in("root", &admin_password).await;
     let reset = <app::api::users::ResetTwoFactor as ServerFn>::PATH;
     let (status, row) = call(&app, &root, reset, &[("name", "ana")]).await;

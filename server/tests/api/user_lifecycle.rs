@@ -125,7 +125,7 @@ async fn after_an_admin_reset_the_user_must_change_the_password_before_anything_
     let app = spawn_app().await;
     let admin_password = app.user("root", Role::Admin).await;
     let admin = app.signed_in("root", &admin_password).await;
-    app.user("quinn", Role::Qa).await;
+    let token = app.token("quinn", Role::Qa).await;
     let before = app.signed_in("quinn", "quinn-password-123").await;
 
     let reset = app
@@ -140,8 +140,9 @@ async fn after_an_admin_reset_the_user_must_change_the_password_before_anything_
     let reset: Value = reset.json().await.expect("json");
     let generated = reset["generated"].as_str().expect("generated").to_owned();
     assert!(generated.len() >= 12);
-    // The reset ended quinn's session; the old password no longer works.
+    // The reset ended quinn's session and revoked her tokens; the old password no longer works.
     assert_eq!(page_status(&app, &before, "/").await.0, 303);
+    assert_eq!(app.get(Some(&token), "/api/v1/builds").await.status(), 401);
     assert_eq!(
         app.login(&app.new_client(), "quinn", "quinn-password-123")
             .await

@@ -92,7 +92,8 @@ pub fn TwoFactor(enabled: bool, actions: TwoFactorActions) -> impl IntoView {
         } else {
             view! {
                 <p>"Off. With it on, sign-in asks for a code from an authenticator app after the password."</p>
-                <PostForm action=actions.offer read=|_| Some(OfferTotp {}) class="inline">
+                <PostForm action=actions.offer read=read_offer class="inline">
+                    <label>"Your password " <input name="password" type="password" autocomplete="current-password" required=true/></label>
                     <button type="submit">"Set up two-factor sign-in"</button>
                 </PostForm>
                 {offered}
@@ -110,5 +111,11 @@ fn read_confirm(fields: &Fields) -> Option<ConfirmTotp> {
 fn read_turn_off(fields: &Fields) -> Option<TurnOffTotp> {
     Some(TurnOffTotp {
         code: fields.get("code")?,
+    })
+}
+
+fn read_offer(fields: &Fields) -> Option<OfferTotp> {
+    Some(OfferTotp {
+        password: fields.get("password")?,
     })
 }
