@@ -31,6 +31,7 @@ pub async fn login(
     let next = safe_next(next.as_deref());
     match step {
         SignInStep::SignedIn(_) => leptos_axum::redirect(&next),
+        SignInStep::AccountFirst(_) => leptos_axum::redirect("/account"),
         SignInStep::CodeNeeded => {
             let next: String = next
                 .bytes()
@@ -50,12 +51,16 @@ pub async fn login(
 /// Checks the two-factor code that follows the password, then goes to `next` (a local path).
 #[server(prefix = "/fn")]
 pub async fn login_code(code: String, next: Option<String>) -> Result<(), UseCaseError> {
+    use crate::domain::views::SignInStep;
     let (use_cases, identity) = context().await.map_err(answer)?;
-    use_cases
+    let step = use_cases
         .login_code(session().await?, &code, &identity.address)
         .await
         .map_err(answer)?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    match step {
+        SignInStep::AccountFirst(_) => leptos_axum::redirect("/account"),
+        _ => leptos_axum::redirect(&safe_next(next.as_deref())),
+    }
     Ok(())
 }
 

@@ -76,7 +76,7 @@ pub trait UseCases: Send + Sync + 'static {
         session: tower_sessions::Session,
         code: &str,
         address: &str,
-    ) -> Result<Principal, UseCaseError>;
+    ) -> Result<SignInStep, UseCaseError>;
     /// The signed-in user's own account page (what they must do first is the identity's).
     async fn account(&self, identity: &Identity) -> Result<AccountView, UseCaseError>;
     /// Offers a secret for two-factor sign-in, once the actor's current password checks out.

@@ -7,7 +7,7 @@ use crate::auth::middleware::{GENERATION, LOGIN_AT, USER_ID};
 use crate::auth::password;
 use crate::core::Core;
 use crate::db::{self, audit};
-use app::domain::views::SignInStep;
+use app::domain::views::{Principal, SignInStep};
 use app::domain::{FieldErrors, UserKind, UserName};
 use app::use_cases::{Identity, UseCaseError};
 
@@ -206,7 +206,7 @@ pub async fn login(
         return Ok(SignInStep::CodeNeeded);
     }
     start_session(core, &session, &user, &attempt, address, now).await?;
-    Ok(SignInStep::SignedIn(user.principal))
+    step_after_sign_in(core, &core.db, user.principal).await
 }
 
 /// Ends the session.
@@ -229,4 +229,28 @@ pub async fn logout(
             .map_err(internal)?;
     }
     Ok(())
+}
+
+/// Where a fresh session goes: the account page when the user owes a password change or a
+/// required second factor, else where they were going.
+pub async fn step_after_sign_in(
+    core: &Core,
+    db: &sqlx::AnyPool,
+    principal: Principal,
+) -> Result<SignInStep, UseCaseError> {
+    let account = db::users::by_id(db, principal.id)
+        .await
+        .map_err(internal)?
+        .ok_or(UseCaseError::Internal)?;
+    let owes_totp = !account.totp_enabled
+        && core
+            .settings
+            .auth
+            .require_totp_for
+            .contains(&principal.role);
+    Ok(if account.must_change_password || owes_totp {
+        SignInStep::AccountFirst(principal)
+    } else {
+        SignInStep::SignedIn(principal)
+    })
 }

@@ -113,7 +113,7 @@ impl UseCases for Core {
         session: tower_sessions::Session,
         code: &str,
         address: &str,
-    ) -> Result<Principal, UseCaseError> {
+    ) -> Result<SignInStep, UseCaseError> {
         second_factor::sign_in_code(self, session, code, address).await
     }
     async fn account(&self, identity: &Identity) -> Result<AccountView, UseCaseError> {

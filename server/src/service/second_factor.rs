@@ -9,7 +9,7 @@ use super::sign_in_throttle as throttle;
 use crate::auth::totp;
 use crate::core::Core;
 use crate::db::{self, audit};
-use app::domain::views::{Principal, TotpOffer};
+use app::domain::views::{Principal, SignInStep, TotpOffer};
 use app::domain::FieldErrors;
 use app::use_cases::UseCaseError;
 
@@ -147,7 +147,7 @@ pub async fn sign_in_code(
     session: tower_sessions::Session,
     code: &str,
     address: &str,
-) -> Result<Principal, UseCaseError> {
+) -> Result<SignInStep, UseCaseError> {
     let now = core.now();
     let pending = session.get::<i64>(PENDING_USER).await.ok().flatten();
     let since = session.get::<i64>(PENDING_AT).await.ok().flatten();
@@ -218,5 +218,5 @@ pub async fn sign_in_code(
         .await
         .map_err(internal)?;
     accounts::start_session(core, &session, &user, &attempt, address, now).await?;
-    Ok(user.principal)
+    accounts::step_after_sign_in(core, &core.db, user.principal).await
 }

@@ -150,7 +150,13 @@ async fn after_an_admin_reset_the_user_must_change_the_password_before_anything_
         401
     );
 
-    let quinn = app.signed_in("quinn", &generated).await;
+    let quinn = app.new_client();
+    let signed_in = app.login(&quinn, "quinn", &generated).await;
+    assert_eq!(
+        signed_in.headers()["location"],
+        "/account",
+        "sign-in leads to the account page"
+    );
     assert_eq!(
         page_status(&app, &quinn, "/history").await,
         (303, "/account".into())

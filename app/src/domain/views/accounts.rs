@@ -106,6 +106,9 @@ pub struct AccountView {
 pub enum SignInStep {
     /// Signed in.
     SignedIn(crate::domain::views::Principal),
+    /// Signed in, but owing a password change or a required second factor first: the
+    /// account page is where to go.
+    AccountFirst(crate::domain::views::Principal),
     /// The password checked out; a second-factor code must follow.
     CodeNeeded,
 }
