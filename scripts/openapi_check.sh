@@ -143,7 +143,12 @@ def filter_query(ctx, query):
     return True
 
 
-VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+.*")
+# The document's pattern for a version: only a request that already keeps to the schema is
+# steered to the seeded build, so a schema-violating one stays as generated and is refused.
+VERSION = re.compile(
+    r"(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})"
+    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+)
 
 
 def checksum(text):
@@ -176,7 +181,7 @@ def map_body(ctx, body):
         body = dict(body, environment=configured(body["environment"], keep_unknown=False))
     if ctx.operation.path.endswith("/deployments") and isinstance(body.get("build"), str):
         build = body["build"]
-        if VERSION.fullmatch(build) and checksum(build) % 2 == 0:
+        if len(build) <= 64 and VERSION.fullmatch(build) and checksum(build) % 2 == 0:
             body = dict(body, build="1.4.2")
     return body
 PYTHON
