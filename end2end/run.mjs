@@ -245,6 +245,7 @@ await test('an admin adds a person and resets their password; they must choose a
   assert.ok(await newbie.locator('.qr svg').count() === 1, 'the QR code is drawn');
   await newbie.fill('.totp-offer input[name=code]', totp(secret));
   await newbie.click('text=Turn on');
+  await newbie.getByTestId('recovery-codes').waitFor();
   assert.equal(await newbie.locator('[data-testid=recovery-codes] li').count(), 10);
   await newbie.screenshot({ path: join(artifacts, 'account-two-factor.png'), fullPage: true });
   await newbie.click('text=Sign out');
