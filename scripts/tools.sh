@@ -49,6 +49,12 @@ if [[ " $* " == *" --with-browser "* ]] && ! "$tools/moto-venv/bin/python" -c 'i
   "$tools/moto-venv/bin/pip" install --quiet 'moto[server]==5.*' 'cbor2>=5' >&2
 fi
 
+# The real OpenID provider the single sign-on tests sign in through (panva/oidc-provider).
+if [[ " $* " == *" --with-browser "* && ! -d "$here/testing/oidc/node_modules/oidc-provider" ]]; then
+  log "installing the test OpenID provider from npm"
+  (cd "$here/testing/oidc" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
 # Chromium only for the browser tests (`scripts/tools.sh --with-browser`, as the tests run it).
 if [[ " $* " == *" --with-browser "* && ! -x /usr/bin/chromium ]]; then
   log "installing chromium from Debian"

@@ -26,6 +26,8 @@ pub struct Core {
     pub live: Arc<crate::live::LiveHub>,
     /// The secret hashing key and recent secret reads.
     pub secrets: Arc<crate::service::secrets::SecretCache>,
+    /// The OpenID provider for single sign-on, when `[auth.oidc]` is configured.
+    pub oidc: Option<Arc<crate::auth::oidc::OidcProvider>>,
 }
 
 impl Core {
@@ -44,6 +46,7 @@ impl Core {
             fleet: Arc::default(),
             live: Arc::default(),
             secrets: Arc::default(),
+            oidc: None,
         }
     }
 

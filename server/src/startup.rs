@@ -132,7 +132,10 @@ pub async fn core(
         let clients = crate::cloud::aws::aws_clients(&settings.cloud).await;
         tracing::info!(region = ?settings.cloud.region, %installation, "AWS clients configured");
         let cloud = scoped(Arc::new(clients));
-        return Ok((Core::new(pool, settings, cloud, clock), None));
+        return Ok((
+            single_sign_on(Core::new(pool, settings, cloud, clock))?,
+            None,
+        ));
     }
     complete_for_sandbox(&mut settings);
     let timings = match settings.cloud.sandbox_pace {
@@ -155,7 +158,19 @@ pub async fn core(
     simulate_parameters(&sandbox, &settings);
     adopt_known_fleets(&sandbox, &settings, &pool, &installation).await?;
     let cloud = scoped(sandbox.clone());
-    Ok((Core::new(pool, settings, cloud, clock), Some(sandbox)))
+    Ok((
+        single_sign_on(Core::new(pool, settings, cloud, clock))?,
+        Some(sandbox),
+    ))
+}
+
+/// The core with its OpenID provider when `[auth.oidc]` is set: a client secret that cannot
+/// be read stops start-up, naming the variable or file.
+fn single_sign_on(mut core: Core) -> anyhow::Result<Core> {
+    core.oidc = crate::auth::oidc::OidcProvider::from_settings(&core.settings)
+        .map_err(anyhow::Error::msg)?
+        .map(Arc::new);
+    Ok(core)
 }
 
 /// The tags Greenlight put on a fleet's instances when it launched them.

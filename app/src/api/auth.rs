@@ -1,5 +1,6 @@
 //! Sign in, sign out, and who is signed in.
 
+use crate::domain::single_sign_on::SignInOptions;
 use crate::domain::views::Principal;
 use crate::use_cases::UseCaseError;
 use leptos::server;
@@ -33,16 +34,7 @@ pub async fn login(
         SignInStep::SignedIn(_) => leptos_axum::redirect(&next),
         SignInStep::AccountFirst(_) => leptos_axum::redirect("/account"),
         SignInStep::CodeNeeded => {
-            let next: String = next
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            leptos_axum::redirect(&format!("/login?step=code&next={next}"))
+            leptos_axum::redirect(&format!("/login?step=code&next={}", query_value(&next)))
         }
     }
     Ok(())
@@ -64,16 +56,28 @@ pub async fn login_code(code: String, next: Option<String>) -> Result<(), UseCas
     Ok(())
 }
 
-/// Ends the session and goes to the sign-in page.
+/// Ends the session and goes to the sign-in page (which, after a single sign-on session,
+/// offers to sign out of the provider too).
 #[server(prefix = "/fn")]
 pub async fn logout() -> Result<(), UseCaseError> {
     let (use_cases, identity) = context().await.map_err(answer)?;
-    use_cases
+    let single_sign_on = use_cases
         .logout(session().await?, &identity)
         .await
         .map_err(answer)?;
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(if single_sign_on {
+        "/login?signed_out=sso"
+    } else {
+        "/login"
+    });
     Ok(())
+}
+
+/// What the sign-in page offers.
+#[server(prefix = "/fn")]
+pub async fn sign_in_choices(signed_out_of_sso: bool) -> Result<SignInOptions, UseCaseError> {
+    let (use_cases, _) = context().await.map_err(answer)?;
+    Ok(use_cases.sign_in_options(signed_out_of_sso).await)
 }
 
 /// The signed-in user, or `None`.
@@ -81,6 +85,18 @@ pub async fn logout() -> Result<(), UseCaseError> {
 pub async fn current_user() -> Result<Option<Principal>, UseCaseError> {
     let (_, identity) = context().await.map_err(answer)?;
     Ok(identity.principal)
+}
+
+/// `text` percent-encoded for a query parameter (letters, digits and `/ - _ .` kept).
+pub fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Only local paths are followed after sign-in, never another site: a path that starts

@@ -31,6 +31,7 @@ pub mod rollout;
 pub mod side_spec;
 pub mod signoff;
 pub mod signoff_request;
+pub mod single_sign_on;
 pub mod timestamp;
 pub mod token_scope;
 pub mod user_kind;

@@ -9,6 +9,7 @@ use crate::domain::history::HistoryCursor;
 use crate::domain::metric_series::ChartRange;
 use crate::domain::signoff::SignOff;
 use crate::domain::signoff_request::SignOffForm;
+use crate::domain::single_sign_on::SignInOptions;
 use crate::domain::views::{AccountView, SignInStep, TotpOffer};
 use crate::domain::views::{
     BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
@@ -100,12 +101,15 @@ pub trait UseCases: Send + Sync + 'static {
         address: &str,
         code: &str,
     ) -> Result<(), UseCaseError>;
-    /// Ends the session.
+    /// Ends the session; true when it was begun through single sign-on.
     async fn logout(
         &self,
         session: tower_sessions::Session,
         identity: &Identity,
-    ) -> Result<(), UseCaseError>;
+    ) -> Result<bool, UseCaseError>;
+    /// What the sign-in page offers: single sign-on, the password form, and (after signing
+    /// out of a single sign-on session) the provider's end-session URL.
+    async fn sign_in_options(&self, signed_out_of_sso: bool) -> SignInOptions;
     /// Every user.
     async fn users(&self) -> Result<Vec<UserRow>, UseCaseError>;
     /// Adds a person (with a password) or a service account (without) (admin).

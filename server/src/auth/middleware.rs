@@ -175,6 +175,7 @@ async fn session_principal(
             .map_err(|e| ApiError::internal(e).into_response())?;
     }
     let must_enrol_totp = !account.totp_enabled
+        && !account.single_sign_on
         && core
             .settings
             .auth
@@ -197,6 +198,8 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path.starts_with("/fn/")
         || path.starts_with("/api/")
+        // Single sign-on's way out to the provider and back in.
+        || path.starts_with("/auth/oidc/")
         || path == "/favicon.svg"
         || path == "/favicon.ico"
 }

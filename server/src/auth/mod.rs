@@ -3,6 +3,7 @@
 //! mutations.
 
 pub mod middleware;
+pub mod oidc;
 pub mod password;
 pub mod session_store;
 pub mod token;

@@ -111,6 +111,9 @@ impl Settings {
             return Err("key `cloud.region`: required when cloud.provider is \"aws\"".into());
         }
         self.repository.validate()?;
+        if let Some(oidc) = &self.auth.oidc {
+            oidc.validate(self.public_url.as_ref())?;
+        }
         if self.environments.is_empty() {
             return Err("key `environments`: at least one environment is required".into());
         }
@@ -321,6 +324,41 @@ mod tests {
             .auth
             .require_totp_for
             .is_empty());
+    }
+
+    #[test]
+    fn single_sign_on_settings_arrive_typed_and_a_secret_written_in_the_file_is_refused() {
+        let base = "public_url = \"https://greenlight.example.com\"\n[auth.oidc]\nissuer = \"https://login.example.com\"\nclient_id = \"greenlight\"\nrole_mapping = { \"release-managers\" = \"engineer\", qa = \"qa\" }\n";
+        let f = file(&format!(
+            "{base}client_secret = {{ env = \"OIDC_SECRET\" }}\n"
+        ));
+        let settings = Settings::load_from(Some(&f.0), no_env()).expect("valid");
+        let oidc = settings.auth.oidc.expect("oidc");
+        assert_eq!(
+            oidc.role_mapping.get("release-managers"),
+            Some(&app::domain::Role::Engineer)
+        );
+        assert!(oidc.allow_password_login);
+        assert_eq!(oidc.groups_claim, "groups");
+        let f = file(&format!("{base}client_secret = \"s3cr3t-in-the-file\"\n"));
+        let error = Settings::load_from(Some(&f.0), no_env())
+            .expect_err("literal secret")
+            .to_string();
+        assert!(error.contains("auth.oidc.client_secret"), "{error}");
+        assert!(error.contains("never holds it"), "{error}");
+        assert!(!error.contains("s3cr3t"), "{error}");
+        let f = file(
+            &base
+                .replace("public_url = \"https://greenlight.example.com\"\n", "")
+                .replace(
+                    "role_mapping",
+                    "client_secret = { file = \"/run/s\" }\nrole_mapping",
+                ),
+        );
+        let error = Settings::load_from(Some(&f.0), no_env())
+            .expect_err("no public url")
+            .to_string();
+        assert!(error.contains("public_url"), "{error}");
     }
 
     #[test]

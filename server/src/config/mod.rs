@@ -9,6 +9,7 @@ mod binding;
 pub mod defaults;
 pub mod environment;
 mod load;
+pub mod oidc;
 mod strategy_rules;
 mod trusted_proxies;
 
@@ -74,6 +75,9 @@ pub struct AuthSettings {
     /// `["engineer", "admin"]`; until they set it up, they can reach only their account page.
     #[serde(default)]
     pub require_totp_for: Vec<app::domain::Role>,
+    /// `[auth.oidc]`: single sign-on through an OpenID provider.
+    #[serde(default)]
+    pub oidc: Option<oidc::OidcSettings>,
 }
 
 /// `[repository]`: links from revisions and change ranges to the code host.

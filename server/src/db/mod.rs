@@ -18,6 +18,7 @@ pub mod second_factor;
 pub mod seed;
 pub mod signoffs;
 pub mod snapshots;
+pub mod sso_logins;
 pub mod tokens;
 pub mod users;
 

@@ -27,11 +27,14 @@ pub struct Account {
     pub session_generation: i64,
     /// Two-factor sign-in is on: a code follows the password.
     pub totp_enabled: bool,
+    /// Signs in through the OpenID provider (no password).
+    pub single_sign_on: bool,
 }
 
 const COLUMNS: &str =
     "id, name, role, kind, password_hash, created_at, disabled_at, must_change_password, session_generation, \
-     CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enabled";
+     CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enabled, \
+     CAST(CASE WHEN sso_subject IS NULL THEN 0 ELSE 1 END AS BIGINT) AS single_sign_on";
 
 fn role(row: &AnyRow) -> Result<Role, sqlx::Error> {
     let text: String = row.try_get("role")?;
@@ -56,6 +59,7 @@ fn account(row: &AnyRow) -> Result<Account, sqlx::Error> {
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         session_generation: row.try_get("session_generation")?,
         totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
+        single_sign_on: row.try_get::<i64, _>("single_sign_on")? != 0,
     })
 }
 
@@ -93,6 +97,47 @@ pub async fn by_name<'c>(
     row.map(|row| account(&row)).transpose()
 }
 
+/// The user the OpenID provider `issuer` knows as `subject`, disabled or not.
+pub async fn by_sso<'c>(
+    db: impl Executor<'c, Database = Any>,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE sso_issuer = $1 AND sso_subject = $2"
+    ))
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| account(&row)).transpose()
+}
+
+/// Inserts a person who signs in through the OpenID provider (no password); fails on a
+/// duplicate name or subject.
+pub async fn insert_sso<'c>(
+    db: impl Executor<'c, Database = Any>,
+    name: &str,
+    role: Role,
+    issuer: &str,
+    subject: &str,
+    at: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (name, role, kind, password_hash, created_at, sso_issuer, sso_subject) \
+         VALUES ($1, $2, 'person', $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(name)
+    .bind(role.as_str())
+    .bind(NO_PASSWORD)
+    .bind(at)
+    .bind(issuer)
+    .bind(subject)
+    .fetch_one(db)
+    .await?
+    .try_get("id")
+}
+
 /// A user by id, disabled or not.
 pub async fn by_id<'c>(
     db: impl Executor<'c, Database = Any>,
@@ -122,6 +167,7 @@ pub async fn list<'c>(db: impl Executor<'c, Database = Any>) -> Result<Vec<UserR
                 disabled_at: account.disabled_at.map(Timestamp::from_millis),
                 must_change_password: account.must_change_password,
                 totp_enabled: account.totp_enabled,
+                single_sign_on: account.single_sign_on,
             })
         })
         .collect()

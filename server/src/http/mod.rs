@@ -18,6 +18,7 @@ pub mod health;
 pub mod history_csv;
 pub mod openapi;
 pub mod security_headers;
+pub mod single_sign_on;
 
 use crate::auth::middleware;
 use crate::auth::session_store::Store;
@@ -87,6 +88,8 @@ pub fn router(state: AppState, store: Store) -> Router {
         )
         .route("/api/v1/sandbox/faults", put(api_sandbox::set_error_rates))
         .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/auth/oidc/login", get(single_sign_on::login))
+        .route("/auth/oidc/callback", get(single_sign_on::callback))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(crate::telemetry::serve));

@@ -7,6 +7,7 @@ use crate::auth::middleware::{GENERATION, LOGIN_AT, USER_ID};
 use crate::auth::password;
 use crate::core::Core;
 use crate::db::{self, audit};
+use app::domain::single_sign_on::SignInOptions;
 use app::domain::views::{Principal, SignInStep};
 use app::domain::{FieldErrors, UserKind, UserName};
 use app::use_cases::{Identity, UseCaseError};
@@ -152,6 +153,15 @@ pub async fn login(
             return Err(UseCaseError::Invalid(errors));
         }
     };
+    if core
+        .oidc
+        .as_ref()
+        .is_some_and(|p| !p.settings.allow_password_login)
+    {
+        return Err(UseCaseError::Denied(
+            "signing in with a password is turned off here; use single sign-on".into(),
+        ));
+    }
     let name = name.as_str();
     let now = core.now();
     let attempt = throttled_attempt(core, name, address, now).await?;
@@ -209,12 +219,18 @@ pub async fn login(
     step_after_sign_in(core, &core.db, user.principal).await
 }
 
-/// Ends the session.
+/// Ends the session; true when it was begun through single sign-on.
 pub async fn logout(
     core: &Core,
     session: tower_sessions::Session,
     identity: &Identity,
-) -> Result<(), UseCaseError> {
+) -> Result<bool, UseCaseError> {
+    let single_sign_on = session
+        .get::<bool>(super::single_sign_on::SSO_SESSION)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false);
     session.flush().await.map_err(internal)?;
     if let Some(principal) = &identity.principal {
         let e = entry(
@@ -228,7 +244,30 @@ pub async fn logout(
             .await
             .map_err(internal)?;
     }
-    Ok(())
+    Ok(single_sign_on)
+}
+
+/// What the sign-in page offers.
+pub async fn sign_in_options(core: &Core, signed_out_of_sso: bool) -> SignInOptions {
+    let Some(provider) = &core.oidc else {
+        return SignInOptions {
+            single_sign_on: None,
+            password: true,
+            provider_sign_out: None,
+        };
+    };
+    let provider_sign_out = match (signed_out_of_sso, &core.settings.public_url) {
+        (true, Some(public)) => {
+            let back = format!("{}/login", public.as_str().trim_end_matches('/'));
+            provider.end_session_url(&back).await
+        }
+        _ => None,
+    };
+    SignInOptions {
+        single_sign_on: Some(provider.settings.label.clone()),
+        password: provider.settings.allow_password_login,
+        provider_sign_out,
+    }
 }
 
 /// Where a fresh session goes: the account page when the user owes a password change or a
@@ -242,7 +281,9 @@ pub async fn step_after_sign_in(
         .await
         .map_err(internal)?
         .ok_or(UseCaseError::Internal)?;
+    // Single sign-on users prove a second factor, if any, to their provider.
     let owes_totp = !account.totp_enabled
+        && !account.single_sign_on
         && core
             .settings
             .auth

@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod sign_in_throttle;
 pub mod signing;
 pub mod signoffs;
+pub mod single_sign_on;
 pub mod tokens;
 pub mod users;
 
@@ -128,6 +129,10 @@ impl UseCases for Core {
             must_change_password: identity.must_change_password,
             must_enrol_totp: identity.must_enrol_totp,
             totp_enabled,
+            single_sign_on: crate::db::users::by_id(&self.db, actor.id)
+                .await
+                .map_err(internal)?
+                .is_some_and(|account| account.single_sign_on),
             tokens: self.tokens(Some(actor)).await?,
         })
     }
@@ -159,8 +164,14 @@ impl UseCases for Core {
         &self,
         session: tower_sessions::Session,
         identity: &Identity,
-    ) -> Result<(), UseCaseError> {
+    ) -> Result<bool, UseCaseError> {
         accounts::logout(self, session, identity).await
+    }
+    async fn sign_in_options(
+        &self,
+        signed_out_of_sso: bool,
+    ) -> app::domain::single_sign_on::SignInOptions {
+        accounts::sign_in_options(self, signed_out_of_sso).await
     }
     async fn users(&self) -> Result<Vec<UserRow>, UseCaseError> {
         crate::db::users::list(&self.db).await.map_err(internal)

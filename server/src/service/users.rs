@@ -129,6 +129,7 @@ pub async fn add(
         disabled_at: None,
         must_change_password: false,
         totp_enabled: false,
+        single_sign_on: false,
     })
 }
 
@@ -271,6 +272,12 @@ pub async fn reset_password(
     let user = existing(&mut tx, name).await?;
     if user.kind == UserKind::Service {
         return Err(invalid("name", "a service account has no password"));
+    }
+    if user.single_sign_on {
+        return Err(invalid(
+            "name",
+            "signs in through single sign-on; the identity provider keeps the password",
+        ));
     }
     db::users::set_password(&mut *tx, user.principal.id, &hash, true)
         .await

@@ -25,6 +25,7 @@ mod rollback_api;
 mod sign_in_limits;
 mod sign_in_proxies;
 mod signoffs;
+mod sso;
 mod token_scopes;
 mod two_factor;
 mod user_lifecycle;

@@ -11,3 +11,4 @@ pub mod database;
 pub mod engine_app;
 pub mod fixtures;
 pub mod harness;
+pub mod oidc;

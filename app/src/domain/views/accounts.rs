@@ -23,6 +23,9 @@ pub struct UserRow {
     pub must_change_password: bool,
     /// Two-factor sign-in is on.
     pub totp_enabled: bool,
+    /// Signs in through the OpenID provider (no password of ours).
+    #[serde(default)]
+    pub single_sign_on: bool,
 }
 
 /// An API token as admins and its owner see it (never its secret).
@@ -97,6 +100,9 @@ pub struct AccountView {
     pub must_enrol_totp: bool,
     /// Two-factor sign-in is on.
     pub totp_enabled: bool,
+    /// Signs in through the OpenID provider: no password or second factor of ours to manage.
+    #[serde(default)]
+    pub single_sign_on: bool,
     /// The user's own tokens, newest first.
     pub tokens: Vec<TokenRow>,
 }

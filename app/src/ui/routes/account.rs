@@ -62,6 +62,18 @@ pub fn AccountPage() -> impl IntoView {
             })
         }
     };
+    let password_section = move || {
+        view! {
+            <h2>"Change your password"</h2>
+            <PostForm action=change read=read_change class="stacked">
+                <label>"Current password" <input name="current_password" type="password" autocomplete="current-password" required=true/></label>
+                {field_error("current_password")}
+                <label>"New password (12+ characters, not a common one)" <input name="new_password" type="password" autocomplete="new-password" required=true minlength="12"/></label>
+                {field_error("new_password")}
+                <button type="submit">"Change password"</button>
+            </PostForm>
+        }
+    };
     view! {
         <Title text="Your account"/>
         <h1>"Your account"</h1>
@@ -77,7 +89,16 @@ pub fn AccountPage() -> impl IntoView {
                         {me.must_enrol_totp.then(|| view! {
                             <p class="warning" role="alert" data-testid="must-enrol">"Your role requires two-factor sign-in. Set it up below before you go on."</p>
                         })}
-                        <TwoFactor enabled=me.totp_enabled actions=two_factor/>
+                        {if me.single_sign_on {
+                            view! {
+                                <p class="notice" data-testid="single-sign-on">"You sign in through single sign-on: your password and second factor are kept by the identity provider, and your role follows your groups there."</p>
+                            }.into_erased()
+                        } else {
+                            view! {
+                                <TwoFactor enabled=me.totp_enabled actions=two_factor/>
+                                {password_section()}
+                            }.into_erased()
+                        }}
                         <h2>"Your tokens"</h2>
                         <TokenTable rows=me.tokens revoke read_revoke now=Timestamp::from_millis(now_ms())/>
                     }.into_erased(),
@@ -85,14 +106,6 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <h2>"Change your password"</h2>
-        <PostForm action=change read=read_change class="stacked">
-            <label>"Current password" <input name="current_password" type="password" autocomplete="current-password" required=true/></label>
-            {field_error("current_password")}
-            <label>"New password (12+ characters, not a common one)" <input name="new_password" type="password" autocomplete="new-password" required=true minlength="12"/></label>
-            {field_error("new_password")}
-            <button type="submit">"Change password"</button>
-        </PostForm>
         <h2>"Sessions"</h2>
         <PostForm action=end_others read=|_| Some(EndOtherSessions {}) class="inline">
             <button type="submit">"Sign out everywhere else"</button>

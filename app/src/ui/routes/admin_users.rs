@@ -82,7 +82,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                     {rows.into_iter().map(|user| { let row_name = user.name.clone(); view! {
                                         <tr data-user=row_name>
                                             <td>{user.name.clone()}</td>
-                                            <td>{user.kind.as_str()}</td>
+                                            <td>{user.kind.as_str()}{user.single_sign_on.then_some(" · single sign-on")}</td>
                                             <td>{user.role.as_str()}</td>
                                             <td>{match (user.disabled_at, user.must_change_password) {
                                                 (Some(at), _) => view! { <span class="badge badge-failed">"Disabled"</span> " " <When at/> }.into_erased(),
