@@ -2,6 +2,7 @@
 //! default, PostgreSQL when `GREENLIGHT_TEST_POSTGRES` names a cluster (the test command runs
 //! the suite once each way).
 
+mod account_rules;
 mod audit;
 mod audit_log;
 mod auth;

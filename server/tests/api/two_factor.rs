@@ -235,3 +235,42 @@ async fn an_admin_turns_off_the_two_factor_of_a_user_who_lost_their_device() {
     let (status, _) = call(&app, &root, reset, &[("name", "ana")]).await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn a_password_reset_while_the_code_is_awaited_ends_the_wait() {
+    let app = spawn_app_with(|_| {}).await;
+    let admin_password = app.user("root", Role::Admin).await;
+    let password = app.user("ana", Role::Engineer).await;
+    let (secret, _) = enrol(&app, &app.signed_in("ana", &password).await, &password).await;
+    let waiting = app.new_client();
+    app.login(&waiting, "ana", &password).await;
+    let root = app.signed_in("root", &admin_password).await;
+    let reset = <app::api::users::ResetPassword as ServerFn>::PATH;
+    let (status, _) = call(&app, &root, reset, &[("name", "ana"), ("password", "")]).await;
+    assert_eq!(status, 200);
+    let (status, body) = call(&app, &waiting, LOGIN_CODE, &[("code", &code(&secret, 1))]).await;
+    assert!(
+        status >= 400,
+        "a right code after the reset must not sign in: {status} {body}"
+    );
+    assert_eq!(home(&app, &waiting).await, 303);
+}
+
+#[tokio::test]
+async fn turning_two_factor_off_with_a_current_code_lets_the_password_alone_sign_in_again() {
+    let app = spawn_app_with(|_| {}).await;
+    let password = app.user("ana", Role::Engineer).await;
+    let ana = app.signed_in("ana", &password).await;
+    let (secret, _) = enrol(&app, &ana, &password).await;
+    let turn_off = <app::api::account::TurnOffTotp as ServerFn>::PATH;
+    let (status, _) = call(&app, &ana, turn_off, &[("code", "000000")]).await;
+    assert_eq!(status, 422, "a wrong code turns nothing off");
+    let (status, body) = call(&app, &ana, turn_off, &[("code", &code(&secret, 1))]).await;
+    assert_eq!(status, 200, "{body}");
+    let client = app.new_client();
+    assert_eq!(
+        app.login(&client, "ana", &password).await.headers()["location"],
+        "/"
+    );
+    assert_eq!(home(&app, &client).await, 200);
+}
