@@ -626,6 +626,57 @@ await test('an admin reads the engine\'s cloud changes in the audit log and sees
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
+await test('a release manager signs in through the identity provider, lands where they were going as an engineer, and signs out of both', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  p.on('pageerror', (error) => errors.push(`sso: ${error.message}`));
+  cspViolations(p, 'sso');
+  await p.goto(`${base}/history`);
+  assert.match(p.url(), /\/login\?next=/);
+  await hydrated(p);
+  await p.screenshot({ path: join(artifacts, 'login-sso.png'), fullPage: true });
+  await p.click('text=Sign in with Test provider');
+  await p.waitForURL(/^http:\/\/localhost:\d+\/interaction\//);
+  await p.fill('input[name=login]', 'rita');
+  await p.click('text=Sign in at provider');
+  await p.waitForURL(`${base}/history`);
+  await hydrated(p);
+  assert.equal(await p.textContent('[data-testid=user-name]'), 'rita');
+  assert.equal(await p.textContent('.user-menu .role'), 'engineer');
+  await p.goto(`${base}/account`);
+  await hydrated(p);
+  await p.getByTestId('single-sign-on').waitFor();
+  assert.equal(await p.locator('text=Change your password').count(), 0);
+  await p.click('text=Sign out');
+  await p.waitForURL(/\/login\?signed_out=sso/);
+  await hydrated(p);
+  const end = await p.getAttribute('[data-testid=provider-sign-out]', 'href');
+  assert.match(end, /^http:\/\/localhost:\d+\/session\/end\?.*client_id=greenlight/);
+  await p.setViewportSize({ width: 360, height: 800 });
+  await p.screenshot({ path: join(artifacts, 'login-signed-out-narrow.png'), fullPage: true });
+  assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scroll at 360 px');
+  await p.goto(`${base}/history`);
+  assert.match(p.url(), /\/login\?next=/);
+  await ctx.close();
+});
+
+await test('someone in no group mapped to a role is told why on the sign-in page and stays out', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  await p.goto(`${base}/login`);
+  await hydrated(p);
+  await p.click('text=Sign in with Test provider');
+  await p.waitForURL(/\/interaction\//);
+  await p.fill('input[name=login]', 'nobody');
+  await p.click('text=Sign in at provider');
+  await p.waitForURL(`${base}/login?sso=no-role`);
+  await p.getByText('none of your groups gives you a role in Greenlight').waitFor();
+  await p.screenshot({ path: join(artifacts, 'login-sso-refused.png'), fullPage: true });
+  await p.goto(`${base}/`);
+  assert.match(p.url(), /\/login\?next=/);
+  await ctx.close();
+});
+
 await test('signing out returns to the sign-in page and closes the pages', async () => {
   await page.goto(`${base}/`);
   await hydrated();

@@ -9,7 +9,25 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${1:?path to the greenlight binary}"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-cat >"$work/greenlight.toml" <<'TOML'
+# A real OpenID provider for single sign-on (panva/oidc-provider; testing/oidc), its issuer on
+# localhost: another site than Greenlight's 127.0.0.1, as a real provider is.
+oidc_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+export E2E_OIDC_SECRET="oidc-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+cat >"$work/accounts.json" <<'JSON'
+{ "rita": { "groups": ["release-managers", "staff"], "name": "Rita" }, "nobody": { "groups": ["contractors"] } }
+JSON
+[[ -d "$here/testing/oidc/node_modules/oidc-provider" ]] || (cd "$here/testing/oidc" && npm ci --no-audit --no-fund --loglevel=error)
+OIDC_PORT="$oidc_port" OIDC_CLIENT_ID=greenlight OIDC_CLIENT_SECRET="$E2E_OIDC_SECRET" \
+  OIDC_REDIRECT_URI="http://127.0.0.1:$port/auth/oidc/callback" \
+  OIDC_POST_LOGOUT_REDIRECT_URI="http://127.0.0.1:$port/login" OIDC_ACCOUNTS="$work/accounts.json" \
+  node "$here/testing/oidc/provider.mjs" >"$work/oidc.log" 2>&1 &
+oidc=$!
+trap 'kill $oidc 2>/dev/null || true; rm -rf "$work"' EXIT
+{
+cat <<TOML
+public_url = "http://127.0.0.1:$port"
+TOML
+cat <<'TOML'
 engine_poll = "200ms"
 fleet_refresh = "1s"
 
@@ -49,6 +67,17 @@ bake_image = true
 LOG_LEVEL = "warn"
 API_KEY = { secret = "ssm:/app/prod/api_key" }
 TOML
+cat <<TOML
+
+[auth.oidc]
+issuer = "http://localhost:$oidc_port"
+client_id = "greenlight"
+client_secret = { env = "E2E_OIDC_SECRET" }
+scopes = ["openid", "profile", "groups"]
+label = "Test provider"
+role_mapping = { "release-managers" = "engineer", "qa" = "qa" }
+TOML
+} >"$work/greenlight.toml"
 export GREENLIGHT_CONFIG="$work/greenlight.toml"
 export GREENLIGHT_DATABASE_URL="sqlite://$work/e2e.db" GREENLIGHT_LISTEN="127.0.0.1:$port" GREENLIGHT_DEMO=false
 secret() { printf 'e2e-%s' "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
@@ -64,7 +93,7 @@ viewer_token="$("$bin" token create vic --name e2e 2>/dev/null)"
 
 (cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server $oidc 2>/dev/null || true; wait $server $oidc 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.2

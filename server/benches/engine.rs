@@ -124,7 +124,7 @@ async fn main() {
             let env = EnvironmentName::parse(env).unwrap();
             let detail = if n == 0 {
                 let version = Version::parse(&version).unwrap();
-                deployments::deploy(&bench.state, &engineer(), "bench", &env, &version).await
+                deployments::deploy(&bench.state, &engineer(), "bench", &env, &version, None).await
             } else {
                 deployments::promote(&bench.state, &engineer(), "bench", &env).await
             }

@@ -18,11 +18,12 @@ pub async fn get_deployment(id: i64) -> Result<DeploymentDetail, UseCaseError> {
     use_cases.deployment(id).await.map_err(answer)
 }
 
-/// Deploys a build into the first environment.
+/// Deploys a build into the first environment (an admin may override a freeze with a reason).
 #[server(prefix = "/fn")]
 pub async fn deploy_build(
     environment: String,
     version: String,
+    override_reason: Option<String>,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
     let environment = environment_ref(&environment).map_err(answer)?;
@@ -33,18 +34,27 @@ pub async fn deploy_build(
     }
     let version = build_ref(&version).map_err(answer)?;
     use_cases
-        .deploy(&actor, &address, &environment, &version)
+        .deploy(
+            &actor,
+            &address,
+            &environment,
+            &version,
+            override_reason.as_deref(),
+        )
         .await
         .map_err(answer)
 }
 
-/// Promotes the previous environment's build.
+/// Promotes the previous environment's build (an admin may override a freeze with a reason).
 #[server(prefix = "/fn")]
-pub async fn promote(environment: String) -> Result<DeploymentDetail, UseCaseError> {
+pub async fn promote(
+    environment: String,
+    override_reason: Option<String>,
+) -> Result<DeploymentDetail, UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
     let environment = environment_ref(&environment).map_err(answer)?;
     use_cases
-        .promote(&actor, &address, &environment)
+        .promote(&actor, &address, &environment, override_reason.as_deref())
         .await
         .map_err(answer)
 }

@@ -15,6 +15,8 @@ pub mod auth;
 #[allow(missing_docs)]
 pub mod builds;
 #[allow(missing_docs)]
+pub mod change_control;
+#[allow(missing_docs)]
 pub mod compare;
 #[allow(missing_docs)]
 pub mod deployments;

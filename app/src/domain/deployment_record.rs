@@ -116,6 +116,9 @@ pub struct DeploymentRecord {
     /// What they wrote with it.
     #[serde(default)]
     pub approval_notes: Option<String>,
+    /// An admin let it through a freeze, for this reason.
+    #[serde(default)]
+    pub freeze_override: Option<String>,
 }
 
 #[cfg(test)]

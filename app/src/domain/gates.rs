@@ -20,8 +20,10 @@ pub enum GateKind {
     Signoff,
     /// The promoter is not the sign-off's approver.
     FourEyes,
-    /// The environment is not frozen.
+    /// The environment is not frozen (or an admin overrides the freeze).
     NotFrozen,
+    /// Nobody else holds the environment's lock.
+    NotLocked,
     /// No other mutation of the environment is in flight.
     NothingInFlight,
     /// None of the environment's alarms is firing.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bake;
 pub mod build;
 pub mod build_registration;
+pub mod change_control;
 pub mod civil;
 pub mod day_bounds;
 pub mod deployment_record;

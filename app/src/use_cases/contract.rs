@@ -4,6 +4,7 @@
 //! [`Version`]), so a swapped pair does not compile.
 
 use super::{Identity, UseCaseError};
+use crate::domain::change_control::{Freeze, Lock};
 use crate::domain::fleet_table::InstanceFilter;
 use crate::domain::history::HistoryCursor;
 use crate::domain::metric_series::ChartRange;
@@ -231,13 +232,15 @@ pub trait UseCases: Send + Sync + 'static {
         version: &Version,
         form: SignOffForm,
     ) -> Result<SignOff, UseCaseError>;
-    /// Deploys `version` into the first environment of the pipeline.
+    /// Deploys `version` into the first environment of the pipeline; an admin may override a
+    /// freeze by giving `override_reason`.
     async fn deploy(
         &self,
         actor: &Principal,
         address: &str,
         environment: &EnvironmentName,
         version: &Version,
+        override_reason: Option<&str>,
     ) -> Result<DeploymentDetail, UseCaseError>;
     /// What differs between `from` and `to`, each an environment (as it is now) or a
     /// deployment id (as it was accepted).
@@ -248,13 +251,46 @@ pub trait UseCases: Send + Sync + 'static {
         actor: &Principal,
         environment: &EnvironmentName,
     ) -> Result<PromotionPreview, UseCaseError>;
-    /// Promotes the build the previous environment runs into `environment`.
+    /// Promotes the build the previous environment runs into `environment`; an admin may
+    /// override a freeze by giving `override_reason`.
     async fn promote(
         &self,
         actor: &Principal,
         address: &str,
         environment: &EnvironmentName,
+        override_reason: Option<&str>,
     ) -> Result<DeploymentDetail, UseCaseError>;
+    /// Freezes `environment` with a reason (deploys and promotions refused until lifted).
+    async fn freeze_environment(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        reason: &str,
+    ) -> Result<Freeze, UseCaseError>;
+    /// Lifts a person's freeze of `environment`.
+    async fn lift_freeze(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+    ) -> Result<(), UseCaseError>;
+    /// Takes (or renews) `environment`'s lock for `actor`.
+    async fn take_lock(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        reason: &str,
+    ) -> Result<Lock, UseCaseError>;
+    /// Releases `actor`'s lock, or breaks another's (`break_it`, admins).
+    async fn release_lock(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        break_it: bool,
+    ) -> Result<(), UseCaseError>;
     /// Rolls `environment` back: a traffic switch while the old fleet is warm, else a
     /// deployment of the release below the running one, or of `to` (any earlier release).
     async fn rollback(

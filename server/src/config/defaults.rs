@@ -22,6 +22,7 @@ impl Default for Settings {
             engine_workers: 2,
             engine_poll: Duration::from_secs(2),
             fleet_refresh: Duration::from_secs(15),
+            lock_expiry: Duration::from_secs(4 * 3600),
             cloud: CloudSettings {
                 provider: CloudProvider::Sandbox,
                 region: None,

@@ -118,6 +118,10 @@ pub struct EnvironmentSettings {
     /// says why (rollbacks and scaling stay allowed).
     #[serde(default)]
     pub frozen: Option<String>,
+    /// `[[environments.freeze_windows]]`: scheduled freezes (weekly or one-off, in a time
+    /// zone), refused like `frozen` while they hold.
+    #[serde(default)]
+    pub freeze_windows: Vec<super::freeze_window::FreezeWindowSettings>,
     /// `[environments.instance]`: required with the aws provider.
     #[serde(default)]
     pub instance: Option<InstanceSettings>,
@@ -151,9 +155,18 @@ impl EnvironmentSettings {
             bake_image: false,
             bake_no_reboot: false,
             frozen: None,
+            freeze_windows: Vec::new(),
             instance: None,
             config: BTreeMap::new(),
         }
+    }
+
+    /// The freeze windows, parsed (each was checked when the config loaded).
+    pub fn freeze_windows(&self) -> Vec<super::freeze_window::FreezeWindow> {
+        self.freeze_windows
+            .iter()
+            .filter_map(|w| super::freeze_window::FreezeWindow::parse(w, "freeze_windows").ok())
+            .collect()
     }
 
     /// The strategy, `target-group` when not given.
@@ -165,6 +178,12 @@ impl EnvironmentSettings {
     /// AWS binding (the sandbox simulates whatever is missing).
     pub fn validate(&self, key: &str, on_aws: bool, first: bool) -> Result<(), String> {
         let field = |name: &str, reason: &str| Err(format!("key `{key}.{name}`: {reason}"));
+        for (index, window) in self.freeze_windows.iter().enumerate() {
+            super::freeze_window::FreezeWindow::parse(
+                window,
+                &format!("{key}.freeze_windows[{index}]"),
+            )?;
+        }
         if self.desired_capacity == 0 || self.desired_capacity > app::domain::fleet::MAX_FLEET_SIZE
         {
             return field(

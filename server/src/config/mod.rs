@@ -8,6 +8,7 @@
 mod binding;
 pub mod defaults;
 pub mod environment;
+pub mod freeze_window;
 mod load;
 pub mod oidc;
 mod strategy_rules;
@@ -55,6 +56,9 @@ pub struct Settings {
     /// `fleet_refresh` / `GREENLIGHT_FLEET_REFRESH`: how often the live fleet health of every
     /// environment is read from the cloud, once for all pages (`15s`; `0s` turns it off).
     pub fleet_refresh: Duration,
+    /// `lock_expiry` / `GREENLIGHT_LOCK_EXPIRY`: an environment's lock lapses this long after
+    /// it was taken (`4h`), so a forgotten lock does not hold a team for days.
+    pub lock_expiry: Duration,
     /// `[cloud]`: where fleets run.
     pub cloud: CloudSettings,
     /// `[repository]`: where revisions link to.

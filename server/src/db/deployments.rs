@@ -8,7 +8,7 @@ use sqlx::{Any, Arguments, Executor, Row};
 
 const SELECT: &str = "SELECT d.id, d.environment, b.version, b.revision, d.kind, d.outcome, d.started_by, \
      d.started_at, d.finished_at, d.notes, d.demo, d.signoff_id, s.signed_by AS approved_by, \
-     s.signed_at AS approved_at, s.notes AS approval_notes \
+     s.signed_at AS approved_at, s.notes AS approval_notes, d.freeze_override \
      FROM deployments d JOIN builds b ON b.id = d.build_id LEFT JOIN signoffs s ON s.id = d.signoff_id";
 
 /// A deployment to record.
@@ -76,7 +76,22 @@ fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
         approved_by: row.try_get("approved_by")?,
         approved_at: super::opt_i64(row, "approved_at")?.map(Timestamp::from_millis),
         approval_notes: row.try_get("approval_notes")?,
+        freeze_override: row.try_get("freeze_override")?,
     })
+}
+
+/// Records the admin's reason for letting deployment `id` through a freeze.
+pub async fn set_freeze_override<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE deployments SET freeze_override = $1 WHERE id = $2")
+        .bind(reason)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// The WHERE clause of a filter, with its arguments in placeholder order.

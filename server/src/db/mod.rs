@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_chain;
 pub mod bakes;
 pub mod builds;
+pub mod change_control;
 pub mod changes;
 pub mod chart_snapshots;
 pub mod deployments;

@@ -197,7 +197,7 @@ pub async fn list(
             status = 200,
             description = "Every matching deployment, newest first, as an attachment: CSV with a header row (`format=csv`) or a JSON array (`format=json`)",
             content(
-                (String = "text/csv", example = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by,approved_at,approval_notes\r\n"),
+                (String = "text/csv", example = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by,approved_at,approval_notes,freeze_override\r\n"),
                 (Vec<DeploymentRecord> = "application/json"),
             ),
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"greenlight-history.csv\"` (or `.json`)")),

@@ -29,6 +29,20 @@ pub struct DeployRequest {
         pattern = r"^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"
     )]
     pub build: String,
+    /// An admin's reason to deploy through a freeze (recorded on the deployment and audited).
+    #[serde(default)]
+    #[schema(max_length = 500, example = "hotfix for the checkout outage")]
+    pub override_reason: Option<String>,
+}
+
+/// `POST …/promote` (the body may be left out).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromoteRequest {
+    /// An admin's reason to promote through a freeze (recorded on the deployment and audited).
+    #[serde(default)]
+    #[schema(max_length = 500, example = "hotfix for the checkout outage")]
+    pub override_reason: Option<String>,
 }
 
 /// `POST …/scale`.
@@ -116,6 +130,7 @@ pub async fn deploy(
             &identity.address,
             &environment_ref(&environment)?,
             &deploy_target(&request.build)?,
+            request.override_reason.as_deref(),
         )
         .await?,
     )
@@ -124,10 +139,10 @@ pub async fn deploy(
 /// Promote the build the previous environment runs (engineer or admin).
 #[utoipa::path(
     post, operation_id = "promote", path = "/api/v1/environments/{environment}/promote", tag = "deployments",
-    params(EnvironmentPath), security(("bearer" = [])),
+    params(EnvironmentPath), request_body(content = Option<PromoteRequest>, description = "Optional: an admin's freeze override"), security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
-        (status = 400, description = "The path is not valid UTF-8", body = ErrorBody),
+        (status = 400, description = "The body is not JSON of this shape, or the path is not valid UTF-8", body = ErrorBody),
         (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
         (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
         (status = 404, description = "No such environment", body = ErrorBody),
@@ -139,13 +154,21 @@ pub async fn promote(
     State(core): State<Core>,
     identity_ext: Option<Extension<Identity>>,
     environment: Result<Path<String>, PathRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
 ) -> Started {
     let identity = identity(identity_ext);
     let actor = identity.require(Permission::Deploy)?.clone();
     let environment = extract::path(environment, "environment")?;
+    let request: PromoteRequest = extract::optional_body(&headers, &body)?.unwrap_or_default();
     started(
-        core.promote(&actor, &identity.address, &environment_ref(&environment)?)
-            .await?,
+        core.promote(
+            &actor,
+            &identity.address,
+            &environment_ref(&environment)?,
+            request.override_reason.as_deref(),
+        )
+        .await?,
     )
 }
 

@@ -24,7 +24,7 @@ pub fn to_csv(rows: &[DeploymentRecord]) -> String {
 }
 
 /// The header row.
-pub const HEADER: &str = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by,approved_at,approval_notes\r\n";
+pub const HEADER: &str = "id,environment,build,revision,kind,outcome,started_by,started_at,finished_at,notes,demo,approved_by,approved_at,approval_notes,freeze_override\r\n";
 
 /// Rows without the header, for a streamed export.
 pub fn csv_rows(rows: &[DeploymentRecord]) -> String {
@@ -45,6 +45,7 @@ pub fn csv_rows(rows: &[DeploymentRecord]) -> String {
             r.approved_by.clone().unwrap_or_default(),
             r.approved_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
             r.approval_notes.clone().unwrap_or_default(),
+            r.freeze_override.clone().unwrap_or_default(),
         ];
         out += &fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(",");
         out += "\r\n";
@@ -85,6 +86,7 @@ mod tests {
             approved_by: Some("quinn".into()),
             approved_at: None,
             approval_notes: Some("=cmd|' /C calc'!A0".into()),
+            freeze_override: None,
         }
     }
 
@@ -94,7 +96,7 @@ mod tests {
         let line = csv.lines().nth(1).expect("row");
         assert_eq!(
             line,
-            "7,prod,1.4.2,abcdef0,promote,rolled_back,'=cmd(),1970-01-01T00:00:00.000Z,,\"alarm \"\"5xx\"\", then rollback\",false,quinn,,'=cmd|' /C calc'!A0"
+            "7,prod,1.4.2,abcdef0,promote,rolled_back,'=cmd(),1970-01-01T00:00:00.000Z,,\"alarm \"\"5xx\"\", then rollback\",false,quinn,,'=cmd|' /C calc'!A0,"
         );
     }
 }

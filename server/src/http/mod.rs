@@ -3,6 +3,7 @@
 
 pub mod api_audit;
 pub mod api_builds;
+pub mod api_change_control;
 pub mod api_deployment_detail;
 pub mod api_deployments;
 pub mod api_diff;
@@ -69,6 +70,14 @@ pub fn router(state: AppState, store: Store) -> Router {
         .route(
             "/api/v1/environments/{environment}/scale",
             post(api_environments::scale),
+        )
+        .route(
+            "/api/v1/environments/{environment}/freeze",
+            post(api_change_control::freeze).delete(api_change_control::lift),
+        )
+        .route(
+            "/api/v1/environments/{environment}/lock",
+            post(api_change_control::lock).delete(api_change_control::unlock),
         )
         .route("/api/v1/audit", get(api_audit::list))
         .route("/api/v1/diff", get(api_diff::diff))

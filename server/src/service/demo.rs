@@ -45,6 +45,7 @@ pub async fn demo_release(
         address: "local",
         demo: true,
         signoff_id: None,
+        override_reason: None,
     };
     let notes = "demo: started by Greenlight at start-up".to_owned();
     accept(core, by, plan, notes).await

@@ -87,7 +87,15 @@ pub async fn page(
     }
     earlier_releases.truncate(20);
     let config_drift = super::env_side::config_drift(core, env, current.as_ref()).await?;
+    let now = core.now();
+    let freeze = super::change_control::freeze_of(&core.db, env, now).await?;
+    let lock = super::change_control::lock_of(&core.db, name, now).await?;
+    let next_freeze_window = super::change_control::next_window(env, now);
     Ok(EnvironmentPage {
+        frozen: freeze.as_ref().map(|f| f.describe()),
+        freeze,
+        lock,
+        next_freeze_window,
         config_drift,
         next_environment: next.map(|e| e.name.to_string()),
         signing,
@@ -98,7 +106,6 @@ pub async fn page(
         strategy: env.strategy(),
         desired_capacity: env.desired_capacity,
         first: index == 0,
-        frozen: env.frozen.clone(),
         current,
         fleet: fleet.map(|f| FleetView {
             deployment_id: f.deployment_id,

@@ -161,11 +161,18 @@ pub async fn promotion(
         signoff,
         promoter: promoter.name.clone(),
         promoter_id: promoter.id,
-        frozen: target.frozen.clone(),
+        frozen: super::change_control::freeze_of(&core.db, target, core.now())
+            .await?
+            .map(|f| f.describe()),
         in_flight: in_flight(core, &target.name).await?,
         alarms_firing: alarms_firing(core, target, read).await,
     };
     let mut gates: Vec<Gate> = promotion_gates(&facts);
+    let lock = super::change_control::lock_of(&core.db, target.name.as_str(), core.now()).await?;
+    gates.extend(app::domain::change_control::lock_gate(
+        lock.as_ref(),
+        promoter.id,
+    ));
     let image = if target.bake_image {
         match source_fleet.as_ref().and_then(|f| f.instance_ids.first()) {
             Some(instance) => format!(

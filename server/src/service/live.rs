@@ -79,7 +79,9 @@ async fn status(
         current,
         latest_attempt,
         live: live_health(core, name).0,
-        frozen: environment.frozen.clone(),
+        frozen: super::change_control::freeze_of(&core.db, environment, core.now())
+            .await?
+            .map(|f| f.describe()),
         warm_until,
         in_flight,
     })

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod builds;
+pub mod change_control;
 pub mod compare;
 pub mod demo;
 pub mod deployments;
@@ -27,6 +28,7 @@ pub mod tokens;
 pub mod users;
 
 use crate::core::Core;
+use app::domain::change_control::{Freeze, Lock};
 use app::domain::fleet_table::InstanceFilter;
 use app::domain::history::HistoryCursor;
 use app::domain::metric_series::ChartRange;
@@ -337,8 +339,9 @@ impl UseCases for Core {
         address: &str,
         environment: &EnvironmentName,
         version: &Version,
+        override_reason: Option<&str>,
     ) -> Result<DeploymentDetail, UseCaseError> {
-        deployments::deploy(self, actor, address, environment, version).await
+        deployments::deploy(self, actor, address, environment, version, override_reason).await
     }
     async fn signoff_ledger(&self, version: &Version) -> Result<Vec<LedgerEntry>, UseCaseError> {
         signoffs::ledger(self, version).await
@@ -360,8 +363,45 @@ impl UseCases for Core {
         actor: &Principal,
         address: &str,
         environment: &EnvironmentName,
+        override_reason: Option<&str>,
     ) -> Result<DeploymentDetail, UseCaseError> {
-        deployments::promote(self, actor, address, environment).await
+        deployments::promote::promote_overriding(self, actor, address, environment, override_reason)
+            .await
+    }
+    async fn freeze_environment(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        reason: &str,
+    ) -> Result<Freeze, UseCaseError> {
+        change_control::freeze(self, actor, address, environment, reason).await
+    }
+    async fn lift_freeze(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+    ) -> Result<(), UseCaseError> {
+        change_control::lift(self, actor, address, environment).await
+    }
+    async fn take_lock(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        reason: &str,
+    ) -> Result<Lock, UseCaseError> {
+        change_control::take_lock(self, actor, address, environment, reason).await
+    }
+    async fn release_lock(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        break_it: bool,
+    ) -> Result<(), UseCaseError> {
+        change_control::release_lock(self, actor, address, environment, break_it).await
     }
     async fn rollback(
         &self,

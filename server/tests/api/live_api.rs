@@ -63,7 +63,10 @@ async fn environments_lists_each_in_pipeline_order_with_build_health_signoff_and
     assert_eq!(test["frozen"], Value::Null);
     assert_eq!(listed[1]["signoff"], "nothing_running");
     assert_eq!(listed[1]["live"]["health"], "unknown");
-    assert_eq!(listed[2]["frozen"], "change freeze until Monday");
+    assert_eq!(
+        listed[2]["frozen"],
+        "change freeze until Monday (in the configuration)"
+    );
     let (status, _) = app.get_json(None, "/api/v1/environments").await;
     assert_eq!(status, 401);
 }

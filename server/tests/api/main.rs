@@ -7,6 +7,7 @@ mod audit;
 mod audit_log;
 mod auth;
 mod builds;
+mod change_control;
 mod cli_accounts;
 mod demo_engine;
 mod deployments_api;

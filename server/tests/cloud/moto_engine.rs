@@ -200,11 +200,18 @@ impl World {
     /// `version` into TEST, then promoted into STAGING and PROD; returns PROD's deployment.
     pub async fn release(&self, release: &str) -> i64 {
         let erin = person("erin", Role::Engineer);
-        let id = deployments::deploy(&self.state, &erin, "t", &env("test"), &version(release))
-            .await
-            .unwrap()
-            .record
-            .id;
+        let id = deployments::deploy(
+            &self.state,
+            &erin,
+            "t",
+            &env("test"),
+            &version(release),
+            None,
+        )
+        .await
+        .unwrap()
+        .record
+        .id;
         assert!(matches!(
             self.rest(id).await,
             Phase::Warm | Phase::Succeeded

@@ -142,11 +142,18 @@ impl Harness {
 
     pub async fn deploy(&self, version: &str) -> i64 {
         let version = super::fixtures::version(version);
-        deployments::deploy(&self.core, &engineer(), "test", &env("test"), &version)
-            .await
-            .expect("deploy accepted")
-            .record
-            .id
+        deployments::deploy(
+            &self.core,
+            &engineer(),
+            "test",
+            &env("test"),
+            &version,
+            None,
+        )
+        .await
+        .expect("deploy accepted")
+        .record
+        .id
     }
 
     pub async fn promote(&self, environment: &str) -> i64 {

@@ -86,6 +86,15 @@ pub struct EnvironmentPage {
     pub first: bool,
     /// Why it is frozen, if it is.
     pub frozen: Option<String>,
+    /// The freeze in force: why, who, when.
+    #[serde(default)]
+    pub freeze: Option<crate::domain::change_control::Freeze>,
+    /// The lock, while someone holds it.
+    #[serde(default)]
+    pub lock: Option<crate::domain::change_control::Lock>,
+    /// The next (or current) occurrence of a scheduled freeze window.
+    #[serde(default)]
+    pub next_freeze_window: Option<crate::domain::change_control::WindowView>,
     /// The release it runs.
     pub current: Option<DeploymentRecord>,
     /// The fleet serving it.

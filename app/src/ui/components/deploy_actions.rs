@@ -7,6 +7,7 @@ use super::post_form::{Fields, PostForm};
 use super::promotion_summary::PromotionSummary;
 use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
 use crate::api::environments::RecordSignoff;
+use crate::domain::gates::GateKind;
 use crate::domain::views::EnvironmentPage as Page;
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
@@ -21,8 +22,19 @@ pub struct Actions {
     pub scale: ServerAction<Scale>,
 }
 
+/// An admin's field to deploy or promote through a freeze.
+fn override_field() -> impl IntoView {
+    view! {
+        <label>"Override the freeze — reason (recorded and announced) "
+            <input name="override_reason" maxlength="500" data-testid="override-reason"/>
+        </label>
+    }
+}
+
+/// The actions; `admin` offers the freeze override while the environment is frozen.
 #[component]
-pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
+pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView {
+    let overridable = admin && page.freeze.is_some();
     let env = page.environment.name.clone();
     let title = page.environment.title.clone();
     let rollback_to_env = env.clone();
@@ -40,17 +52,25 @@ pub fn DeployActions(page: Page, actions: Actions) -> impl IntoView {
                             {page.deployable.iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
                         </select>
                     </label>
+                    {overridable.then(override_field)}
                     <button type="submit" data-testid="deploy">{format!("Deploy to {deploy_title}")}</button>
                 </PostForm>
             })}
             {page.promotion.clone().map(|preview| {
-                let allowed = preview.allowed();
+                // Only the freeze stands in the way: an admin may override it.
+                let only_frozen = preview
+                    .gates
+                    .iter()
+                    .filter(|g| !g.passed)
+                    .all(|g| g.gate == GateKind::NotFrozen);
+                let allowed = preview.allowed() || (overridable && only_frozen);
                 view! {
                     <details class="confirm">
                         <summary data-testid="promote">{format!("Promote from {} to {title}…", preview.from)}</summary>
                         <PromotionSummary preview/>
                         <PostForm action=actions.promote read=read_promote>
                             <input type="hidden" name="environment" value=promote_env/>
+                            {(overridable && only_frozen).then(override_field)}
                             <button type="submit" disabled=!allowed data-testid="confirm-promote">"Confirm promotion"</button>
                         </PostForm>
                         {action_error(actions.promote.value())}
@@ -99,12 +119,18 @@ fn read_deploy(fields: &Fields) -> Option<DeployBuild> {
     Some(DeployBuild {
         environment: fields.get("environment")?,
         version: fields.get("version")?,
+        override_reason: fields
+            .get("override_reason")
+            .filter(|r| !r.trim().is_empty()),
     })
 }
 
 fn read_promote(fields: &Fields) -> Option<Promote> {
     Some(Promote {
         environment: fields.get("environment")?,
+        override_reason: fields
+            .get("override_reason")
+            .filter(|r| !r.trim().is_empty()),
     })
 }
 

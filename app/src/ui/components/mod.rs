@@ -1,6 +1,7 @@
 //! Widgets shared by several pages, and the parts of the environment page that the next
 //! pages reuse (sign-off form, promotion summary, deploy actions).
 
+pub mod change_control;
 pub mod chart;
 pub mod chart_plot;
 pub mod clock;

@@ -7,8 +7,10 @@ use crate::api::auth::current_user;
 use crate::api::environments::get_environment;
 use crate::api::fleet::{get_charts, get_fleet};
 use crate::domain::views::{ChartsReport, EnvironmentPage as Page, FleetReport, LiveHealth};
+use crate::domain::Timestamp;
 use crate::domain::{Permission, Role};
-use crate::ui::components::clock::Countdown;
+use crate::ui::components::change_control::{ChangeControl, ControlActions};
+use crate::ui::components::clock::{now_ms, Countdown};
 use crate::ui::components::deploy_actions::{Actions, DeployActions};
 use crate::ui::components::diff_list::drift_text;
 use crate::ui::components::fleet::{Charts, Fleets};
@@ -54,14 +56,22 @@ pub fn EnvironmentPage() -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     };
+    let control = ControlActions::new();
     let stream = live_stream(move || Interest {
         environment: Some(name()),
         deployment: None,
     });
     let user = page_resource(|| (), |_| current_user());
     let page = page_resource(
-        move || (name(), stream.changes.get(), actions.sign.version().get()),
-        |(name, _, _)| get_environment(name),
+        move || {
+            (
+                name(),
+                stream.changes.get(),
+                actions.sign.version().get(),
+                control.version(),
+            )
+        },
+        |(name, _, _, _)| get_environment(name),
     );
     let fleet = page_resource(
         move || (name(), show(), page_number(), stream.fleet_changes.get()),
@@ -80,9 +90,9 @@ pub fn EnvironmentPage() -> impl IntoView {
         {action_error_besides(actions.scale.value(), &["desired"])}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let role = user.await.ok().flatten().map(|p| p.role);
+                let viewer = user.await.ok().flatten().map(|p| (p.role, p.id));
                 match page.await {
-                    Ok(page) => view! { <Environment page fleet charts role actions stream/> }.into_erased(),
+                    Ok(page) => view! { <Environment page fleet charts viewer actions control stream/> }.into_erased(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
@@ -95,11 +105,12 @@ fn Environment(
     page: Page,
     fleet: PageResource<Result<FleetReport, UseCaseError>>,
     charts: PageResource<Result<ChartsReport, UseCaseError>>,
-    role: Option<Role>,
+    viewer: Option<(Role, i64)>,
     actions: Actions,
+    control: ControlActions,
     stream: LiveStream,
 ) -> impl IntoView {
-    let may = move |p: Permission| role.is_some_and(|r| r.allows(p));
+    let may = move |p: Permission| viewer.is_some_and(|(r, _)| r.allows(p));
     let env = page.environment.name.clone();
     let title = page.environment.title.clone();
     // The badge follows the stream; until its first event, what the fleet report said.
@@ -119,7 +130,13 @@ fn Environment(
             <h1>{title.clone()}</h1>
             {page.current.is_some().then(|| view! { <HealthBadge live/> }.into_erased())}
             <p class="muted">{format!("{} · {} per fleet", page.strategy, page.desired_capacity)}</p>
-            {page.frozen.clone().map(|why| view! { <p class="error" role="alert">"Frozen: " {why}</p> })}
+            <ChangeControl environment=env.clone() freeze=page.freeze.clone() lock=page.lock.clone() viewer actions=control/>
+            {page.next_freeze_window.clone().filter(|w| page.freeze.is_none() || w.start > now_ms()).map(|w| view! {
+                <p class="muted" data-testid="next-freeze-window">
+                    {format!("Next freeze window: {} ({}), ", w.name, w.reason)}
+                    <When at=Timestamp::from_millis(w.start)/> " – " <When at=Timestamp::from_millis(w.end)/>
+                </p>
+            })}
             {view! { <section aria-labelledby="release-title">
                 <h2 id="release-title">"Release"</h2>
                 {match page.current.clone() {
@@ -179,7 +196,7 @@ fn Environment(
                 })}
             </Transition>
             {view! { <SignoffSection page=page.clone() can_sign=may(Permission::SignOff) action=actions.sign/> }.into_erased()}
-            {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions/> }.into_erased())}
+            {may(Permission::Deploy).then(|| view! { <DeployActions page=page.clone() actions admin=viewer.is_some_and(|(r, _)| r == Role::Admin)/> }.into_erased())}
             {(!may(Permission::Deploy)).then(|| page.promotion.clone().map(|p| view! { <PromotionSummary preview=p/> }))}
             <section aria-labelledby="recent-title">
                 <h2 id="recent-title">"Recent deployments"</h2>

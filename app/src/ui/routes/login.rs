@@ -61,7 +61,7 @@ pub fn LoginPage() -> impl IntoView {
             });
             let sso = options.single_sign_on.clone().map(|label| {
                 let href = format!("/auth/oidc/login?next={}", query_value(&next()));
-                view! { <p><a class="button sso" href=href>{format!("Sign in with {label}")}</a></p> }
+                view! { <p><a class="button sso" href=href rel="external">{format!("Sign in with {label}")}</a></p> }
             });
             let divider = (sso.is_some() && options.password)
                 .then(|| view! { <p class="or">"or with your Greenlight password"</p> });

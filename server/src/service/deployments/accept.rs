@@ -56,6 +56,8 @@ pub struct Requester<'a> {
     pub demo: bool,
     /// The QA sign-off a promotion relies on.
     pub signoff_id: Option<i64>,
+    /// An admin's reason to override a freeze (deploys and promotions).
+    pub override_reason: Option<&'a str>,
 }
 
 /// Accepts `plan`: one transaction, or nothing at all.
@@ -70,6 +72,23 @@ pub async fn accept(
     let now = core.now();
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
     refuse_while_baked_from(&mut tx, &plan.environment).await?;
+    // Freezes and locks are read inside the transaction that accepts: one set a moment ago
+    // cannot be slipped past.
+    let env = core
+        .settings
+        .environments
+        .iter()
+        .find(|e| e.name.as_str() == plan.environment)
+        .ok_or_else(|| internal(format!("environment {} vanished", plan.environment)))?;
+    let overridden = crate::service::change_control::check(
+        &mut tx,
+        env,
+        plan.kind,
+        by.actor,
+        by.override_reason,
+        now,
+    )
+    .await?;
     let new = rollouts::NewRollout {
         deployment: db::deployments::NewDeployment {
             environment: &plan.environment,
@@ -98,6 +117,21 @@ pub async fn accept(
     rollouts::add_step(&mut *tx, id, now, Phase::Pending, &line)
         .await
         .map_err(internal)?;
+    if let Some(reason) = &overridden {
+        db::deployments::set_freeze_override(&mut *tx, id, reason)
+            .await
+            .map_err(internal)?;
+        let details = serde_json::json!({ "deployment": id, "reason": reason }).to_string();
+        let entry = audit::Entry {
+            actor: &by.actor.name,
+            action: "deployment.freeze_override",
+            target: &plan.build,
+            environment: Some(&plan.environment),
+            details,
+            address: by.address,
+        };
+        audit::append(&mut tx, entry, now).await.map_err(internal)?;
+    }
     let snapshot = db::snapshots::insert(&mut *tx, id, &side, now)
         .await
         .map_err(internal)?;

@@ -6,7 +6,8 @@ use super::not_found;
 use super::plan::plan_for;
 use crate::core::Core;
 use crate::db;
-use crate::service::{gates, internal, signoffs};
+use crate::service::{change_control, gates, internal, signoffs};
+use app::domain::change_control::{freeze_gate, lock_gate};
 use app::domain::gates::{environment_gates, Gate, GateKind};
 use app::domain::views::{DeploymentDetail, Principal};
 use app::domain::{DeploymentKind, EnvironmentName, Version};
@@ -19,6 +20,7 @@ pub async fn deploy(
     address: &str,
     environment: &EnvironmentName,
     version: &Version,
+    override_reason: Option<&str>,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let (index, env) = core
         .environment(environment)
@@ -41,7 +43,21 @@ pub async fn deploy(
     }
     let in_flight = gates::in_flight(core, environment).await?;
     let alarms = gates::alarms_firing(core, env, gates::AlarmRead::Fresh).await;
-    gates.extend(environment_gates(env.frozen.as_deref(), in_flight, &alarms));
+    let now = core.now();
+    let freeze = change_control::freeze_of(&core.db, env, now).await?;
+    let overridden = change_control::override_for(freeze.as_ref(), actor, override_reason)?;
+    gates.push(freeze_gate(freeze.as_ref(), overridden.as_deref()));
+    gates.extend(lock_gate(
+        change_control::lock_of(&core.db, environment.as_str(), now)
+            .await?
+            .as_ref(),
+        actor.id,
+    ));
+    gates.extend(
+        environment_gates(None, in_flight, &alarms)
+            .into_iter()
+            .filter(|g| g.gate != GateKind::NotFrozen),
+    );
     refuse_failed(&gates)?;
     let previous = db::fleets::get(&core.db, environment.as_str())
         .await
@@ -53,6 +69,7 @@ pub async fn deploy(
         address,
         demo: false,
         signoff_id: None,
+        override_reason: overridden.as_deref(),
     };
     accept(core, by, plan, String::new()).await
 }

@@ -8,7 +8,7 @@ use super::plan::plan_for;
 use crate::core::Core;
 use crate::db;
 use crate::service::gates::{self, AlarmRead, Promotion};
-use crate::service::{internal, signoffs};
+use crate::service::{change_control, internal, signoffs};
 use app::domain::gates::{Gate, GateKind};
 use app::domain::plan::Bake;
 use app::domain::views::{DeploymentDetail, Principal, PromotionPreview};
@@ -64,12 +64,32 @@ pub async fn promote(
     address: &str,
     environment: &EnvironmentName,
 ) -> Result<DeploymentDetail, UseCaseError> {
-    // What is decided on reads the alarms afresh.
-    let promotion = evaluate(core, actor, environment, AlarmRead::Fresh).await?;
-    refuse_failed(&promotion.preview.gates)?;
+    promote_overriding(core, actor, address, environment, None).await
+}
+
+/// [`promote`], an admin overriding a freeze with `override_reason`.
+pub async fn promote_overriding(
+    core: &Core,
+    actor: &Principal,
+    address: &str,
+    environment: &EnvironmentName,
+    override_reason: Option<&str>,
+) -> Result<DeploymentDetail, UseCaseError> {
     let (_, env) = core
         .environment(environment)
         .ok_or_else(|| not_found(environment))?;
+    let freeze = change_control::freeze_of(&core.db, env, core.now()).await?;
+    let overridden = change_control::override_for(freeze.as_ref(), actor, override_reason)?;
+    // What is decided on reads the alarms afresh.
+    let promotion = evaluate(core, actor, environment, AlarmRead::Fresh).await?;
+    let gates: Vec<Gate> = promotion
+        .preview
+        .gates
+        .iter()
+        .filter(|g| overridden.is_none() || g.gate != GateKind::NotFrozen)
+        .cloned()
+        .collect();
+    refuse_failed(&gates)?;
     let build = promotion
         .build
         .ok_or_else(|| internal("promotion passed its gates without a build"))?;
@@ -114,6 +134,7 @@ pub async fn promote(
         address,
         demo: false,
         signoff_id: promotion.signoff_id,
+        override_reason: overridden.as_deref(),
     };
     accept(core, by, plan, notes).await
 }

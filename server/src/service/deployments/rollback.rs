@@ -163,6 +163,7 @@ pub async fn rollback(
         address,
         demo: false,
         signoff_id: None,
+        override_reason: None,
     };
     accept(core, by, plan, notes).await
 }

@@ -77,6 +77,7 @@ pub async fn scale(
         address,
         demo: false,
         signoff_id: None,
+        override_reason: None,
     };
     accept(core, by, plan, notes).await
 }

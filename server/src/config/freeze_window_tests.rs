@@ -1,0 +1,140 @@
+//! Freeze windows at fixed instants: across the week's end, across midnight, across both
+//! daylight-saving changes of Europe/Berlin, and one-off dates.
+
+use super::*;
+
+fn at(utc: &str) -> i64 {
+    utc.parse::<jiff::Timestamp>()
+        .expect("instant")
+        .as_millisecond()
+}
+
+fn window(from: &str, to: &str) -> FreezeWindow {
+    let settings = FreezeWindowSettings {
+        name: "w".into(),
+        time_zone: "Europe/Berlin".into(),
+        from: from.into(),
+        to: to.into(),
+        reason: None,
+    };
+    FreezeWindow::parse(&settings, "environments[1].freeze_windows[0]").expect("window")
+}
+
+#[test]
+fn a_weekend_window_holds_from_friday_afternoon_to_monday_morning_across_the_weeks_end() {
+    let weekend = window("Fri 16:00", "Mon 08:00");
+    // Friday 2026-11-20 15:59 in Berlin (UTC+1): not yet; the next starts at 16:00.
+    assert_eq!(weekend.active(at("2026-11-20T14:59:00Z")), None);
+    let next = weekend
+        .current_or_next(at("2026-11-20T14:59:00Z"))
+        .expect("next");
+    assert_eq!(next.start, at("2026-11-20T15:00:00Z"));
+    assert_eq!(next.end, at("2026-11-23T07:00:00Z"));
+    for inside in [
+        "2026-11-20T15:00:00Z",
+        "2026-11-22T22:30:00Z",
+        "2026-11-23T06:59:00Z",
+    ] {
+        assert_eq!(weekend.active(at(inside)), Some(next), "{inside}");
+    }
+    assert_eq!(
+        weekend.active(at("2026-11-23T07:00:00Z")),
+        None,
+        "Monday 08:00 is free"
+    );
+    assert_eq!(
+        weekend
+            .current_or_next(at("2026-11-23T07:00:00Z"))
+            .expect("next")
+            .start,
+        at("2026-11-27T15:00:00Z")
+    );
+}
+
+#[test]
+fn a_window_across_midnight_ends_the_next_morning() {
+    let nightly = window("Mon 22:00", "Tue 02:00");
+    let span = nightly
+        .active(at("2026-11-23T23:30:00Z"))
+        .expect("Tuesday 00:30 local");
+    assert_eq!(span.start, at("2026-11-23T21:00:00Z"));
+    assert_eq!(span.end, at("2026-11-24T01:00:00Z"));
+    assert_eq!(nightly.active(at("2026-11-24T01:00:00Z")), None);
+}
+
+#[test]
+fn local_hours_hold_across_both_daylight_saving_changes() {
+    let weekend = window("Fri 16:00", "Mon 08:00");
+    // Autumn: Berlin leaves summer time on Sunday 2026-10-25; Friday 16:00 is 14:00 UTC,
+    // Monday 08:00 is 07:00 UTC — 65 hours, not 64.
+    let autumn = weekend
+        .active(at("2026-10-24T12:00:00Z"))
+        .expect("Saturday");
+    assert_eq!(autumn.start, at("2026-10-23T14:00:00Z"));
+    assert_eq!(autumn.end, at("2026-10-26T07:00:00Z"));
+    // Spring: summer time starts on Sunday 2026-03-29; Friday 16:00 is 15:00 UTC, Monday
+    // 08:00 is 06:00 UTC — 63 hours.
+    let spring = weekend
+        .active(at("2026-03-28T12:00:00Z"))
+        .expect("Saturday");
+    assert_eq!(spring.start, at("2026-03-27T15:00:00Z"));
+    assert_eq!(spring.end, at("2026-03-30T06:00:00Z"));
+}
+
+#[test]
+fn one_off_dates_hold_through_the_end_date() {
+    let holidays = window("2026-12-20", "2027-01-04");
+    let before = at("2026-12-01T12:00:00Z");
+    assert_eq!(holidays.active(before), None);
+    let span = holidays.current_or_next(before).expect("coming");
+    assert_eq!(span.start, at("2026-12-19T23:00:00Z"));
+    assert_eq!(
+        span.end,
+        at("2027-01-04T23:00:00Z"),
+        "the whole of 4 January"
+    );
+    assert_eq!(holidays.active(at("2027-01-04T22:59:00Z")), Some(span));
+    assert_eq!(holidays.active(at("2027-01-04T23:00:00Z")), None);
+    assert_eq!(
+        holidays.current_or_next(at("2027-01-05T12:00:00Z")),
+        None,
+        "over"
+    );
+    let evening = window("2026-12-24 12:00", "2026-12-24 18:00");
+    assert_eq!(
+        evening.current_or_next(before).expect("span").end,
+        at("2026-12-24T17:00:00Z")
+    );
+}
+
+#[test]
+fn a_window_that_cannot_be_read_is_refused_naming_the_key() {
+    let parse = |zone: &str, from: &str, to: &str| {
+        FreezeWindow::parse(
+            &FreezeWindowSettings {
+                name: "w".into(),
+                time_zone: zone.into(),
+                from: from.into(),
+                to: to.into(),
+                reason: None,
+            },
+            "environments[2].freeze_windows[0]",
+        )
+        .map(|_| ())
+    };
+    let error = parse("Mars/Olympus", "Fri 16:00", "Mon 08:00").unwrap_err();
+    assert!(
+        error.contains("environments[2].freeze_windows[0].time_zone"),
+        "{error}"
+    );
+    assert!(parse("Europe/Berlin", "Friday 16:00", "Monday 08:00").is_ok());
+    assert!(parse("Europe/Berlin", "Fri 25:00", "Mon 08:00")
+        .unwrap_err()
+        .contains(".from"));
+    assert!(parse("Europe/Berlin", "2027-01-04", "2026-12-20")
+        .unwrap_err()
+        .contains("after"));
+    assert!(parse("Europe/Berlin", "Fri 16:00", "Fri 16:00")
+        .unwrap_err()
+        .contains("differ"));
+}
