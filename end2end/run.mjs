@@ -578,6 +578,30 @@ await test('a viewer sees no action buttons and the API refuses them', async () 
   await viewer.context().close();
 });
 
+await test('an engineer freezes STAGING with a reason, the promotion dialog refuses with it, the lock is taken and released, and the freeze lifted', async () => {
+  await page.goto(`${base}/environments/staging`);
+  await hydrated();
+  await page.fill('.change-control input[name=reason] >> nth=0', 'e2e incident 42');
+  await page.click('[data-testid=freeze]');
+  await page.locator('[data-testid=frozen]').getByText('e2e incident 42').waitFor();
+  assert.match(await page.textContent('[data-testid=frozen]'), /frozen by e2e/);
+  await page.click('[data-testid=promote]');
+  await page.locator('.gate-failed', { hasText: 'frozen: e2e incident 42 (frozen by e2e)' }).waitFor();
+  await shot('environment-frozen');
+  await page.fill('.change-control input[name=reason]', 'investigating the incident');
+  await page.click('[data-testid=take-lock]');
+  await page.locator('[data-testid=locked]').getByText('Locked by e2e: investigating the incident').waitFor();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await shot('environment-frozen-narrow');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scroll at 360 px');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.click('[data-testid=unlock]');
+  await page.locator('[data-testid=take-lock]').waitFor();
+  await page.click('[data-testid=lift-freeze]');
+  await page.locator('[data-testid=freeze]').waitFor();
+  assert.equal(await page.locator('[data-testid=frozen]').count(), 0);
+});
+
 await test('a refused promotion lists its failed gates in the dialog and a refused scale gives its reason once, beside the field', async () => {
   await page.goto(`${base}/environments/prod`);
   await hydrated();

@@ -82,6 +82,30 @@ pub fn next_window(env: &EnvironmentSettings, now: i64) -> Option<WindowView> {
         .min_by_key(|view| view.start)
 }
 
+/// A warning when a deployment accepted at `now` would still be verifying or keeping its old
+/// fleet warm (health deadline, verify window and warm retention at their longest) when a
+/// scheduled freeze window of `env` begins: a rollback is allowed in a freeze, a fix forward
+/// is not.
+pub fn warm_window_warnings(env: &EnvironmentSettings, now: i64) -> Vec<String> {
+    let settled_by = now
+        + env.health_deadline.as_millis_i64()
+        + env.verify_window.as_millis_i64()
+        + env.warm_retention.as_millis_i64();
+    env.freeze_windows()
+        .into_iter()
+        .filter_map(|window| {
+            let span = window.current_or_next(now)?;
+            (span.start > now && span.start < settled_by).then(|| {
+                format!(
+                    "The warm window would run into freeze window {} from {}: once it begins, only a rollback may follow this promotion.",
+                    window.name,
+                    app::domain::Timestamp::from_millis(span.start).to_display()
+                )
+            })
+        })
+        .collect()
+}
+
 /// The lock on `environment` that has not lapsed by `now`.
 pub async fn lock_of<'c>(
     db: impl sqlx::Executor<'c, Database = sqlx::Any>,

@@ -217,6 +217,7 @@ pub async fn promotion(
             .collect(),
         arriving_total: arriving.total_changes,
         arriving: super::compare::change_lines(&arriving),
+        warnings: super::change_control::warm_window_warnings(target, core.now()),
     };
     Ok(Promotion {
         preview,

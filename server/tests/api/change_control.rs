@@ -348,3 +348,44 @@ async fn a_scheduled_window_freezes_while_it_holds_cannot_be_lifted_by_hand_and_
         "no lift button for a window"
     );
 }
+
+#[tokio::test]
+async fn the_promotion_preview_warns_when_the_warm_window_would_run_into_a_freeze_window() {
+    let soon = |minutes: i64| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs() as i64;
+        jiff::Timestamp::from_second(now + minutes * 60)
+            .expect("instant")
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .datetime()
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let (from, to) = (soon(30), soon(600));
+    let app = spawn_app_with(move |s| {
+        engine_settings(s);
+        s.environments[1].warm_retention = "1h".parse().expect("duration");
+        s.environments[1].freeze_windows = vec![FreezeWindowSettings {
+            name: "maintenance".into(),
+            time_zone: "UTC".into(),
+            from,
+            to,
+            reason: None,
+        }];
+    })
+    .await;
+    let ana = app.token("ana", Role::Engineer).await;
+    let (status, preview) = app
+        .get_json(Some(&ana), "/api/v1/environments/staging/promotion")
+        .await;
+    assert_eq!(status, 200, "{preview}");
+    let warnings = preview["warnings"].to_string();
+    assert!(warnings.contains("freeze window maintenance"), "{preview}");
+    let (status, prod) = app
+        .get_json(Some(&ana), "/api/v1/environments/prod/promotion")
+        .await;
+    assert_eq!(status, 200, "{prod}");
+    assert_eq!(prod["warnings"], json!([]), "PROD has no window: {prod}");
+}

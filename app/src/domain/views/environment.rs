@@ -51,6 +51,10 @@ pub struct PromotionPreview {
     /// How many changes arrive in all.
     #[serde(default)]
     pub arriving_total: usize,
+    /// What to know before confirming that no gate checks, e.g. that the warm window would
+    /// run into a scheduled freeze window.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl PromotionPreview {

@@ -18,6 +18,7 @@ pub fn PromotionSummary(preview: PromotionPreview) -> impl IntoView {
         </dl>
         <h3>"What changes"</h3>
         <Lines lines=promotion_lines(&preview.differences, &preview.arriving, preview.arriving_total, "this environment") testid="promotion-diff"/>
+        {preview.warnings.iter().map(|w| view! { <p class="warning" role="status" data-testid="promotion-warning">{w.clone()}</p> }).collect_view()}
         <ul class="gates" aria-label="Gates">
             {preview.gates.iter().map(|g| view! {
                 <li class=if g.passed { "gate gate-passed" } else { "gate gate-failed" } data-passed=g.passed.to_string()>
