@@ -26,6 +26,8 @@ pub struct Core {
     pub live: Arc<crate::live::LiveHub>,
     /// The secret hashing key and recent secret reads.
     pub secrets: Arc<crate::service::secrets::SecretCache>,
+    /// The notification channels, their URLs and keys read.
+    pub channels: Arc<crate::notify::channels::Channels>,
     /// The OpenID provider for single sign-on, when `[auth.oidc]` is configured.
     pub oidc: Option<Arc<crate::auth::oidc::OidcProvider>>,
 }
@@ -46,6 +48,7 @@ impl Core {
             fleet: Arc::default(),
             live: Arc::default(),
             secrets: Arc::default(),
+            channels: Arc::default(),
             oidc: None,
         }
     }

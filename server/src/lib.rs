@@ -13,6 +13,7 @@ pub mod engine;
 pub mod fleet_health;
 pub mod http;
 pub mod live;
+pub mod notify;
 pub mod service;
 pub mod site;
 pub mod startup;

@@ -167,6 +167,11 @@ pub async fn core(
 /// The core with its OpenID provider when `[auth.oidc]` is set: a client secret that cannot
 /// be read stops start-up, naming the variable or file.
 fn single_sign_on(mut core: Core) -> anyhow::Result<Core> {
+    // Channel URLs and keys too: one that cannot be read stops start-up, naming it.
+    core.channels = Arc::new(
+        crate::notify::channels::Channels::from_settings(&core.settings.notifications)
+            .map_err(anyhow::Error::msg)?,
+    );
     core.oidc = crate::auth::oidc::OidcProvider::from_settings(&core.settings)
         .map_err(anyhow::Error::msg)?
         .map(Arc::new);
@@ -344,6 +349,12 @@ pub async fn start_with_site(
             std::time::Duration::from_millis(refresh),
         );
     }
+    // Notifications leave from the outbox, whichever replica wrote them.
+    crate::notify::spawn(
+        core.clone(),
+        core.channels.clone(),
+        std::time::Duration::from_millis(core.settings.engine_poll.as_millis().clamp(20, 1000)),
+    );
     // Deployments and sign-offs reach open pages within a second, from whichever replica.
     crate::live::watch::spawn(
         core.db.clone(),

@@ -10,49 +10,92 @@ use serde::{Deserialize, Serialize};
 pub const MAX_REASON: usize = 500;
 
 /// Where a freeze comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(tag = "source", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FreezeSource {
     /// The config key `frozen`: nobody lifts it from the UI.
     Config,
-    /// Set by a person at run time; lifted the same way.
-    RunTime {
-        /// Who froze it.
-        by: String,
-        /// When (epoch ms).
-        at: i64,
-    },
-    /// A scheduled freeze window, until it ends.
-    Window {
-        /// The window's name.
-        name: String,
-        /// When it ends (epoch ms).
-        until: i64,
-    },
+    /// Set by a person at run time (`by`, `at`); lifted the same way.
+    RunTime,
+    /// A scheduled freeze window (`window`, `until`).
+    Window,
 }
 
-/// A freeze in force.
+/// A freeze in force. A flat record (no tagged or flattened parts), so that the browser's
+/// code to read it stays small.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Freeze {
     /// Why.
     pub reason: String,
     /// Where it comes from.
-    #[serde(flatten)]
     pub source: FreezeSource,
+    /// Who froze it (a person's freeze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// When (epoch ms; a person's freeze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<i64>,
+    /// The window's name (a scheduled window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<String>,
+    /// When the window ends (epoch ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
 }
 
 impl Freeze {
-    /// "incident 42 (frozen by ana)": the reason and, for a person's freeze, who set it.
+    /// The config's freeze.
+    pub fn config(reason: String) -> Self {
+        Self {
+            reason,
+            source: FreezeSource::Config,
+            by: None,
+            at: None,
+            window: None,
+            until: None,
+        }
+    }
+
+    /// A person's freeze.
+    pub fn run_time(reason: String, by: String, at: i64) -> Self {
+        Self {
+            reason,
+            source: FreezeSource::RunTime,
+            by: Some(by),
+            at: Some(at),
+            window: None,
+            until: None,
+        }
+    }
+
+    /// A window's freeze.
+    pub fn window(reason: String, window: String, until: i64) -> Self {
+        Self {
+            reason,
+            source: FreezeSource::Window,
+            by: None,
+            at: None,
+            window: Some(window),
+            until: Some(until),
+        }
+    }
+
+    /// "incident 42 (frozen by ana)": the reason and where it comes from.
     pub fn describe(&self) -> String {
-        match &self.source {
+        match self.source {
             FreezeSource::Config => format!("{} (in the configuration)", self.reason),
-            FreezeSource::RunTime { by, .. } => format!("{} (frozen by {by})", self.reason),
-            FreezeSource::Window { name, until } => format!(
-                "{} (freeze window {name} until {})",
+            FreezeSource::RunTime => format!(
+                "{} (frozen by {})",
                 self.reason,
-                Timestamp::from_millis(*until).to_rfc3339()
+                self.by.as_deref().unwrap_or("someone")
+            ),
+            FreezeSource::Window => format!(
+                "{} (freeze window {} until {})",
+                self.reason,
+                self.window.as_deref().unwrap_or_default(),
+                Timestamp::from_millis(self.until.unwrap_or_default()).to_display()
             ),
         }
     }
@@ -156,13 +199,7 @@ mod tests {
 
     #[test]
     fn a_freeze_fails_its_gate_unless_overridden_and_the_gate_says_which() {
-        let freeze = Freeze {
-            reason: "incident 42".into(),
-            source: FreezeSource::RunTime {
-                by: "ana".into(),
-                at: 0,
-            },
-        };
+        let freeze = Freeze::run_time("incident 42".into(), "ana".into(), 0);
         assert!(freeze_gate(None, None).passed);
         let refused = freeze_gate(Some(&freeze), None);
         assert!(!refused.passed);

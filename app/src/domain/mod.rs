@@ -24,6 +24,7 @@ pub mod http_url;
 pub mod live_event;
 pub mod metric_series;
 mod newtype;
+pub mod notification;
 pub mod plan;
 pub mod release_line;
 pub mod revision;

@@ -31,6 +31,7 @@ impl Default for Settings {
             },
             repository: super::RepositorySettings::default(),
             auth: super::AuthSettings::default(),
+            notifications: super::notifications::NotificationSettings::default(),
             environments: demo_environments(),
         }
     }

@@ -111,6 +111,8 @@ impl Settings {
             return Err("key `cloud.region`: required when cloud.provider is \"aws\"".into());
         }
         self.repository.validate()?;
+        let names: Vec<_> = self.environments.iter().map(|e| e.name.clone()).collect();
+        self.notifications.validate(&names)?;
         if let Some(oidc) = &self.auth.oidc {
             oidc.validate(self.public_url.as_ref())?;
         }

@@ -10,6 +10,7 @@ pub mod defaults;
 pub mod environment;
 pub mod freeze_window;
 mod load;
+pub mod notifications;
 pub mod oidc;
 mod strategy_rules;
 mod trusted_proxies;
@@ -67,6 +68,9 @@ pub struct Settings {
     /// `[auth]`: sign-in rules.
     #[serde(default)]
     pub auth: AuthSettings,
+    /// `[notifications]`: channels and the rules that pick them.
+    #[serde(default)]
+    pub notifications: notifications::NotificationSettings,
     /// `[[environments]]`: the pipeline, in order.
     pub environments: Vec<EnvironmentSettings>,
 }

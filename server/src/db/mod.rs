@@ -14,6 +14,7 @@ pub mod fleets;
 pub mod installation;
 pub mod jobs;
 pub mod logins;
+pub mod notifications;
 pub mod rollouts;
 pub mod second_factor;
 pub mod seed;

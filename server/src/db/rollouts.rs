@@ -6,6 +6,7 @@
 
 pub use super::audit::CloudAction;
 use super::jobs::{self, Lease, StaleLease};
+use app::domain::notification::EventKind;
 use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::Phase;
 use app::domain::views::StepView;
@@ -166,6 +167,13 @@ pub async fn save(
     }
     let plan = serde_json::to_string(&write.plan).map_err(encode)?;
     let outcome: Outcome = write.phase.outcome();
+    // Told once, when the outcome changes (a warm release keeps saving as succeeded).
+    let before: String = sqlx::query("SELECT outcome FROM deployments WHERE id = $1")
+        .bind(lease.deployment_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("outcome")?;
+    let changed = before != outcome.as_str();
     let finished_at = write.phase.is_terminal().then_some(now);
     sqlx::query(
         "UPDATE deployments SET phase = $1, outcome = $2, run = $3, notes = $4, \
@@ -189,6 +197,30 @@ pub async fn save(
     if let Some(message) = &write.step {
         add_step(&mut *conn, lease.deployment_id, now, write.phase, message).await?;
     }
+    if let Some(event) = finished_event(outcome).filter(|_| changed) {
+        // Told from the outbox by the notification worker: nothing here waits on a channel.
+        let id = lease.deployment_id;
+        let plan = &write.plan;
+        let summary = match write.notes.trim() {
+            "" => format!(
+                "#{id} {} of {} into {}: {outcome}",
+                plan.kind, plan.build, write.environment
+            ),
+            notes => format!(
+                "#{id} {} of {} into {}: {outcome} — {notes}",
+                plan.kind, plan.build, write.environment
+            ),
+        };
+        super::notifications::record(
+            &mut *conn,
+            event.as_str(),
+            Some(&write.environment),
+            Some(id),
+            &summary,
+            now,
+        )
+        .await?;
+    }
     match &write.fleet {
         FleetChange::Keep => {}
         FleetChange::Set(fleet) => {
@@ -210,6 +242,16 @@ pub async fn save(
     }
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// The event a deployment ending in `outcome` is told as.
+fn finished_event(outcome: Outcome) -> Option<EventKind> {
+    match outcome {
+        Outcome::InProgress => None,
+        Outcome::Succeeded => Some(EventKind::DeploymentSucceeded),
+        Outcome::Failed => Some(EventKind::DeploymentFailed),
+        Outcome::RolledBack => Some(EventKind::DeploymentRolledBack),
+    }
 }
 
 /// A new engine deployment's columns.

@@ -10,6 +10,7 @@ use crate::db::{self, audit};
 use app::domain::change_control::{
     freeze_gate, lock_gate, parse_reason, Freeze, FreezeSource, Lock, WindowView,
 };
+use app::domain::notification::EventKind;
 use app::domain::views::Principal;
 use app::domain::{DeploymentKind, EnvironmentName, FieldErrors, Role};
 use app::use_cases::UseCaseError;
@@ -39,31 +40,22 @@ pub async fn freeze_of<'c>(
     now: i64,
 ) -> Result<Option<Freeze>, UseCaseError> {
     if let Some(reason) = &env.frozen {
-        return Ok(Some(Freeze {
-            reason: reason.clone(),
-            source: FreezeSource::Config,
-        }));
+        return Ok(Some(Freeze::config(reason.clone())));
     }
     let row = db::change_control::freeze(db, env.name.as_str())
         .await
         .map_err(internal)?;
     if let Some(row) = row {
-        return Ok(Some(Freeze {
-            reason: row.reason,
-            source: FreezeSource::RunTime {
-                by: row.frozen_by,
-                at: row.frozen_at,
-            },
-        }));
+        return Ok(Some(Freeze::run_time(
+            row.reason,
+            row.frozen_by,
+            row.frozen_at,
+        )));
     }
     Ok(env.freeze_windows().into_iter().find_map(|window| {
-        window.active(now).map(|span| Freeze {
-            reason: window.reason.clone(),
-            source: FreezeSource::Window {
-                name: window.name.clone(),
-                until: span.end,
-            },
-        })
+        window
+            .active(now)
+            .map(|span| Freeze::window(window.reason.clone(), window.name.clone(), span.end))
     }))
 }
 
@@ -138,6 +130,26 @@ async fn append(
     audit::append(tx, entry, now).await.map_err(internal)
 }
 
+/// Writes a notification event in the transaction of what causes it.
+async fn tell(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    event: EventKind,
+    environment: &EnvironmentName,
+    summary: &str,
+    now: i64,
+) -> Result<(), UseCaseError> {
+    db::notifications::record(
+        &mut **tx,
+        event.as_str(),
+        Some(environment.as_str()),
+        None,
+        summary,
+        now,
+    )
+    .await
+    .map_err(internal)
+}
+
 /// Freezes `environment` with a reason: deploys and promotions into it are refused until it
 /// is lifted (rollback and scaling stay allowed).
 pub async fn freeze(
@@ -154,7 +166,7 @@ pub async fn freeze(
     // A scheduled window ends by itself; a person may freeze beyond it.
     if let Some(freeze) = freeze_of(&mut *tx, env, now)
         .await?
-        .filter(|f| !matches!(f.source, FreezeSource::Window { .. }))
+        .filter(|f| f.source != FreezeSource::Window)
     {
         return Err(UseCaseError::Conflict(format!(
             "{} is frozen already: {}",
@@ -181,14 +193,10 @@ pub async fn freeze(
         now,
     )
     .await?;
+    let summary = format!("{} froze {}: {reason}", actor.name, env.title);
+    tell(&mut tx, EventKind::FreezeSet, environment, &summary, now).await?;
     tx.commit().await.map_err(internal)?;
-    Ok(Freeze {
-        reason,
-        source: FreezeSource::RunTime {
-            by: actor.name.clone(),
-            at: now,
-        },
-    })
+    Ok(Freeze::run_time(reason, actor.name.clone(), now))
 }
 
 /// Lifts a person's freeze; a freeze in the config is lifted only by changing the config.
@@ -227,6 +235,11 @@ pub async fn lift(
         now,
     )
     .await?;
+    let summary = format!(
+        "{} lifted the freeze of {} ({})",
+        actor.name, env.title, row.reason
+    );
+    tell(&mut tx, EventKind::FreezeLifted, environment, &summary, now).await?;
     tx.commit().await.map_err(internal)
 }
 
@@ -278,6 +291,11 @@ pub async fn take_lock(
         now,
     )
     .await?;
+    let summary = format!(
+        "{} took the lock of {}: {}",
+        actor.name, env.title, lock.reason
+    );
+    tell(&mut tx, EventKind::LockTaken, environment, &summary, now).await?;
     tx.commit().await.map_err(internal)?;
     Ok(lock)
 }
@@ -327,6 +345,13 @@ pub async fn release_lock(
         now,
     )
     .await?;
+    if action == "environment.lock_broken" {
+        let summary = format!(
+            "{} broke {}'s lock of {} ({})",
+            actor.name, held.holder, env.title, held.reason
+        );
+        tell(&mut tx, EventKind::LockBroken, environment, &summary, now).await?;
+    }
     tx.commit().await.map_err(internal)
 }
 

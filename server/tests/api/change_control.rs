@@ -389,3 +389,36 @@ async fn the_promotion_preview_warns_when_the_warm_window_would_run_into_a_freez
     assert_eq!(status, 200, "{prod}");
     assert_eq!(prod["warnings"], json!([]), "PROD has no window: {prod}");
 }
+
+#[tokio::test]
+async fn the_pages_one_control_action_freezes_locks_and_names_an_unknown_action() {
+    let app = spawn_app_with(engine_settings).await;
+    let password = app.user("ana", Role::Engineer).await;
+    let ana = app.signed_in("ana", &password).await;
+    let path = <app::api::change_control::ControlEnvironment as leptos::server_fn::ServerFn>::PATH;
+    let call = |action: &'static str, reason: &'static str| {
+        let (app, ana) = (&app, &ana);
+        async move {
+            let form = [
+                ("environment", "test"),
+                ("action", action),
+                ("reason", reason),
+            ];
+            let response = app.server_fn(ana, path, &form, None).await;
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    assert_eq!(call("freeze", "from the page").await.0, 200);
+    assert_eq!(call("lock", "looking").await.0, 200);
+    assert_eq!(audited(&app, "environment.freeze").await, 1);
+    assert_eq!(audited(&app, "environment.lock").await, 1);
+    let (status, body) = call("explode", "").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["fields"]["action"].is_string(), "{body}");
+    assert_eq!(call("release", "").await.0, 200);
+    assert_eq!(call("lift", "").await.0, 200);
+}

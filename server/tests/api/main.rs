@@ -18,6 +18,7 @@ mod headers;
 mod history;
 mod live_api;
 mod metrics;
+mod notifications;
 mod nul_inputs;
 mod openapi;
 mod origins;

@@ -12,3 +12,4 @@ pub mod engine_app;
 pub mod fixtures;
 pub mod harness;
 pub mod oidc;
+pub mod receiver;

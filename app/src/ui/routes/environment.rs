@@ -9,7 +9,7 @@ use crate::api::fleet::{get_charts, get_fleet};
 use crate::domain::views::{ChartsReport, EnvironmentPage as Page, FleetReport, LiveHealth};
 use crate::domain::Timestamp;
 use crate::domain::{Permission, Role};
-use crate::ui::components::change_control::{ChangeControl, ControlActions};
+use crate::ui::components::change_control::{ChangeControl, ControlAction};
 use crate::ui::components::clock::{now_ms, Countdown};
 use crate::ui::components::deploy_actions::{Actions, DeployActions};
 use crate::ui::components::diff_list::drift_text;
@@ -56,7 +56,7 @@ pub fn EnvironmentPage() -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     };
-    let control = ControlActions::new();
+    let control: ControlAction = ServerAction::new();
     let stream = live_stream(move || Interest {
         environment: Some(name()),
         deployment: None,
@@ -68,7 +68,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                 name(),
                 stream.changes.get(),
                 actions.sign.version().get(),
-                control.version(),
+                control.version().get(),
             )
         },
         |(name, _, _, _)| get_environment(name),
@@ -107,7 +107,7 @@ fn Environment(
     charts: PageResource<Result<ChartsReport, UseCaseError>>,
     viewer: Option<(Role, i64)>,
     actions: Actions,
-    control: ControlActions,
+    control: ControlAction,
     stream: LiveStream,
 ) -> impl IntoView {
     let may = move |p: Permission| viewer.is_some_and(|(r, _)| r.allows(p));
@@ -130,7 +130,7 @@ fn Environment(
             <h1>{title.clone()}</h1>
             {page.current.is_some().then(|| view! { <HealthBadge live/> }.into_erased())}
             <p class="muted">{format!("{} · {} per fleet", page.strategy, page.desired_capacity)}</p>
-            <ChangeControl environment=env.clone() freeze=page.freeze.clone() lock=page.lock.clone() viewer actions=control/>
+            <ChangeControl environment=env.clone() freeze=page.freeze.clone() lock=page.lock.clone() viewer action=control/>
             {page.next_freeze_window.clone().filter(|w| page.freeze.is_none() || w.start > now_ms()).map(|w| view! {
                 <p class="muted" data-testid="next-freeze-window">
                     {format!("Next freeze window: {} ({}), ", w.name, w.reason)}

@@ -8,6 +8,7 @@ use crate::core::Core;
 use crate::db::{self, audit, rollouts};
 use crate::service::{conflict_on_unique, internal};
 use app::domain::gates::{failed, Gate, GateKind};
+use app::domain::notification::EventKind;
 use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::Phase;
 use app::domain::views::{DeploymentDetail, Principal};
@@ -121,6 +122,21 @@ pub async fn accept(
         db::deployments::set_freeze_override(&mut *tx, id, reason)
             .await
             .map_err(internal)?;
+        let summary = format!(
+            "{} overrode the freeze of {} for the {} of {}: {reason}",
+            by.actor.name, env.title, plan.kind, plan.build
+        );
+        let event = EventKind::FreezeOverridden.as_str();
+        db::notifications::record(
+            &mut *tx,
+            event,
+            Some(&plan.environment),
+            Some(id),
+            &summary,
+            now,
+        )
+        .await
+        .map_err(internal)?;
         let details = serde_json::json!({ "deployment": id, "reason": reason }).to_string();
         let entry = audit::Entry {
             actor: &by.actor.name,
@@ -151,6 +167,21 @@ pub async fn accept(
         "image_id": plan.image_id, "desired": plan.desired, "signoff": by.signoff_id, "snapshot": snapshot,
     })
     .to_string();
+    let summary = format!(
+        "#{id} {} of {} into {} started by {}",
+        plan.kind, plan.build, env.title, by.actor.name
+    );
+    let event = EventKind::DeploymentStarted.as_str();
+    db::notifications::record(
+        &mut *tx,
+        event,
+        Some(&plan.environment),
+        Some(id),
+        &summary,
+        now,
+    )
+    .await
+    .map_err(internal)?;
     let action = format!("deployment.{}", plan.kind);
     let entry = audit::Entry {
         actor: &by.actor.name,
