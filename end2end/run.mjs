@@ -581,6 +581,7 @@ await test('a viewer sees no action buttons and the API refuses them', async () 
 await test('an engineer freezes STAGING with a reason, the promotion dialog refuses with it, the lock is taken and released, and the freeze lifted', async () => {
   await page.goto(`${base}/environments/staging`);
   await hydrated();
+  await page.click('[data-testid=change-control]');
   await page.fill('.change-control input[name=reason] >> nth=0', 'e2e incident 42');
   await page.click('[data-testid=freeze]');
   await page.locator('[data-testid=frozen]').getByText('e2e incident 42').waitFor();
@@ -598,7 +599,7 @@ await test('an engineer freezes STAGING with a reason, the promotion dialog refu
   await page.click('[data-testid=unlock]');
   await page.locator('[data-testid=take-lock]').waitFor();
   await page.click('[data-testid=lift-freeze]');
-  await page.locator('[data-testid=freeze]').waitFor();
+  await page.locator('[data-testid=change-control]').waitFor();
   assert.equal(await page.locator('[data-testid=frozen]').count(), 0);
 });
 

@@ -130,18 +130,24 @@ pub struct WindowView {
     pub end: i64,
 }
 
-/// A reason as a person typed it: trimmed, present, at most [`MAX_REASON`] characters, no
-/// control characters but newlines.
+/// Characters a reason may not consist of alone: Unicode white space and the byte-order mark
+/// (the API document's pattern names the same set, so that every client agrees).
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// A reason as a person typed it: at most [`MAX_REASON`] characters, no control characters but
+/// newlines, something besides blanks; kept trimmed.
 pub fn parse_reason(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("is required".into());
-    }
     if text.chars().count() > MAX_REASON {
         return Err(format!("must be at most {MAX_REASON} characters"));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
         return Err("must not contain control characters".into());
+    }
+    let text = text.trim_matches(is_blank);
+    if text.is_empty() {
+        return Err("is required".into());
     }
     Ok(text.to_owned())
 }
@@ -232,5 +238,8 @@ mod tests {
         assert!(parse_reason("   ").is_err());
         assert!(parse_reason(&"x".repeat(MAX_REASON + 1)).is_err());
         assert!(parse_reason("a\u{0}b").is_err());
+        assert!(parse_reason("\u{feff}\u{3000}").is_err(), "blanks alone");
+        let padded = format!("{} ", "x".repeat(MAX_REASON));
+        assert!(parse_reason(&padded).is_err(), "the length counts as sent");
     }
 }

@@ -23,9 +23,8 @@ pub struct ReasonRequest {
     /// Why (1–500 characters, no control characters but newlines).
     #[schema(
         example = "incident 42: checkout errors",
-        min_length = 1,
         max_length = 500,
-        pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f]*\S[^\u0000-\u0009\u000b-\u001f\u007f]*$"
+        pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff][^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
     )]
     pub reason: String,
 }

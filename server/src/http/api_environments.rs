@@ -31,7 +31,11 @@ pub struct DeployRequest {
     pub build: String,
     /// An admin's reason to deploy through a freeze (recorded on the deployment and audited).
     #[serde(default)]
-    #[schema(max_length = 500, example = "hotfix for the checkout outage")]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$",
+        example = "hotfix for the checkout outage"
+    )]
     pub override_reason: Option<String>,
 }
 
@@ -41,7 +45,11 @@ pub struct DeployRequest {
 pub struct PromoteRequest {
     /// An admin's reason to promote through a freeze (recorded on the deployment and audited).
     #[serde(default)]
-    #[schema(max_length = 500, example = "hotfix for the checkout outage")]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$",
+        example = "hotfix for the checkout outage"
+    )]
     pub override_reason: Option<String>,
 }
 
@@ -111,7 +119,7 @@ pub struct EnvironmentPath {
         (status = 404, description = "No such environment or build", body = ErrorBody),
         (status = 409, description = "Another mutation of the environment is in flight", body = ErrorBody),
         (status = 412, description = "Gates failed, listed in `gates` (only the first environment takes deploys; frozen; alarms firing)", body = ErrorBody),
-        (status = 422, description = "`build` is blank", body = ErrorBody),
+        (status = 422, description = "`build` is blank, or `override_reason` has control characters or is too long", body = ErrorBody),
     )
 )]
 pub async fn deploy(
@@ -148,6 +156,7 @@ pub async fn deploy(
         (status = 404, description = "No such environment", body = ErrorBody),
         (status = 409, description = "Another mutation of the environment is in flight", body = ErrorBody),
         (status = 412, description = "Gates failed, listed in `gates`", body = ErrorBody),
+        (status = 422, description = "`override_reason` has control characters or is too long", body = ErrorBody),
     )
 )]
 pub async fn promote(

@@ -398,7 +398,11 @@ pub fn override_for(
     actor: &Principal,
     override_reason: Option<&str>,
 ) -> Result<Option<String>, UseCaseError> {
-    let Some(text) = override_reason.filter(|t| !t.trim().is_empty()) else {
+    let blank = |t: &&str| {
+        t.trim_matches(app::domain::change_control::is_blank)
+            .is_empty()
+    };
+    let Some(text) = override_reason.filter(|t| !blank(t)) else {
         return Ok(None);
     };
     if actor.role != Role::Admin {

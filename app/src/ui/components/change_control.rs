@@ -25,6 +25,7 @@ pub fn ChangeControl(
     action: ControlAction,
 ) -> impl IntoView {
     let may_change = viewer.is_some_and(|(role, _)| role >= Role::Engineer);
+    let (frozen, locked) = (freeze.is_some(), lock.is_some());
     let env = environment;
     let freeze_view = match freeze {
         Some(freeze) => {
@@ -98,14 +99,22 @@ pub fn ChangeControl(
             })
             .into_erased(),
     };
-    view! {
-        <section aria-labelledby="control-title" class="change-control">
-            <h2 id="control-title">"Change control"</h2>
-            {freeze_view}
-            {lock_view}
-            {action_error(action.value())}
-        </section>
-    }
+    // Nothing frozen or locked: the forms stay folded, and those who may not change anything
+    // see no section at all.
+    let quiet = !frozen && !locked;
+    (may_change || !quiet).then(|| {
+        let body = view! { {freeze_view} {lock_view} {action_error(action.value())} };
+        view! {
+            <section aria-labelledby="control-title" class="change-control">
+                <h2 id="control-title">"Change control"</h2>
+                {if quiet {
+                    view! { <details><summary data-testid="change-control">"Freeze or lock this environment…"</summary>{body}</details> }.into_erased()
+                } else {
+                    body.into_erased()
+                }}
+            </section>
+        }
+    })
 }
 
 fn read_control(fields: &Fields) -> Option<ControlEnvironment> {
