@@ -42,11 +42,11 @@ if [[ ! -x "$tools/node_modules/.bin/sass" || ! -x "$tools/node_modules/.bin/was
 fi
 
 # moto (AWS emulator) and cbor2 (for the CloudWatch CBOR shim) for the cloud adapter's
-# contract tests, in their own virtualenv.
-if [[ " $* " == *" --with-browser "* ]] && ! "$tools/moto-venv/bin/python" -c 'import moto, cbor2' 2>/dev/null; then
-  log "installing moto[server] and cbor2 from PyPI"
+# contract tests, and aiosmtpd (the SMTP server the e-mail tests send to), in one virtualenv.
+if [[ " $* " == *" --with-browser "* ]] && ! "$tools/moto-venv/bin/python" -c 'import moto, cbor2, aiosmtpd' 2>/dev/null; then
+  log "installing moto[server], cbor2 and aiosmtpd from PyPI"
   python3 -m venv "$tools/moto-venv" >&2
-  "$tools/moto-venv/bin/pip" install --quiet 'moto[server]==5.*' 'cbor2>=5' >&2
+  "$tools/moto-venv/bin/pip" install --quiet 'moto[server]==5.*' 'cbor2>=5' 'aiosmtpd==1.4.*' >&2
 fi
 
 # The real OpenID provider the single sign-on tests sign in through (panva/oidc-provider).

@@ -22,6 +22,7 @@ pub mod gates;
 pub mod history;
 pub mod http_url;
 pub mod live_event;
+pub mod markup;
 pub mod metric_series;
 mod newtype;
 pub mod notification;

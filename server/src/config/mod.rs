@@ -12,6 +12,8 @@ pub mod freeze_window;
 mod load;
 pub mod notifications;
 pub mod oidc;
+pub mod secret;
+pub mod smtp;
 mod strategy_rules;
 mod trusted_proxies;
 

@@ -1,8 +1,10 @@
-//! `[notifications]`: channels (a Slack-compatible incoming webhook, or a generic JSON webhook
-//! signed with HMAC-SHA256) whose URLs and secrets are named by where they live, never written
-//! in the config; and rules that pick channels by event and environment.
+//! `[notifications]`: channels (a Slack-compatible incoming webhook, a generic JSON webhook
+//! signed with HMAC-SHA256, or e-mail through `[notifications.smtp]`) whose URLs and secrets
+//! are named by where they live, never written in the config; and rules that pick channels by
+//! event and environment.
 
-use super::oidc::SecretSource;
+use super::secret::SecretSource;
+use super::smtp::{recipient, SmtpSettings};
 use app::domain::notification::EventKind;
 use app::domain::{Duration, EnvironmentName};
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,9 @@ pub struct NotificationSettings {
     /// `[[notifications.rules]]`.
     #[serde(default)]
     pub rules: Vec<RuleSettings>,
+    /// `[notifications.smtp]`: the mail server, needed by `email` channels.
+    #[serde(default)]
+    pub smtp: Option<SmtpSettings>,
     /// `retry_base`: the first retry waits this long, each next one twice as long (at most an
     /// hour).
     #[serde(default = "default_retry_base")]
@@ -31,6 +36,7 @@ impl Default for NotificationSettings {
         Self {
             channels: Vec::new(),
             rules: Vec::new(),
+            smtp: None,
             retry_base: default_retry_base(),
             max_attempts: default_max_attempts(),
         }
@@ -53,6 +59,8 @@ pub enum ChannelKind {
     Slack,
     /// A JSON webhook, signed (see the README for the scheme).
     Webhook,
+    /// E-mail (plain text and HTML) to `to`, through `[notifications.smtp]`.
+    Email,
 }
 
 /// `[[notifications.channels]]`.
@@ -63,12 +71,16 @@ pub struct ChannelSettings {
     pub name: String,
     /// `kind`: `slack` or `webhook`.
     pub kind: ChannelKind,
-    /// `url`: where to post, `{ env = "VAR" }` or `{ file = "/path" }` (a Slack webhook URL is
-    /// itself a secret).
-    pub url: SecretSource,
+    /// `url`: where a `slack` or `webhook` channel posts, `{ env = "VAR" }` or
+    /// `{ file = "/path" }` (a Slack webhook URL is itself a secret).
+    #[serde(default)]
+    pub url: Option<SecretSource>,
     /// `secret`: the signing key of a `webhook` channel, from an environment variable or file.
     #[serde(default)]
     pub secret: Option<SecretSource>,
+    /// `to`: the addresses an `email` channel writes to.
+    #[serde(default)]
+    pub to: Vec<String>,
 }
 
 /// `[[notifications.rules]]`.
@@ -85,6 +97,50 @@ pub struct RuleSettings {
     pub channels: Vec<String>,
 }
 
+impl ChannelSettings {
+    /// What each kind needs: a URL (and a key for `webhook`), or recipients and a mail server.
+    fn validate(&self, key: &str, have_smtp: bool) -> Result<(), String> {
+        match self.kind {
+            ChannelKind::Slack | ChannelKind::Webhook => {
+                if self.url.is_none() {
+                    return Err(format!(
+                        "key `{key}.url`: name where the URL is, {{ env = \"VAR\" }} or {{ file = \"/path\" }}"
+                    ));
+                }
+                if !self.to.is_empty() {
+                    return Err(format!(
+                        "key `{key}.to`: only an email channel has recipients"
+                    ));
+                }
+            }
+            ChannelKind::Email => {
+                if self.url.is_some() || self.secret.is_some() {
+                    return Err(format!(
+                        "key `{key}.url`: an email channel has no URL or key; it names `to`"
+                    ));
+                }
+                if self.to.is_empty() {
+                    return Err(format!("key `{key}.to`: name at least one address"));
+                }
+                for to in &self.to {
+                    recipient(to, &format!("{key}.to"))?;
+                }
+                if !have_smtp {
+                    return Err(format!(
+                        "key `{key}.kind`: an email channel needs [notifications.smtp]"
+                    ));
+                }
+            }
+        }
+        if self.kind == ChannelKind::Webhook && self.secret.is_none() {
+            return Err(format!(
+                "key `{key}.secret`: a webhook channel signs what it sends; name its key, {{ env = \"VAR\" }} or {{ file = \"/path\" }}"
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl NotificationSettings {
     /// Checks names: unique channels, known events and channels, a secret for each webhook.
     pub fn validate(&self, environments: &[EnvironmentName]) -> Result<(), String> {
@@ -94,11 +150,10 @@ impl NotificationSettings {
             if channel.name.trim().is_empty() || !seen.insert(channel.name.as_str()) {
                 return Err(format!("key `{key}.name`: must be present and unique"));
             }
-            if channel.kind == ChannelKind::Webhook && channel.secret.is_none() {
-                return Err(format!(
-                    "key `{key}.secret`: a webhook channel signs what it sends; name its key, {{ env = \"VAR\" }} or {{ file = \"/path\" }}"
-                ));
-            }
+            channel.validate(&key, self.smtp.is_some())?;
+        }
+        if let Some(smtp) = &self.smtp {
+            smtp.validate()?;
         }
         for (i, rule) in self.rules.iter().enumerate() {
             let key = format!("notifications.rules[{i}]");
@@ -154,8 +209,9 @@ mod tests {
         let channel = |name: &str| ChannelSettings {
             name: name.into(),
             kind: ChannelKind::Slack,
-            url: SecretSource::Env("URL".into()),
+            url: Some(SecretSource::Env("URL".into())),
             secret: None,
+            to: Vec::new(),
         };
         NotificationSettings {
             channels: vec![channel("release"), channel("lead"), channel("qa")],
@@ -220,5 +276,52 @@ mod tests {
             .validate(&envs)
             .unwrap_err()
             .contains("notifications.channels[0].secret"));
+    }
+
+    #[test]
+    fn an_email_channel_needs_recipients_and_a_mail_server_and_no_url() {
+        let envs = [EnvironmentName::parse("prod").expect("name")];
+        let mut n = settings();
+        n.channels[1] = ChannelSettings {
+            name: "lead".into(),
+            kind: ChannelKind::Email,
+            url: None,
+            secret: None,
+            to: vec!["lead@example.com".into()],
+        };
+        assert!(n.validate(&envs).unwrap_err().contains(
+            "`notifications.channels[1].kind`: an email channel needs [notifications.smtp]"
+        ));
+        n.smtp = Some(super::super::smtp::SmtpSettings {
+            host: "mail.example.com".into(),
+            port: None,
+            security: Default::default(),
+            username: None,
+            password: None,
+            from: "greenlight@example.com".into(),
+            ca_file: None,
+        });
+        assert_eq!(n.validate(&envs), Ok(()));
+        n.channels[1].to = vec!["lead at example".into()];
+        assert!(n
+            .validate(&envs)
+            .unwrap_err()
+            .contains("`notifications.channels[1].to`"));
+        n.channels[1].to = Vec::new();
+        assert!(n
+            .validate(&envs)
+            .unwrap_err()
+            .contains("`notifications.channels[1].to`: name at least one address"));
+        n.channels[1].to = vec!["lead@example.com".into()];
+        n.channels[1].url = Some(SecretSource::Env("URL".into()));
+        assert!(n
+            .validate(&envs)
+            .unwrap_err()
+            .contains("`notifications.channels[1].url`"));
+        n.channels[0].url = None;
+        assert!(n
+            .validate(&envs)
+            .unwrap_err()
+            .contains("`notifications.channels[0].url`"));
     }
 }

@@ -9,6 +9,7 @@
 use super::identity;
 use crate::core::Core;
 use crate::service::single_sign_on::{self as sso, Callback, HANDLE_COOKIE};
+use app::domain::markup::escape;
 use app::domain::single_sign_on::SsoRefusal;
 use app::use_cases::Identity;
 use axum::extract::{Query, State};
@@ -121,11 +122,4 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -1,10 +1,14 @@
-//! The configured channels with their URLs and signing keys read (at start-up, from the
-//! environment or files), and what each one is sent: a Slack-compatible message, or a JSON
-//! body signed with HMAC-SHA256 over `"{timestamp}.{body}"`.
+//! The configured channels with their URLs, signing keys and the mail server read (at
+//! start-up, from the environment or files), and what each web channel is sent: a
+//! Slack-compatible message, or a JSON body signed with HMAC-SHA256 over
+//! `"{timestamp}.{body}"`.
 
+use super::email::Mailer;
 use crate::config::notifications::{ChannelKind, NotificationSettings};
+use crate::config::smtp::recipient;
 use crate::db::notifications::Event;
 use hmac::{Hmac, Mac};
+use lettre::message::Mailbox;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -16,21 +20,47 @@ pub const SIGNATURE_HEADER: &str = "X-Greenlight-Signature";
 pub const EVENT_HEADER: &str = "X-Greenlight-Event";
 
 /// One channel, ready to send.
+#[derive(Debug)]
 pub struct Channel {
     /// Its name.
     pub name: String,
+    /// Where it sends.
+    pub target: Target,
+}
+
+/// Where a channel sends.
+#[derive(Debug)]
+pub enum Target {
+    /// A Slack-compatible or signed JSON webhook.
+    Web(WebHook),
+    /// E-mail to these addresses through the mail server.
+    Email(Vec<Mailbox>),
+}
+
+/// A web channel: its kind, URL and signing key.
+pub struct WebHook {
     kind: ChannelKind,
     url: Zeroizing<String>,
     secret: Option<Zeroizing<String>>,
 }
 
 // The URL and key are secrets: never printed.
-impl std::fmt::Debug for Channel {
+impl std::fmt::Debug for WebHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Channel")
-            .field("name", &self.name)
+        f.debug_struct("WebHook")
             .field("kind", &self.kind)
             .finish_non_exhaustive()
+    }
+}
+
+impl Channel {
+    /// `slack`, `webhook` or `email`.
+    pub fn kind(&self) -> &'static str {
+        match &self.target {
+            Target::Web(hook) if hook.kind == ChannelKind::Slack => "slack",
+            Target::Web(_) => "webhook",
+            Target::Email(_) => "email",
+        }
     }
 }
 
@@ -44,7 +74,7 @@ pub struct Outgoing {
     pub body: String,
 }
 
-impl Channel {
+impl WebHook {
     /// What to send for `event`; `link` is the deployment's page, when known.
     pub fn outgoing(&self, event: &Event, link: Option<&str>, now_s: i64) -> Outgoing {
         let body = match self.kind {
@@ -58,7 +88,7 @@ impl Channel {
                     "blocks": [{ "type": "section", "text": { "type": "mrkdwn", "text": text } }],
                 })
             }
-            ChannelKind::Webhook => serde_json::json!({
+            ChannelKind::Webhook | ChannelKind::Email => serde_json::json!({
                 "event": event.event,
                 "environment": event.environment,
                 "deployment_id": event.deployment_id,
@@ -88,17 +118,42 @@ pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Every configured channel, read.
+/// Every configured channel, read, and the mail server when one is configured.
 #[derive(Debug, Default)]
-pub struct Channels(Vec<Channel>);
+pub struct Channels {
+    list: Vec<Channel>,
+    mailer: Option<Mailer>,
+}
 
 impl Channels {
-    /// Reads each channel's URL and key, naming the channel whose secret cannot be read.
+    /// Reads each channel's URL and key and the mail server's password, naming the key whose
+    /// secret cannot be read.
     pub fn from_settings(settings: &NotificationSettings) -> Result<Self, String> {
-        let mut channels = Vec::new();
+        let mailer = settings
+            .smtp
+            .as_ref()
+            .map(Mailer::from_settings)
+            .transpose()?;
+        let mut list = Vec::new();
         for (i, channel) in settings.channels.iter().enumerate() {
             let key = format!("notifications.channels[{i}]");
-            let url = channel.url.read(&format!("{key}.url"))?;
+            if channel.kind == ChannelKind::Email {
+                let to = channel
+                    .to
+                    .iter()
+                    .map(|to| recipient(to, &format!("{key}.to")))
+                    .collect::<Result<_, _>>()?;
+                list.push(Channel {
+                    name: channel.name.clone(),
+                    target: Target::Email(to),
+                });
+                continue;
+            }
+            let url = channel
+                .url
+                .as_ref()
+                .ok_or_else(|| format!("key `{key}.url`: missing"))?
+                .read(&format!("{key}.url"))?;
             if app::domain::HttpUrl::parse(&url).is_err() {
                 return Err(format!(
                     "key `{key}.url`: the value read is not an http(s) URL"
@@ -108,19 +163,31 @@ impl Channels {
                 Some(source) => Some(source.read(&format!("{key}.secret"))?),
                 None => None,
             };
-            channels.push(Channel {
+            list.push(Channel {
                 name: channel.name.clone(),
-                kind: channel.kind,
-                url,
-                secret,
+                target: Target::Web(WebHook {
+                    kind: channel.kind,
+                    url,
+                    secret,
+                }),
             });
         }
-        Ok(Self(channels))
+        Ok(Self { list, mailer })
     }
 
     /// The channel named `name`.
     pub fn get(&self, name: &str) -> Option<&Channel> {
-        self.0.iter().find(|c| c.name == name)
+        self.list.iter().find(|c| c.name == name)
+    }
+
+    /// Every channel, in the order configured.
+    pub fn all(&self) -> &[Channel] {
+        &self.list
+    }
+
+    /// The mail server, when `[notifications.smtp]` is configured.
+    pub fn mailer(&self) -> Option<&Mailer> {
+        self.mailer.as_ref()
     }
 }
 

@@ -4,11 +4,12 @@
 //! deployment: the engine only writes an event row.
 
 pub mod channels;
+pub mod email;
 
 use crate::core::Core;
 use crate::db::notifications::{self as outbox, Attempt, Due};
 use app::domain::notification::EventKind;
-use channels::Channels;
+use channels::{Channels, Target, WebHook};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -114,7 +115,25 @@ async fn send(
         )),
         _ => None,
     };
-    let outgoing = channel.outgoing(&due.event, link.as_deref(), core.now() / 1000);
+    match &channel.target {
+        Target::Web(hook) => post(core, client, hook, due, link.as_deref()).await,
+        Target::Email(to) => {
+            let mailer = channels
+                .mailer()
+                .ok_or("no mail server is configured ([notifications.smtp])")?;
+            mailer.send(to, &due.event, link.as_deref()).await
+        }
+    }
+}
+
+async fn post(
+    core: &Core,
+    client: &reqwest::Client,
+    hook: &WebHook,
+    due: &Due,
+    link: Option<&str>,
+) -> Result<(), String> {
+    let outgoing = hook.outgoing(&due.event, link, core.now() / 1000);
     let mut request = client
         .post(outgoing.url.as_str())
         .header(reqwest::header::CONTENT_TYPE, "application/json")

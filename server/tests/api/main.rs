@@ -12,6 +12,7 @@ mod cli_accounts;
 mod demo_engine;
 mod deployments_api;
 mod diff;
+mod email;
 mod fleet_health;
 mod four_eyes;
 mod headers;

@@ -10,7 +10,7 @@ use app::domain::Role;
 use greenlight::config::notifications::{
     ChannelKind, ChannelSettings, NotificationSettings, RuleSettings,
 };
-use greenlight::config::oidc::SecretSource;
+use greenlight::config::secret::SecretSource;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -35,14 +35,16 @@ fn notifications(webhook: &str, slack: &str) -> NotificationSettings {
             ChannelSettings {
                 name: "ops-hook".into(),
                 kind: ChannelKind::Webhook,
-                url: SecretSource::File(secret_file("hook-url", webhook)),
+                url: Some(SecretSource::File(secret_file("hook-url", webhook))),
                 secret: Some(SecretSource::File(secret_file("hook-key", KEY))),
+                to: Vec::new(),
             },
             ChannelSettings {
                 name: "release-channel".into(),
                 kind: ChannelKind::Slack,
-                url: SecretSource::File(secret_file("slack-url", slack)),
+                url: Some(SecretSource::File(secret_file("slack-url", slack))),
                 secret: None,
+                to: Vec::new(),
             },
         ],
         rules: vec![
@@ -57,6 +59,7 @@ fn notifications(webhook: &str, slack: &str) -> NotificationSettings {
                 channels: vec!["release-channel".into()],
             },
         ],
+        smtp: None,
         retry_base: "50ms".parse().expect("duration"),
         max_attempts: 5,
     }

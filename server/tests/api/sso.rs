@@ -7,7 +7,8 @@
 use crate::support::app::{spawn_app_with, TestApp};
 use crate::support::oidc::{free_port, sign_in, walk, Provider};
 use app::domain::Role;
-use greenlight::config::oidc::{OidcSettings, SecretSource};
+use greenlight::config::oidc::OidcSettings;
+use greenlight::config::secret::SecretSource;
 use serde_json::{json, Value};
 use sqlx::Row;
 

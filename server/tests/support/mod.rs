@@ -13,3 +13,4 @@ pub mod fixtures;
 pub mod harness;
 pub mod oidc;
 pub mod receiver;
+pub mod smtp;

@@ -4,6 +4,7 @@
 //! they cost one string builder, and the page sets it as the plot's inner HTML. Only the
 //! interactive parts (focus, the cursor and the readout) stay elements, in `chart.rs`.
 
+use crate::domain::markup::escape;
 use crate::domain::metric_series::{clock_label, nice_ticks, time_ticks, ChartRange, MetricChart};
 use crate::domain::Timestamp;
 use std::fmt::Write;
@@ -133,21 +134,6 @@ pub fn plot_markup(chart: &MetricChart, range: ChartRange, end: Timestamp) -> St
         }
     }
     svg
-}
-
-/// Text made safe inside markup and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
