@@ -259,6 +259,22 @@ impl FleetSnapshot {
         self.fleets.iter().find(|f| f.role == FleetRole::Serving)
     }
 
+    /// The alarms firing here that were not firing in `before` (every firing one when there
+    /// is no earlier snapshot).
+    pub fn newly_firing(&self, before: Option<&FleetSnapshot>) -> Vec<&AlarmView> {
+        let was_firing = |name: &str| {
+            before.is_some_and(|b| {
+                b.alarms
+                    .iter()
+                    .any(|a| a.name == name && a.state == AlarmStatus::Alarm)
+            })
+        };
+        self.alarms
+            .iter()
+            .filter(|a| a.state == AlarmStatus::Alarm && !was_firing(&a.name))
+            .collect()
+    }
+
     /// Healthy and all instances of the serving fleet.
     pub fn healthy_of_total(&self) -> (usize, usize) {
         self.serving().map_or((0, 0), FleetGroup::healthy_of_total)
@@ -370,6 +386,22 @@ pub(super) mod tests {
         assert_eq!(health(&some), EnvironmentHealth::Degraded);
         let booting = snapshot(vec![in_group("a", Healthy), in_group("b", Initial)], Quiet);
         assert_eq!(health(&booting), EnvironmentHealth::Degraded);
+    }
+
+    #[test]
+    fn an_alarm_is_newly_firing_only_when_it_was_not_firing_before() {
+        let quiet = snapshot(vec![in_group("a", Healthy)], Quiet);
+        let firing = snapshot(vec![in_group("a", Healthy)], Alarm);
+        let names = |s: &FleetSnapshot, before: Option<&FleetSnapshot>| -> Vec<String> {
+            s.newly_firing(before)
+                .iter()
+                .map(|a| a.name.clone())
+                .collect()
+        };
+        assert_eq!(names(&firing, Some(&quiet)), ["prod-5xx"]);
+        assert_eq!(names(&firing, None), ["prod-5xx"], "no earlier look");
+        assert!(names(&firing, Some(&firing)).is_empty(), "still firing");
+        assert!(names(&quiet, Some(&firing)).is_empty(), "quiet again");
     }
 
     #[test]

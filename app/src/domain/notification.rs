@@ -21,11 +21,23 @@ pub enum EventKind {
     LockTaken,
     /// An admin broke someone's lock.
     LockBroken,
+    /// A build reached an environment whose next one needs QA's sign-off on it (QA's cue).
+    SignOffRequested,
+    /// QA approved a build in an environment.
+    SignOffApproved,
+    /// QA rejected a build in an environment.
+    SignOffRejected,
+    /// A release's warm window (instant rollback) closes soon.
+    WarmWindowClosing,
+    /// A release's warm window closed: the old fleet is being terminated.
+    WarmWindowClosed,
+    /// An alarm an environment watches started firing.
+    AlarmFiring,
 }
 
 impl EventKind {
     /// Every event, in the order documented.
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::DeploymentStarted,
         EventKind::DeploymentSucceeded,
         EventKind::DeploymentFailed,
@@ -35,6 +47,12 @@ impl EventKind {
         EventKind::FreezeOverridden,
         EventKind::LockTaken,
         EventKind::LockBroken,
+        EventKind::SignOffRequested,
+        EventKind::SignOffApproved,
+        EventKind::SignOffRejected,
+        EventKind::WarmWindowClosing,
+        EventKind::WarmWindowClosed,
+        EventKind::AlarmFiring,
     ];
 
     /// The name rules and payloads use.
@@ -49,6 +67,12 @@ impl EventKind {
             EventKind::FreezeOverridden => "freeze.overridden",
             EventKind::LockTaken => "lock.taken",
             EventKind::LockBroken => "lock.broken",
+            EventKind::SignOffRequested => "signoff.requested",
+            EventKind::SignOffApproved => "signoff.approved",
+            EventKind::SignOffRejected => "signoff.rejected",
+            EventKind::WarmWindowClosing => "warm_window.closing",
+            EventKind::WarmWindowClosed => "warm_window.closed",
+            EventKind::AlarmFiring => "alarm.firing",
         }
     }
 

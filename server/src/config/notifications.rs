@@ -22,6 +22,10 @@ pub struct NotificationSettings {
     /// `[notifications.smtp]`: the mail server, needed by `email` channels.
     #[serde(default)]
     pub smtp: Option<SmtpSettings>,
+    /// `warm_window_notice`: how long before a release's warm window closes
+    /// `warm_window.closing` is told.
+    #[serde(default = "default_warm_window_notice")]
+    pub warm_window_notice: Duration,
     /// `retry_base`: the first retry waits this long, each next one twice as long (at most an
     /// hour).
     #[serde(default = "default_retry_base")]
@@ -37,10 +41,15 @@ impl Default for NotificationSettings {
             channels: Vec::new(),
             rules: Vec::new(),
             smtp: None,
+            warm_window_notice: default_warm_window_notice(),
             retry_base: default_retry_base(),
             max_attempts: default_max_attempts(),
         }
     }
+}
+
+fn default_warm_window_notice() -> Duration {
+    Duration::from_secs(600)
 }
 
 fn default_retry_base() -> Duration {

@@ -3,7 +3,8 @@
 //! last read.
 
 use app::domain::fleet_health::FleetSnapshot;
-use sqlx::{Any, AnyPool, Executor, Row};
+use app::domain::notification::EventKind;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row};
 
 /// One environment's stored look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +77,9 @@ pub async fn store(
         .transpose()
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let mut tx = super::begin_write(db).await?;
+    if let Some(snapshot) = snapshot {
+        tell_newly_firing(&mut tx, environment, snapshot, now).await?;
+    }
     // One counter for all environments: a reader asks for everything above the highest it saw.
     let next: i64 =
         sqlx::query("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM fleet_snapshots")
@@ -96,6 +100,39 @@ pub async fn store(
     .execute(&mut *tx)
     .await?;
     tx.commit().await
+}
+
+/// Writes `alarm.firing` for each alarm firing in `snapshot` that was not in the stored one,
+/// in the transaction that stores it.
+async fn tell_newly_firing(
+    conn: &mut AnyConnection,
+    environment: &str,
+    snapshot: &FleetSnapshot,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let before: Option<String> =
+        sqlx::query("SELECT body FROM fleet_snapshots WHERE environment = $1")
+            .bind(environment)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.try_get::<Option<String>, _>("body"))
+            .transpose()?
+            .flatten();
+    // A stored body that no longer reads (an older shape) counts as no earlier look.
+    let before: Option<FleetSnapshot> = before.and_then(|b| serde_json::from_str(b.as_str()).ok());
+    for alarm in snapshot.newly_firing(before.as_ref()) {
+        let summary = format!("Alarm {} is firing on {environment}", alarm.name);
+        super::notifications::record(
+            &mut *conn,
+            EventKind::AlarmFiring.as_str(),
+            Some(environment),
+            None,
+            &summary,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Every stored look with a version above `after`.

@@ -168,12 +168,13 @@ pub async fn save(
     let plan = serde_json::to_string(&write.plan).map_err(encode)?;
     let outcome: Outcome = write.phase.outcome();
     // Told once, when the outcome changes (a warm release keeps saving as succeeded).
-    let before: String = sqlx::query("SELECT outcome FROM deployments WHERE id = $1")
+    let before = sqlx::query("SELECT outcome, phase FROM deployments WHERE id = $1")
         .bind(lease.deployment_id)
         .fetch_one(&mut *conn)
-        .await?
-        .try_get("outcome")?;
-    let changed = before != outcome.as_str();
+        .await?;
+    let changed = before.try_get::<String, _>("outcome")? != outcome.as_str();
+    let was_warm =
+        before.try_get::<Option<String>, _>("phase")?.as_deref() == Some(Phase::Warm.as_str());
     let finished_at = write.phase.is_terminal().then_some(now);
     sqlx::query(
         "UPDATE deployments SET phase = $1, outcome = $2, run = $3, notes = $4, \
@@ -216,6 +217,23 @@ pub async fn save(
             event.as_str(),
             Some(&write.environment),
             Some(id),
+            &summary,
+            now,
+        )
+        .await?;
+    }
+    if was_warm && write.phase == Phase::Retiring && !write.plan.old_instances().is_empty() {
+        let plan = &write.plan;
+        let summary = format!(
+            "The warm window of #{} ({} in {}) closed: the previous fleet is being \
+             terminated and an instant rollback is no longer possible",
+            lease.deployment_id, plan.build, write.environment
+        );
+        super::notifications::record(
+            &mut *conn,
+            EventKind::WarmWindowClosed.as_str(),
+            Some(&write.environment),
+            Some(lease.deployment_id),
             &summary,
             now,
         )

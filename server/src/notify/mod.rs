@@ -4,6 +4,7 @@
 //! deployment: the engine only writes an event row.
 
 pub mod channels;
+pub mod derived;
 pub mod email;
 
 use crate::core::Core;
@@ -33,6 +34,9 @@ pub fn spawn(core: Core, channels: Arc<Channels>, every: Duration) {
     };
     tokio::spawn(async move {
         loop {
+            if let Err(error) = derived::warm_windows_closing(&core).await {
+                tracing::warn!(%error, "looking for warm windows closing failed; trying again");
+            }
             if let Err(error) = route(&core).await {
                 tracing::warn!(%error, "routing notifications failed; trying again");
             }
@@ -58,6 +62,7 @@ pub async fn route(core: &Core) -> Result<(), sqlx::Error> {
                 outbox::add_delivery(&mut *tx, event.id, &channel, now).await?;
             }
         }
+        derived::signoff_request(core, &mut tx, &event, now).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -7,6 +7,7 @@ use crate::config::EnvironmentSettings;
 use crate::core::Core;
 use crate::db::{self, audit};
 use app::domain::env_diff::ConfigEntry;
+use app::domain::notification::EventKind;
 use app::domain::signoff::{void_reasons, Basis, SignOff, Verdict};
 use app::domain::signoff_request::{SignOffForm, SignOffRequest};
 use app::domain::views::LedgerEntry;
@@ -132,6 +133,24 @@ pub async fn record(
         details,
         address,
     };
+    let (event, said) = match request.verdict {
+        Verdict::Approved => (EventKind::SignOffApproved, "approved"),
+        Verdict::Rejected => (EventKind::SignOffRejected, "rejected"),
+    };
+    let mut summary = format!("{version} {said} in {environment} by {}", actor.name);
+    if !request.notes.trim().is_empty() {
+        summary.push_str(&format!(": {}", request.notes.trim()));
+    }
+    db::notifications::record(
+        &mut *tx,
+        event.as_str(),
+        Some(environment.as_str()),
+        None,
+        &summary,
+        now,
+    )
+    .await
+    .map_err(internal)?;
     audit::append(&mut tx, entry, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(signoff)

@@ -43,6 +43,7 @@ fn mail(server: &MailServer, security: SmtpSecurity, password: PathBuf) -> Notif
         }),
         retry_base: "50ms".parse().expect("duration"),
         max_attempts: 3,
+        ..NotificationSettings::default()
     }
 }
 

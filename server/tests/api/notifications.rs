@@ -62,11 +62,15 @@ fn notifications(webhook: &str, slack: &str) -> NotificationSettings {
         smtp: None,
         retry_base: "50ms".parse().expect("duration"),
         max_attempts: 5,
+        ..NotificationSettings::default()
     }
 }
 
 async fn app_with(webhook: &str, slack: &str, database_url: Option<String>) -> TestApp {
-    let n = notifications(webhook, slack);
+    app_notifying(notifications(webhook, slack), database_url).await
+}
+
+async fn app_notifying(n: NotificationSettings, database_url: Option<String>) -> TestApp {
     spawn_app_with(move |s| {
         engine_settings(s);
         s.public_url =
@@ -208,5 +212,75 @@ async fn an_event_written_before_a_restart_is_delivered_after_it() {
             .unwrap_or_default()
             .contains("before restart"),
         "{payload}"
+    );
+}
+
+#[tokio::test]
+async fn qa_hears_a_build_reached_test_and_the_team_hears_the_sign_off_verdicts() {
+    let qa_hook = Receiver::start(0, 0).await;
+    let mut n = notifications(&qa_hook.url, "http://127.0.0.1:9/none");
+    // The example: sign-off requests for TEST to the QA channel.
+    n.rules = vec![RuleSettings {
+        events: vec![
+            "signoff.requested".into(),
+            "signoff.approved".into(),
+            "signoff.rejected".into(),
+        ],
+        environments: vec![app::domain::EnvironmentName::parse("test").expect("env")],
+        channels: vec!["ops-hook".into()],
+    }];
+    let app = app_notifying(n, None).await;
+    let ana = app.token("ana", Role::Engineer).await;
+    let sam = app.token("sam", Role::Qa).await;
+    // STAGING requires a sign-off in these settings: a build live in TEST is QA's cue.
+    let id = deploy_to_test(&app, &ana, "3.1.0").await;
+    let got = qa_hook.wait_for(1).await;
+    let (headers, body) = &got[0];
+    verify(headers, body);
+    let payload: Value = serde_json::from_str(body).expect("json");
+    assert_eq!(payload["event"], "signoff.requested");
+    assert_eq!(payload["environment"], "test");
+    assert_eq!(payload["deployment_id"], id);
+    assert_eq!(
+        payload["summary"],
+        "3.1.0 is live in test: QA's sign-off there is needed before it goes to staging"
+    );
+
+    for (verdict, notes) in [
+        ("rejected", "checkout broken"),
+        ("approved", "fixed by config"),
+    ] {
+        let (status, body) = app
+            .post_json(
+                Some(&sam),
+                "/api/v1/builds/3.1.0/signoffs",
+                json!({"environment": "test", "verdict": verdict, "notes": notes}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let got = qa_hook.wait_for(3).await;
+    let told: Vec<(String, String)> = got[1..]
+        .iter()
+        .map(|(_, body)| {
+            let payload: Value = serde_json::from_str(body).expect("json");
+            (
+                payload["event"].as_str().unwrap_or_default().to_owned(),
+                payload["summary"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (
+                "signoff.rejected".to_owned(),
+                "3.1.0 rejected in test by sam: checkout broken".to_owned()
+            ),
+            (
+                "signoff.approved".to_owned(),
+                "3.1.0 approved in test by sam: fixed by config".to_owned()
+            ),
+        ]
     );
 }

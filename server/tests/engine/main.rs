@@ -16,6 +16,7 @@ mod gates;
 mod installation;
 mod integrity;
 mod jobs;
+mod notification_events;
 mod paths;
 mod rollbacks;
 mod signing;
