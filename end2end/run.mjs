@@ -9,7 +9,7 @@
 // screenshot per page lands in $ARTIFACTS.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 
@@ -455,6 +455,7 @@ await test('every page names its own wasm chunks for preloading, on every reques
     ['/', 'overview'], ['/builds', 'builds'], [build, 'build_detail'], ['/history', 'history'],
     ['/environments/test', 'environment'], ['/deployments/1', 'deployment'], ['/login', 'login'],
     ['/admin/users', 'admin_users'], ['/admin/tokens', 'admin_tokens'], ['/admin/audit', 'admin_audit'],
+    ['/admin/notifications', 'admin_notifications'],
     ['/compare', 'compare'], ['/account', 'account'],
   ]) {
     assert.match(await html(path), new RegExp(`<link[^>]*rel="preload"[^>]*href="/pkg/split___${view}_route_view_`), path);
@@ -652,6 +653,35 @@ await test('an admin reads the engine\'s cloud changes in the audit log and sees
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the audit page scrolls sideways by ${overflow}px`);
   await shot('admin-audit-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+await test('an admin sends the release mail a test message and the delivery log shows it sent', async () => {
+  await page.goto(`${base}/admin/notifications`);
+  await hydrated();
+  await page.getByRole('button', { name: 'Send a test message to release-mail' }).click();
+  await page.getByTestId('test-queued').waitFor();
+  // The worker sends it through the SMTP server on loopback; the log says so once it has.
+  const row = page.locator('[data-testid=deliveries] tbody tr').filter({ hasText: 'notification.test' }).first();
+  let status = null;
+  for (let i = 0; i < 50 && status !== 'sent'; i++) {
+    await page.goto(`${base}/admin/notifications`);
+    status = await row.getAttribute('data-status').catch(() => null);
+    if (status !== 'sent') await page.waitForTimeout(200);
+  }
+  assert.equal(status, 'sent', await page.locator('main').textContent());
+  assert.match(await row.textContent(), /release-mail[\s\S]*Sent[\s\S]*Test message from Greenlight to release-mail, sent by e2e/);
+  const mail = readFileSync(join(process.env.E2E_MAIL_DIR, 'messages.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const test = mail.find((m) => m.data.includes('Test message from Greenlight to release-mail'));
+  assert.ok(test, `the SMTP server received it: ${mail.length} message(s)`);
+  assert.deepEqual(test.to, ['release@example.com']);
+  assert.equal(test.login, 'greenlight');
+  await shot('admin-notifications');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(`${base}/admin/notifications`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the notifications page scrolls sideways by ${overflow}px`);
+  await shot('admin-notifications-narrow');
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 

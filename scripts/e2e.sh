@@ -2,7 +2,8 @@
 # Browser end-to-end tests: starts the release binary on a free loopback port with a fresh
 # database (an admin, a QA user, a viewer, tokens, 200 history rows) and a pipeline on the
 # instant sandbox with short verify windows and config with secrets (the sandbox simulates
-# their SSM parameters), runs end2end/run.mjs in Chromium, stops.
+# their SSM parameters), a real OpenID provider and a real SMTP server on loopback, runs
+# end2end/run.mjs in Chromium, stops.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +23,18 @@ OIDC_PORT="$oidc_port" OIDC_CLIENT_ID=greenlight OIDC_CLIENT_SECRET="$E2E_OIDC_S
   OIDC_POST_LOGOUT_REDIRECT_URI="http://127.0.0.1:$port/login" OIDC_ACCOUNTS="$work/accounts.json" \
   node "$here/testing/oidc/provider.mjs" >"$work/oidc.log" 2>&1 &
 oidc=$!
-trap 'kill $oidc 2>/dev/null || true; rm -rf "$work"' EXIT
+# A real SMTP server (aiosmtpd; testing/smtp) with STARTTLS and AUTH for the e-mail channel.
+tools="${GREENLIGHT_TOOLS:-$HOME/.cache/greenlight/tools}"
+export E2E_MAIL_DIR="$work/mail" E2E_SMTP_PASSWORD="smtp-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+mkdir -p "$E2E_MAIL_DIR"
+printf '%s' "$E2E_SMTP_PASSWORD" >"$work/smtp-password"
+"$tools/moto-venv/bin/python" "$here/testing/smtp/server.py" --dir "$E2E_MAIL_DIR" --mode starttls \
+  --login greenlight --password-file "$work/smtp-password" >"$work/smtp.out" 2>"$work/smtp.log" &
+smtp=$!
+trap 'kill $oidc $smtp 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do grep -q '^ready ' "$work/smtp.out" 2>/dev/null && break; sleep 0.1; done
+smtp_port="$(sed -n 's/^ready //p' "$work/smtp.out")"
+[[ -n "$smtp_port" ]] || { echo "the test SMTP server did not start"; cat "$work/smtp.log"; exit 1; }
 {
 cat <<TOML
 public_url = "http://127.0.0.1:$port"
@@ -76,6 +88,23 @@ client_secret = { env = "E2E_OIDC_SECRET" }
 scopes = ["openid", "profile", "groups"]
 label = "Test provider"
 role_mapping = { "release-managers" = "engineer", "qa" = "qa" }
+
+[notifications.smtp]
+host = "localhost"
+port = $smtp_port
+username = "greenlight"
+password = { env = "E2E_SMTP_PASSWORD" }
+from = "Greenlight <greenlight@example.com>"
+ca_file = "$E2E_MAIL_DIR/ca.pem"
+
+[[notifications.channels]]
+name = "release-mail"
+kind = "email"
+to = ["Release Team <release@example.com>"]
+
+[[notifications.rules]]
+events = ["deployment.failed", "deployment.rolled_back"]
+channels = ["release-mail"]
 TOML
 } >"$work/greenlight.toml"
 export GREENLIGHT_CONFIG="$work/greenlight.toml"
@@ -93,7 +122,7 @@ viewer_token="$("$bin" token create vic --name e2e 2>/dev/null)"
 
 (cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
 server=$!
-trap 'kill $server $oidc 2>/dev/null || true; wait $server $oidc 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server $oidc $smtp 2>/dev/null || true; wait $server $oidc $smtp 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.2

@@ -1,6 +1,7 @@
-//! Admin server functions: users, API tokens and the audit log.
+//! Admin server functions: users, API tokens, the audit log and the notification delivery
+//! log.
 
-use crate::domain::views::{CreatedToken, TokenRow, UserRow};
+use crate::domain::views::{CreatedToken, DeliveryLog, DeliveryView, TokenRow, UserRow};
 use crate::domain::{AuditPage, ChainState};
 use crate::use_cases::UseCaseError;
 use leptos::server;
@@ -135,4 +136,21 @@ pub async fn get_audit(query: Vec<(String, String)>) -> Result<AuditPage, UseCas
 pub async fn audit_chain() -> Result<ChainState, UseCaseError> {
     let (use_cases, _, _) = authorised(Permission::Administer).await?;
     use_cases.audit_chain().await.map_err(answer)
+}
+
+/// The notification channels and the latest 100 deliveries.
+#[server(prefix = "/fn")]
+pub async fn notification_log() -> Result<DeliveryLog, UseCaseError> {
+    let (use_cases, _, _) = authorised(Permission::Administer).await?;
+    use_cases.delivery_log(100).await.map_err(answer)
+}
+
+/// Queues a test message to `channel`.
+#[server(prefix = "/fn")]
+pub async fn send_test_message(channel: String) -> Result<DeliveryView, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Administer).await?;
+    use_cases
+        .send_test_message(&actor, &address, &channel)
+        .await
+        .map_err(answer)
 }

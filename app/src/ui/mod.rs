@@ -16,9 +16,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::{
-    AccountRoute, AdminAuditRoute, AdminTokensRoute, AdminUsersRoute, BuildDetailRoute,
-    BuildsRoute, CompareRoute, DeploymentRoute, EnvironmentRoute, HistoryRoute, LoginRoute,
-    OverviewRoute,
+    AccountRoute, AdminAuditRoute, AdminNotificationsRoute, AdminTokensRoute, AdminUsersRoute,
+    BuildDetailRoute, BuildsRoute, CompareRoute, DeploymentRoute, EnvironmentRoute, HistoryRoute,
+    LoginRoute, OverviewRoute,
 };
 
 /// Where the hashed site files are served from; the server works them out at start-up.
@@ -129,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tokens") view={Lazy::<AdminTokensRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/notifications") view={Lazy::<AdminNotificationsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

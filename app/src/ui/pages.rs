@@ -6,10 +6,10 @@
 //! renders so that the browser preloads them with the main module ([`lazy_view_prefix`]).
 
 use super::routes::{
-    account::AccountPage, admin_audit::AdminAuditPage, admin_tokens::AdminTokensPage,
-    admin_users::AdminUsersPage, build_detail::BuildDetailPage, builds::BuildsPage,
-    compare::ComparePage, deployment::DeploymentPage, environment::EnvironmentPage,
-    history::HistoryPage, login::LoginPage, overview::OverviewPage,
+    account::AccountPage, admin_audit::AdminAuditPage, admin_notifications::AdminNotificationsPage,
+    admin_tokens::AdminTokensPage, admin_users::AdminUsersPage, build_detail::BuildDetailPage,
+    builds::BuildsPage, compare::ComparePage, deployment::DeploymentPage,
+    environment::EnvironmentPage, history::HistoryPage, login::LoginPage, overview::OverviewPage,
 };
 use crate::ui::erased::IntoErased;
 use leptos::prelude::*;
@@ -33,6 +33,7 @@ pub fn lazy_view_prefix(path: &str) -> Option<&'static str> {
         ["admin", "users"] => "__admin_users_route_view_",
         ["admin", "tokens"] => "__admin_tokens_route_view_",
         ["admin", "audit"] => "__admin_audit_route_view_",
+        ["admin", "notifications"] => "__admin_notifications_route_view_",
         _ => return None,
     })
 }
@@ -202,6 +203,21 @@ impl LazyRoute for AdminAuditRoute {
     }
 }
 
+/// The admin's Notifications page, loaded on demand.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminNotificationsRoute;
+
+#[lazy_route]
+impl LazyRoute for AdminNotificationsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AdminNotificationsPage/> }.into_erased()
+    }
+}
+
 /// The Account page, loaded on demand.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountRoute;
@@ -236,6 +252,10 @@ mod tests {
         assert_eq!(
             lazy_view_prefix("/admin/audit/"),
             Some("__admin_audit_route_view_")
+        );
+        assert_eq!(
+            lazy_view_prefix("/admin/notifications"),
+            Some("__admin_notifications_route_view_")
         );
         assert_eq!(lazy_view_prefix("/environments"), None);
         assert_eq!(lazy_view_prefix("/nowhere/at/all"), None);

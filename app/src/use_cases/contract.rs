@@ -13,9 +13,9 @@ use crate::domain::signoff_request::SignOffForm;
 use crate::domain::single_sign_on::SignInOptions;
 use crate::domain::views::{AccountView, SignInStep, TotpOffer};
 use crate::domain::views::{
-    BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
-    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview,
-    PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
+    BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeliveryLog, DeliveryView,
+    DeploymentDetail, EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry,
+    Overview, PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
 };
 use crate::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -317,6 +317,15 @@ pub trait UseCases: Send + Sync + 'static {
     ) -> Result<AuditPage, UseCaseError>;
     /// Walks the audit log's hash chain: intact, or the first entry that does not match.
     async fn audit_chain(&self) -> Result<ChainState, UseCaseError>;
+    /// The notification channels and the `limit` most recent deliveries.
+    async fn delivery_log(&self, limit: i64) -> Result<DeliveryLog, UseCaseError>;
+    /// Queues a test message to `channel` (delivered by the worker like any other; audited).
+    async fn send_test_message(
+        &self,
+        actor: &Principal,
+        address: &str,
+        channel: &str,
+    ) -> Result<DeliveryView, UseCaseError>;
 }
 
 /// The use-cases, as the server provides them to every request.

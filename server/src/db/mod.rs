@@ -8,6 +8,7 @@ pub mod builds;
 pub mod change_control;
 pub mod changes;
 pub mod chart_snapshots;
+pub mod delivery_log;
 pub mod deployments;
 pub mod fleet_snapshots;
 pub mod fleets;

@@ -9,6 +9,7 @@ pub mod api_deployments;
 pub mod api_diff;
 pub mod api_environments;
 pub mod api_live;
+pub mod api_notifications;
 pub mod api_sandbox;
 pub mod api_signoffs;
 pub mod client_address;
@@ -80,6 +81,14 @@ pub fn router(state: AppState, store: Store) -> Router {
             post(api_change_control::lock).delete(api_change_control::unlock),
         )
         .route("/api/v1/audit", get(api_audit::list))
+        .route(
+            "/api/v1/notifications/deliveries",
+            get(api_notifications::deliveries),
+        )
+        .route(
+            "/api/v1/notifications/channels/{channel}/test",
+            post(api_notifications::send_test),
+        )
         .route("/api/v1/diff", get(api_diff::diff))
         .route("/api/v1/environments", get(api_live::environments))
         .route(

@@ -15,6 +15,7 @@ pub mod environments;
 pub mod gates;
 pub mod history;
 pub mod live;
+pub mod notifications;
 pub mod own_account;
 pub mod reads;
 pub mod sandbox_faults;
@@ -36,9 +37,9 @@ use app::domain::signoff::SignOff;
 use app::domain::signoff_request::SignOffForm;
 use app::domain::views::{AccountView, SignInStep, TotpOffer};
 use app::domain::views::{
-    BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeploymentDetail,
-    EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry, Overview,
-    PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
+    BuildDetail, BuildPage, ChartsReport, Comparison, CreatedToken, DeliveryLog, DeliveryView,
+    DeploymentDetail, EnvironmentPage, EnvironmentStatus, FleetReport, HistoryPage, LedgerEntry,
+    Overview, PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
 };
 use app::domain::{
     AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
@@ -269,6 +270,17 @@ impl UseCases for Core {
         crate::db::audit_chain::verify(&self.db)
             .await
             .map_err(internal)
+    }
+    async fn delivery_log(&self, limit: i64) -> Result<DeliveryLog, UseCaseError> {
+        notifications::delivery_log(self, limit).await
+    }
+    async fn send_test_message(
+        &self,
+        actor: &Principal,
+        address: &str,
+        channel: &str,
+    ) -> Result<DeliveryView, UseCaseError> {
+        notifications::send_test_message(self, actor, address, channel).await
     }
     async fn tokens(&self, owner: Option<&Principal>) -> Result<Vec<TokenRow>, UseCaseError> {
         crate::db::tokens::list(&self.db, owner.map(|o| o.id))

@@ -9,6 +9,7 @@ mod auth;
 mod builds;
 mod change_control;
 mod cli_accounts;
+mod delivery_log;
 mod demo_engine;
 mod deployments_api;
 mod diff;

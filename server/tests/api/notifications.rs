@@ -29,7 +29,7 @@ fn rand_suffix() -> u64 {
         .as_nanos() as u64
 }
 
-fn notifications(webhook: &str, slack: &str) -> NotificationSettings {
+pub(crate) fn notifications(webhook: &str, slack: &str) -> NotificationSettings {
     NotificationSettings {
         channels: vec![
             ChannelSettings {
@@ -66,7 +66,7 @@ fn notifications(webhook: &str, slack: &str) -> NotificationSettings {
     }
 }
 
-async fn app_with(webhook: &str, slack: &str, database_url: Option<String>) -> TestApp {
+pub(crate) async fn app_with(webhook: &str, slack: &str, database_url: Option<String>) -> TestApp {
     app_notifying(notifications(webhook, slack), database_url).await
 }
 
@@ -83,7 +83,7 @@ async fn app_notifying(n: NotificationSettings, database_url: Option<String>) ->
     .await
 }
 
-fn verify(headers: &axum::http::HeaderMap, body: &str) {
+pub(crate) fn verify(headers: &axum::http::HeaderMap, body: &str) {
     let timestamp: i64 = headers["x-greenlight-timestamp"]
         .to_str()
         .expect("ts")

@@ -6,6 +6,7 @@ pub mod deployment;
 pub mod environment;
 pub mod ledger;
 pub mod live;
+pub mod notifications;
 pub mod what_changes;
 
 pub use accounts::{
@@ -16,6 +17,7 @@ pub use deployment::{DeploymentDetail, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
 pub use ledger::LedgerEntry;
 pub use live::{ChartsReport, EnvironmentStatus, FleetReport, LiveHealth, SignoffState};
+pub use notifications::{ChannelView, DeliveryLog, DeliveryStatus, DeliveryView};
 pub use what_changes::{promotion_lines, SigningView};
 
 use super::{Build, DeploymentRecord, HistoryFilter, Role};

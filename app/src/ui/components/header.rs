@@ -35,6 +35,7 @@ pub fn Header() -> impl IntoView {
                                         <A href="/admin/users">"Users"</A>
                                         <A href="/admin/tokens">"Tokens"</A>
                                         <A href="/admin/audit">"Audit log"</A>
+                                        <A href="/admin/notifications">"Notifications"</A>
                                     })}
                                 </nav>
                                 <div class="user-menu">

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_audit;
+pub mod admin_notifications;
 pub mod admin_tokens;
 pub mod admin_users;
 pub mod build_detail;
