@@ -419,10 +419,11 @@ await test('the environment page holds at 360 px wide', async () => {
 // hoisted by wasm-split into the main module every page loads. Single sign-on (the sign-in
 // page's choices) took it to 432.8 kB, change control (the freeze and lock section, the
 // override field, the records they read) to 451.6 kB — first 463.1 kB, until the freeze record
-// lost serde's tagged and flattened parts and four server functions became one. Held at
-// 453 kB until issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
+// lost serde's tagged and flattened parts and four server functions became one. The
+// notifications admin page (its own lazy route) took it to 456.0 kB. Held at
+// 457 kB until issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
 // goal.
-await test('the environment page first loads in at most 453 kB compressed, its wasm chunks included', async () => {
+await test('the environment page first loads in at most 457 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -437,7 +438,7 @@ await test('the environment page first loads in at most 453 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 453_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 457_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not

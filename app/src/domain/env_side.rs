@@ -150,6 +150,7 @@ mod tests {
             reason: None,
             last_look: None,
             unwatched_ms: 0,
+            config_capacity: None,
         }
     }
 

@@ -63,6 +63,10 @@ pub struct DeploymentPlan {
     pub bake: Option<Bake>,
     /// Instances wanted in the new fleet (scale: in the whole fleet).
     pub desired: u32,
+    /// The environment's configured `desired_capacity` when this was accepted: the next
+    /// release keeps `desired` (a scale survives it) while the config still says the same.
+    #[serde(default)]
+    pub config_capacity: Option<u32>,
     /// The new fleet must be healthy this long after launch.
     pub health_deadline_ms: i64,
     /// Watched this long after cutover.
@@ -155,9 +159,36 @@ impl DeploymentPlan {
     }
 }
 
+/// How many instances a new release launches into an environment configured for `configured`:
+/// as many as its latest successful deployment wanted (`serving`: that `desired` and the
+/// configured capacity it was accepted under) — so a scale outlives the next release —
+/// unless the config's count has changed since, which then wins.
+pub fn release_capacity(configured: u32, serving: Option<(u32, Option<u32>)>) -> u32 {
+    match serving {
+        Some((desired, Some(then))) if then == configured => desired,
+        _ => configured,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scaled_count_carries_into_the_next_release_until_the_config_changes() {
+        assert_eq!(release_capacity(2, None), 2, "nothing ran yet");
+        assert_eq!(release_capacity(2, Some((5, Some(2)))), 5, "scaled to 5");
+        assert_eq!(
+            release_capacity(3, Some((5, Some(2)))),
+            3,
+            "config changed since"
+        );
+        assert_eq!(
+            release_capacity(2, Some((5, None))),
+            2,
+            "recorded before this rule"
+        );
+    }
 
     /// A plan as an earlier release of Greenlight stored it.
     const STORED: &str = r#"{"environment":"prod","kind":"promote","binding":{"strategy":"alb-listener","listener":"l","target_groups":["a","b"],"allocation_id":null},"template":{"instance_type":"t3.small","subnet_ids":["s"],"security_group_ids":[],"key_name":null,"instance_profile":null,"user_data":null},"build_id":2,"build":"1.4.2","image_id":"ami-1","bake":{"from_environment":"staging","from_instance":"i-9","image_name":"greenlight-prod-1.4.2-1"},"desired":2,"health_deadline_ms":600000,"verify_ms":300000,"warm_ms":3600000,"alarms":["5xx"],"previous":{"deployment_id":1,"build_id":1,"image_id":"ami-0","target_group":"a","instance_ids":["i-1"]},"new_instances":["i-2"],"new_target_group":"b","remove":[],"launched_at":5,"switched_at":null,"rollback_started_at":null,"failures":0,"progress":"","reason":null}"#;

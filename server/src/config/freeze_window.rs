@@ -1,9 +1,12 @@
 //! `[[environments.freeze_windows]]`: scheduled freezes in a named time zone — weekly
-//! ("Fri 16:00" to "Mon 08:00", crossing the week's end if need be) or one-off dates
-//! ("2026-12-20" to "2027-01-04", a date-only end meaning the end of that day). Wall-clock
+//! ("Fri 16:00" to "Mon 08:00", crossing the week's end if need be), one-off dates
+//! ("2026-12-20" to "2027-01-04", a date-only end meaning the end of that day), or starts by a
+//! cron expression with a duration ([`super::freeze_cron`]). Wall-clock
 //! times are read in the window's zone through `jiff`, so a window keeps its local hours
 //! across daylight-saving changes. Pure: every function takes the instant it asks about.
 
+use super::freeze_cron::CronWindow;
+use app::domain::Duration;
 use jiff::civil::{DateTime, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -19,21 +22,31 @@ pub struct FreezeWindowSettings {
     /// `time_zone`: an IANA zone, e.g. `Europe/Berlin`.
     pub time_zone: String,
     /// `from`: `Fri 16:00` (weekly) or `2026-12-20` / `2026-12-20 18:00` (once).
-    pub from: String,
+    #[serde(default)]
+    pub from: Option<String>,
     /// `to`: the same form as `from`.
-    pub to: String,
+    #[serde(default)]
+    pub to: Option<String>,
+    /// `cron`: when each window starts, five fields (`0 16 * * Fri`), with `duration`.
+    #[serde(default)]
+    pub cron: Option<String>,
+    /// `duration`: how long each `cron` window lasts (`64h`).
+    #[serde(default)]
+    pub duration: Option<Duration>,
     /// `reason`: why (default: "freeze window {name}").
     #[serde(default)]
     pub reason: Option<String>,
 }
 
 /// When a window recurs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Schedule {
     /// Every week, minute of the week (Monday 00:00 = 0) from and to.
     Weekly { from: i64, to: i64 },
     /// Once, local date-times from and to.
     Once { from: DateTime, to: DateTime },
+    /// Starting by a cron expression, each lasting a duration.
+    Cron(Box<CronWindow>),
 }
 
 /// A window, parsed.
@@ -104,6 +117,25 @@ fn local_datetime(text: &str, end_of_day: bool) -> Option<DateTime> {
     text.replacen(' ', "T", 1).parse::<DateTime>().ok()
 }
 
+/// A weekly or one-off schedule from `from` and `to`.
+fn dated(from: &str, to: &str, key: &str) -> Result<Schedule, String> {
+    Ok(match (week_minute(from), week_minute(to)) {
+        (Some(from), Some(to)) if from != to => Schedule::Weekly { from, to },
+        (Some(_), Some(_)) => return Err(format!("key `{key}.to`: must differ from `from`")),
+        _ => {
+            let from = local_datetime(from, false).ok_or_else(|| {
+                format!("key `{key}.from`: must be like \"Fri 16:00\" or \"2026-12-20\" (or \"2026-12-20 18:00\")")
+            })?;
+            let to = local_datetime(to, true)
+                .ok_or_else(|| format!("key `{key}.to`: must be of the same form as `from`"))?;
+            if to <= from {
+                return Err(format!("key `{key}.to`: must come after `from`"));
+            }
+            Schedule::Once { from, to }
+        }
+    })
+}
+
 impl FreezeWindow {
     /// Parses a window, naming the key and the reason when it cannot be one.
     pub fn parse(settings: &FreezeWindowSettings, key: &str) -> Result<Self, String> {
@@ -116,19 +148,53 @@ impl FreezeWindow {
                 settings.time_zone
             )
         })?;
-        let schedule = match (week_minute(&settings.from), week_minute(&settings.to)) {
-            (Some(from), Some(to)) if from != to => Schedule::Weekly { from, to },
-            (Some(_), Some(_)) => return Err(format!("key `{key}.to`: must differ from `from`")),
-            _ => {
-                let from = local_datetime(&settings.from, false).ok_or_else(|| {
-                    format!("key `{key}.from`: must be like \"Fri 16:00\" or \"2026-12-20\" (or \"2026-12-20 18:00\")")
+        let schedule = match (settings, &settings.cron) {
+            (
+                FreezeWindowSettings {
+                    from: None,
+                    to: None,
+                    ..
+                },
+                Some(cron),
+            ) => {
+                let duration = settings.duration.ok_or_else(|| {
+                    format!("key `{key}.duration`: a cron window says how long it lasts (\"64h\")")
                 })?;
-                let to = local_datetime(&settings.to, true)
-                    .ok_or_else(|| format!("key `{key}.to`: must be of the same form as `from`"))?;
-                if to <= from {
-                    return Err(format!("key `{key}.to`: must come after `from`"));
-                }
-                Schedule::Once { from, to }
+                Schedule::Cron(Box::new(CronWindow::parse(
+                    cron,
+                    &settings.time_zone,
+                    duration.as_millis_i64(),
+                    key,
+                )?))
+            }
+            (_, Some(_)) => {
+                return Err(format!(
+                    "key `{key}.cron`: a window has either `cron` and `duration` or `from` and `to`"
+                ))
+            }
+            (
+                FreezeWindowSettings {
+                    from: Some(from),
+                    to: Some(to),
+                    duration: None,
+                    ..
+                },
+                None,
+            ) => dated(from, to, key)?,
+            (
+                FreezeWindowSettings {
+                    duration: Some(_), ..
+                },
+                None,
+            ) => {
+                return Err(format!(
+                    "key `{key}.duration`: only a `cron` window has a duration"
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "key `{key}.from`: a window needs `from` and `to` (or `cron` and `duration`)"
+                ))
             }
         };
         Ok(Self {
@@ -155,6 +221,9 @@ impl FreezeWindow {
         let instant = jiff::Timestamp::from_millisecond(now).ok()?;
         let local = instant.to_zoned_datetime(self.zone.clone()).datetime();
         match &self.schedule {
+            Schedule::Cron(cron) => cron
+                .current_or_next(now)
+                .map(|(start, end)| Span { start, end }),
             Schedule::Once { from, to } => {
                 let span = Span {
                     start: self.instant(*from),

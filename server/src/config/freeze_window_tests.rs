@@ -13,8 +13,10 @@ fn window(from: &str, to: &str) -> FreezeWindow {
     let settings = FreezeWindowSettings {
         name: "w".into(),
         time_zone: "Europe/Berlin".into(),
-        from: from.into(),
-        to: to.into(),
+        from: Some(from.into()),
+        to: Some(to.into()),
+        cron: None,
+        duration: None,
         reason: None,
     };
     FreezeWindow::parse(&settings, "environments[1].freeze_windows[0]").expect("window")
@@ -114,8 +116,10 @@ fn a_window_that_cannot_be_read_is_refused_naming_the_key() {
             &FreezeWindowSettings {
                 name: "w".into(),
                 time_zone: zone.into(),
-                from: from.into(),
-                to: to.into(),
+                from: Some(from.into()),
+                to: Some(to.into()),
+                cron: None,
+                duration: None,
                 reason: None,
             },
             "environments[2].freeze_windows[0]",
@@ -137,4 +141,93 @@ fn a_window_that_cannot_be_read_is_refused_naming_the_key() {
     assert!(parse("Europe/Berlin", "Fri 16:00", "Fri 16:00")
         .unwrap_err()
         .contains("differ"));
+}
+
+fn cron(expression: &str, duration: &str) -> Result<FreezeWindow, String> {
+    let settings = FreezeWindowSettings {
+        name: "c".into(),
+        time_zone: "Europe/Berlin".into(),
+        from: None,
+        to: None,
+        cron: Some(expression.into()),
+        duration: Some(duration.parse().expect("duration")),
+        reason: None,
+    };
+    FreezeWindow::parse(&settings, "environments[2].freeze_windows[1]")
+}
+
+#[test]
+fn a_cron_window_starts_at_each_match_in_the_zone_and_lasts_its_duration() {
+    let weekend = cron("0 16 * * Fri", "64h").expect("window");
+    // Friday 2026-11-20 16:00 in Berlin is 15:00 UTC; 64 hours on is Monday 07:00 UTC.
+    let next = weekend
+        .current_or_next(at("2026-11-20T14:59:00Z"))
+        .expect("next");
+    assert_eq!(
+        (next.start, next.end),
+        (at("2026-11-20T15:00:00Z"), at("2026-11-23T07:00:00Z"))
+    );
+    assert_eq!(weekend.active(at("2026-11-22T12:00:00Z")), Some(next));
+    assert_eq!(
+        weekend.active(at("2026-11-23T07:00:00Z")),
+        None,
+        "the end is free"
+    );
+    assert_eq!(
+        weekend
+            .current_or_next(at("2026-11-23T07:00:00Z"))
+            .expect("next")
+            .start,
+        at("2026-11-27T15:00:00Z")
+    );
+}
+
+#[test]
+fn a_cron_window_keeps_its_local_start_across_the_spring_daylight_saving_change() {
+    // Berlin moves to UTC+2 on Sunday 2026-03-29: the Friday after starts at 14:00 UTC.
+    let weekend = cron("0 16 * * Fri", "64h").expect("window");
+    let before = weekend
+        .current_or_next(at("2026-03-27T12:00:00Z"))
+        .expect("next");
+    assert_eq!(before.start, at("2026-03-27T15:00:00Z"));
+    let after = weekend
+        .current_or_next(at("2026-03-31T12:00:00Z"))
+        .expect("next");
+    assert_eq!(after.start, at("2026-04-03T14:00:00Z"));
+}
+
+#[test]
+fn a_cron_window_refuses_numbered_weekdays_missing_fields_and_mixed_keys() {
+    assert!(cron("0 16 * * 5", "64h")
+        .unwrap_err()
+        .contains("name the days of the week"));
+    assert!(cron("0 16 * *", "64h")
+        .unwrap_err()
+        .contains("`environments[2].freeze_windows[1].cron`: five fields"));
+    assert!(cron("0 25 * * Fri", "1h")
+        .unwrap_err()
+        .contains("is not a cron expression"));
+    let mut mixed = FreezeWindowSettings {
+        name: "m".into(),
+        time_zone: "Europe/Berlin".into(),
+        from: Some("Fri 16:00".into()),
+        to: None,
+        cron: Some("0 16 * * Fri".into()),
+        duration: Some("1h".parse().expect("duration")),
+        reason: None,
+    };
+    assert!(FreezeWindow::parse(&mixed, "k")
+        .unwrap_err()
+        .contains("either `cron` and `duration` or `from` and `to`"));
+    mixed.cron = None;
+    mixed.to = Some("Mon 08:00".into());
+    assert!(FreezeWindow::parse(&mixed, "k")
+        .unwrap_err()
+        .contains("`k.duration`: only a `cron` window"));
+    mixed.from = None;
+    mixed.to = None;
+    mixed.duration = None;
+    assert!(FreezeWindow::parse(&mixed, "k")
+        .unwrap_err()
+        .contains("needs `from` and `to`"));
 }

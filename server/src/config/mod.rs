@@ -8,6 +8,7 @@
 mod binding;
 pub mod defaults;
 pub mod environment;
+pub mod freeze_cron;
 pub mod freeze_window;
 mod load;
 pub mod notifications;

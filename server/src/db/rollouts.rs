@@ -262,6 +262,26 @@ pub async fn save(
     Ok(Ok(()))
 }
 
+/// The `desired` count and configured capacity of the environment's latest successful
+/// deployment run by the engine (a release or a scale), if any.
+pub async fn serving_capacity<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+) -> Result<Option<(u32, Option<u32>)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT run FROM deployments WHERE environment = $1 AND outcome = 'succeeded' \
+         AND run IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+    )
+    .bind(environment)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let run: String = row.try_get("run")?;
+    let plan: DeploymentPlan =
+        serde_json::from_str(&run).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Some((plan.desired, plan.config_capacity)))
+}
+
 /// The event a deployment ending in `outcome` is told as.
 fn finished_event(outcome: Outcome) -> Option<EventKind> {
     match outcome {

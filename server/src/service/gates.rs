@@ -208,7 +208,7 @@ pub async fn promotion(
         version: build.as_ref().map(|b| b.version.to_string()),
         revision: build.as_ref().map(|b| b.revision.to_string()),
         image,
-        instances: target.desired_capacity,
+        instances: crate::service::deployments::plan::release_capacity(core, target).await?,
         outgoing: target_fleet.map(|f| f.instance_ids).unwrap_or_default(),
         gates,
         differences: differences

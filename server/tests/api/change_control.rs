@@ -312,8 +312,10 @@ async fn a_scheduled_window_freezes_while_it_holds_cannot_be_lifted_by_hand_and_
         s.environments[0].freeze_windows = vec![FreezeWindowSettings {
             name: "holidays".into(),
             time_zone: "UTC".into(),
-            from,
-            to,
+            from: Some(from),
+            to: Some(to),
+            cron: None,
+            duration: None,
             reason: Some("year-end freeze".into()),
         }];
     })
@@ -370,8 +372,10 @@ async fn the_promotion_preview_warns_when_the_warm_window_would_run_into_a_freez
         s.environments[1].freeze_windows = vec![FreezeWindowSettings {
             name: "maintenance".into(),
             time_zone: "UTC".into(),
-            from,
-            to,
+            from: Some(from),
+            to: Some(to),
+            cron: None,
+            duration: None,
             reason: None,
         }];
     })

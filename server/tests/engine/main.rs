@@ -4,6 +4,7 @@
 
 mod alarm_reads;
 mod bake;
+mod capacity;
 mod cloud_audit;
 mod crashing_cloud;
 mod downtime;

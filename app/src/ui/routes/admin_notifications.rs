@@ -99,7 +99,7 @@ fn ChannelTable(channels: Vec<ChannelView>, send: ServerAction<SendTestMessage>)
 fn DeliveryTable(deliveries: Vec<DeliveryView>) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table data-testid="deliveries">
+            <table class="deliveries" data-testid="deliveries">
                 <thead><tr>
                     <th>"When"</th><th>"Event"</th><th>"Channel"</th><th>"Status"</th>
                     <th>"Attempts"</th><th>"What it says"</th>
@@ -114,12 +114,12 @@ fn DeliveryTable(deliveries: Vec<DeliveryView>) -> impl IntoView {
                         let environment = d.environment.map(|e| format!(" · {e}"));
                         view! {
                             <tr data-status=d.status.as_str()>
-                                <td><When at=d.created_at/></td>
-                                <td><code>{d.event}</code>{environment}</td>
-                                <td>{d.channel}</td>
-                                <td><span class=class>{label}</span></td>
-                                <td>{d.attempts}</td>
-                                <td>
+                                <td data-label="When"><When at=d.created_at/></td>
+                                <td data-label="Event"><code>{d.event}</code>{environment}</td>
+                                <td data-label="Channel">{d.channel}</td>
+                                <td data-label="Status"><span class=class>{label}</span></td>
+                                <td data-label="Attempts">{d.attempts}</td>
+                                <td data-label="What it says">
                                     {d.summary}
                                     {d.last_error.map(|e| view! { <br/><small class="delivery-error">{e}</small> })}
                                 </td>

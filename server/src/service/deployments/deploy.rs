@@ -3,7 +3,7 @@
 
 use super::accept::{accept, refuse_failed, Requester};
 use super::not_found;
-use super::plan::plan_for;
+use super::plan::{plan_for, release_capacity};
 use crate::core::Core;
 use crate::db;
 use crate::service::{change_control, gates, internal, signoffs};
@@ -63,7 +63,8 @@ pub async fn deploy(
         .await
         .map_err(internal)?;
     let image = signoffs::build_image(&build);
-    let plan = plan_for(env, DeploymentKind::Deploy, &build, Some(image), previous)?;
+    let mut plan = plan_for(env, DeploymentKind::Deploy, &build, Some(image), previous)?;
+    plan.desired = release_capacity(core, env).await?;
     let by = Requester {
         actor,
         address,

@@ -3,6 +3,7 @@
 //! a deployment in flight.
 
 use crate::config::EnvironmentSettings;
+use crate::core::Core;
 use app::domain::plan::DeploymentPlan;
 use app::domain::{Artifact, Build, DeploymentKind, Fleet};
 use app::use_cases::UseCaseError;
@@ -56,5 +57,22 @@ pub fn plan_for(
         reason: None,
         last_look: None,
         unwatched_ms: 0,
+        config_capacity: Some(environment.desired_capacity),
     })
+}
+
+/// How many instances a release into `environment` launches: the count its latest
+/// successful deployment wanted while the config's `desired_capacity` is unchanged since (a
+/// scale survives), else the config's.
+pub async fn release_capacity(
+    core: &Core,
+    environment: &EnvironmentSettings,
+) -> Result<u32, UseCaseError> {
+    let serving = crate::db::rollouts::serving_capacity(&core.db, environment.name.as_str())
+        .await
+        .map_err(super::super::internal)?;
+    Ok(app::domain::plan::release_capacity(
+        environment.desired_capacity,
+        serving,
+    ))
 }

@@ -100,6 +100,8 @@ pub async fn promote_overriding(
         .await
         .map_err(internal)?;
     let mut plan = plan_for(env, DeploymentKind::Promote, &build, None, previous)?;
+    // What the confirmation said: the count carried over from a scale, or the config's.
+    plan.desired = promotion.preview.instances;
     if env.bake_image {
         let from_instance = source_fleet
             .as_ref()

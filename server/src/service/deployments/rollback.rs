@@ -6,7 +6,7 @@
 use super::accept::{accept, refuse_failed, Requester};
 use super::detail::detail;
 use super::not_found;
-use super::plan::plan_for;
+use super::plan::{plan_for, release_capacity};
 use crate::core::Core;
 use crate::db::{self, audit, rollouts};
 use crate::service::{conflict_on_unique, gates, internal, signoffs};
@@ -156,7 +156,8 @@ pub async fn rollback(
     let fleet = db::fleets::get(&core.db, environment.as_str())
         .await
         .map_err(internal)?;
-    let plan = plan_for(env, DeploymentKind::Rollback, &build, Some(image), fleet)?;
+    let mut plan = plan_for(env, DeploymentKind::Rollback, &build, Some(image), fleet)?;
+    plan.desired = release_capacity(core, env).await?;
     let notes = format!("back to {} from {current}", previous.build_version);
     let by = Requester {
         actor,
