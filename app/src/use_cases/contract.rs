@@ -18,8 +18,8 @@ use crate::domain::views::{
     Overview, PasswordReset, Principal, PromotionPreview, TokenForm, TokenRow, UserRow,
 };
 use crate::domain::{
-    AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, EnvironmentName, HistoryFilter,
-    NewBuild, Role, UserKind, Version,
+    AuditFilter, AuditPage, Build, ChainState, DeploymentRecord, Duration, EnvironmentName,
+    HistoryFilter, NewBuild, Role, UserKind, Version,
 };
 use std::sync::Arc;
 
@@ -299,6 +299,14 @@ pub trait UseCases: Send + Sync + 'static {
         address: &str,
         environment: &EnvironmentName,
         to: Option<&Version>,
+    ) -> Result<DeploymentDetail, UseCaseError>;
+    /// Keeps `environment`'s old fleet warm `by` longer (its current release's warm window).
+    async fn extend_warm_window(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        by: Duration,
     ) -> Result<DeploymentDetail, UseCaseError>;
     /// Sets the number of instances serving `environment`.
     async fn scale(

@@ -49,6 +49,10 @@ fn default_health_deadline() -> Duration {
 fn default_verify_window() -> Duration {
     Duration::from_secs(5 * 60)
 }
+fn default_warm_extension_limit() -> Duration {
+    Duration::from_secs(24 * 3600)
+}
+
 fn default_warm_retention() -> Duration {
     Duration::from_secs(3600)
 }
@@ -89,6 +93,9 @@ pub struct EnvironmentSettings {
     /// `warm_retention`: how long the old fleet is kept for instant rollback.
     #[serde(default = "default_warm_retention")]
     pub warm_retention: Duration,
+    /// `warm_extension_limit`: how much, in all, people may extend one release's warm window.
+    #[serde(default = "default_warm_extension_limit")]
+    pub warm_extension_limit: Duration,
     /// `watch_while_warm`: keep watching `alarms` and the new fleet's health while the old
     /// fleet is warm, rolling back on a failure as during `verify_window`.
     #[serde(default = "watched_while_warm")]
@@ -148,6 +155,7 @@ impl EnvironmentSettings {
             health_deadline: default_health_deadline(),
             verify_window: default_verify_window(),
             warm_retention: default_warm_retention(),
+            warm_extension_limit: default_warm_extension_limit(),
             watch_while_warm: watched_while_warm(),
             alarms: Vec::new(),
             requires_signoff: false,

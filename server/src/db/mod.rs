@@ -24,6 +24,7 @@ pub mod snapshots;
 pub mod sso_logins;
 pub mod tokens;
 pub mod users;
+pub mod warm_extension;
 pub mod warm_notices;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -12,6 +12,7 @@ pub mod api_live;
 pub mod api_notifications;
 pub mod api_sandbox;
 pub mod api_signoffs;
+pub mod api_warm_window;
 pub mod client_address;
 pub mod error;
 pub mod export_stream;
@@ -71,6 +72,10 @@ pub fn router(state: AppState, store: Store) -> Router {
         .route(
             "/api/v1/environments/{environment}/scale",
             post(api_environments::scale),
+        )
+        .route(
+            "/api/v1/environments/{environment}/warm-window",
+            post(api_warm_window::extend),
         )
         .route(
             "/api/v1/environments/{environment}/freeze",

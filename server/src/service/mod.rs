@@ -424,6 +424,15 @@ impl UseCases for Core {
     ) -> Result<DeploymentDetail, UseCaseError> {
         deployments::rollback(self, actor, address, environment, to).await
     }
+    async fn extend_warm_window(
+        &self,
+        actor: &Principal,
+        address: &str,
+        environment: &EnvironmentName,
+        by: app::domain::Duration,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::extend_warm_window(self, actor, address, environment, by).await
+    }
     async fn scale(
         &self,
         actor: &Principal,

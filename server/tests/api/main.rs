@@ -34,6 +34,7 @@ mod sso;
 mod token_scopes;
 mod two_factor;
 mod user_lifecycle;
+mod warm_window;
 
 #[path = "../support/mod.rs"]
 mod support;

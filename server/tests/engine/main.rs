@@ -23,6 +23,7 @@ mod rollbacks;
 mod signing;
 mod snapshots;
 mod supervisor;
+mod warm_extension;
 
 #[path = "../support/mod.rs"]
 mod support;

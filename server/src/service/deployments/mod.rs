@@ -1,4 +1,4 @@
-//! Deploy, promote, roll back and scale: each checks its gates, then accepts the deployment in
+//! Deploy, promote, roll back, scale and extend a warm window: each checks its gates, then accepts the deployment in
 //! one transaction ([`accept`]). The unique index on in-flight deployments turns a concurrent
 //! second request into a conflict, whichever replica took it. The engine does the rest.
 //! One file per command; the plan they build is in [`plan`], the detail query in [`detail`].
@@ -6,6 +6,7 @@
 pub mod accept;
 pub mod deploy;
 pub mod detail;
+pub mod extend_warm;
 pub mod plan;
 pub mod promote;
 pub mod rollback;
@@ -13,6 +14,7 @@ pub mod scale;
 
 pub use deploy::deploy;
 pub use detail::detail;
+pub use extend_warm::extend_warm_window;
 pub use promote::{preview, promote, promotion_preview};
 pub use rollback::rollback;
 pub use scale::scale;
