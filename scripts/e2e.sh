@@ -27,6 +27,10 @@ oidc=$!
 tools="${GREENLIGHT_TOOLS:-$HOME/.cache/greenlight/tools}"
 export E2E_MAIL_DIR="$work/mail" E2E_SMTP_PASSWORD="smtp-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p "$E2E_MAIL_DIR"
+# A webhook whose URL is a secret and whose receiver is down (port 9 refuses): its failures are
+# logged, and the log must not carry the URL, the key or the SMTP password (checked at the end).
+export E2E_HOOK_URL="http://127.0.0.1:9/hooks/hook-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export E2E_HOOK_KEY="key-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s' "$E2E_SMTP_PASSWORD" >"$work/smtp-password"
 "$tools/moto-venv/bin/python" "$here/testing/smtp/server.py" --dir "$E2E_MAIL_DIR" --mode starttls \
   --login greenlight --password-file "$work/smtp-password" >"$work/smtp.out" 2>"$work/smtp.log" &
@@ -98,13 +102,19 @@ from = "Greenlight <greenlight@example.com>"
 ca_file = "$E2E_MAIL_DIR/ca.pem"
 
 [[notifications.channels]]
+name = "ops-hook"
+kind = "webhook"
+url = { env = "E2E_HOOK_URL" }
+secret = { env = "E2E_HOOK_KEY" }
+
+[[notifications.channels]]
 name = "release-mail"
 kind = "email"
 to = ["Release Team <release@example.com>"]
 
 [[notifications.rules]]
 events = ["deployment.failed", "deployment.rolled_back"]
-channels = ["release-mail"]
+channels = ["release-mail", "ops-hook"]
 TOML
 } >"$work/greenlight.toml"
 export GREENLIGHT_CONFIG="$work/greenlight.toml"
@@ -120,7 +130,7 @@ token="$("$bin" token create e2e --name e2e 2>/dev/null)"
 viewer_token="$("$bin" token create vic --name e2e 2>/dev/null)"
 "$bin" seed-history --count 200 --builds 20 >/dev/null
 
-(cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
+(cd "$work" && RUST_LOG="info,greenlight=debug,sqlx=warn,tower_sessions=warn" exec "$bin" serve >"$work/server.log" 2>&1) &
 server=$!
 trap 'kill $server $oidc $smtp 2>/dev/null || true; wait $server $oidc $smtp 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do
@@ -133,3 +143,11 @@ cd "$here/end2end"
 BASE_URL="http://127.0.0.1:$port" E2E_USER=e2e E2E_PASSWORD="$password" E2E_TOKEN="$token" \
   E2E_QA_PASSWORD="$qa_password" E2E_VIEWER_PASSWORD="$viewer_password" E2E_VIEWER_TOKEN="$viewer_token" \
   ARTIFACTS="${ARTIFACTS:-$here/end2end/artifacts}" node run.mjs || { echo "--- server log"; tail -50 "$work/server.log"; exit 1; }
+for name in E2E_HOOK_URL E2E_HOOK_KEY E2E_SMTP_PASSWORD E2E_OIDC_SECRET; do
+  if grep -qF -- "${!name#http://127.0.0.1:9}" "$work/server.log"; then
+    echo "FAIL the server log carries the secret in $name"; exit 1
+  fi
+done
+grep -q 'a notification was not delivered' "$work/server.log" \
+  || { echo "FAIL the failing webhook's delivery errors were never logged (the secrets check saw nothing)"; exit 1; }
+echo "ok   the server log carries no channel URL, signing key, SMTP password or client secret"

@@ -1,7 +1,9 @@
 //! A freeze window recurring by a cron expression: five fields (minute, hour, day of month,
-//! month, day of week) saying when each window starts, and a `duration`. Occurrences are
-//! found by `jiff-cron` in the window's zone (daylight-saving gaps and folds handled there),
-//! the zone read from the same bundled tz database as the rest of Greenlight.
+//! month, day of week) saying when each window starts, and a `duration` of elapsed time (so
+//! across a daylight-saving change its end moves an hour in local time; weekly `from`/`to`
+//! windows keep both ends' local hours). Starts are found by `jiff-cron` in the window's zone
+//! (daylight-saving gaps and folds handled there), the zone read from the same bundled tz
+//! database as the rest of Greenlight. Overlapping occurrences merge into one freeze.
 
 use jiff_cron::jiff;
 use std::str::FromStr;
@@ -48,6 +50,13 @@ impl CronWindow {
                 "key `{key}.cron`: name the days of the week (Mon-Fri, Sat,Sun), not numbers"
             ));
         }
+        // Dialects disagree on whether both day fields must match or either: one at a time.
+        let restricted = |field: &str| field != "*" && field != "?";
+        if restricted(fields[2]) && restricted(fields[4]) {
+            return Err(format!(
+                "key `{key}.cron`: restrict the day of the month or the day of the week, not both"
+            ));
+        }
         let schedule =
             jiff_cron::Schedule::from_str(&format!("0 {}", fields.join(" "))).map_err(|e| {
                 format!("key `{key}.cron`: {expression:?} is not a cron expression: {e}")
@@ -81,8 +90,21 @@ impl CronWindow {
     /// The occurrence holding `now`, else the next one, as (start, end) epoch ms: the first
     /// start after `now - duration` covers `now` when it is not later than `now`, and is the
     /// next start when it is.
+    /// Occurrences that start before the last one ends extend it.
     pub fn current_or_next(&self, now: i64) -> Option<(i64, i64)> {
         let start = self.start_after(now.checked_sub(self.length_ms)?)?;
-        Some((start, start.checked_add(self.length_ms)?))
+        let mut end = start.checked_add(self.length_ms)?;
+        let mut from = start;
+        // Bounded: a schedule starting every minute with a year's duration stops here.
+        for _ in 0..1_000 {
+            match self.start_after(from) {
+                Some(next) if next < end => {
+                    end = end.max(next.checked_add(self.length_ms)?);
+                    from = next;
+                }
+                _ => break,
+            }
+        }
+        Some((start, end))
     }
 }

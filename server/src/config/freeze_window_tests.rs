@@ -231,3 +231,15 @@ fn a_cron_window_refuses_numbered_weekdays_missing_fields_and_mixed_keys() {
         .unwrap_err()
         .contains("needs `from` and `to`"));
 }
+
+#[test]
+fn overlapping_cron_occurrences_merge_and_both_day_fields_at_once_are_refused() {
+    // Every day at 18:00 for 30 hours: each freeze runs into the next day's, so the freeze
+    // holds on without a break.
+    let nightly = cron("0 18 * * *", "30h").expect("window");
+    let span = nightly
+        .active(at("2026-11-20T18:00:00Z"))
+        .expect("frozen on Friday evening");
+    assert!(span.end > at("2026-11-21T23:00:00Z"), "{span:?}");
+    assert!(cron("0 18 1 * Fri", "1h").unwrap_err().contains("not both"));
+}

@@ -14,16 +14,19 @@ pub struct WarmRelease {
     pub extended_ms: i64,
 }
 
-/// The environment's release in its warm window, if any.
+/// The environment's release whose warm window is open at `now`, if any (the newest, should
+/// a superseded one not be retired yet).
 pub async fn open<'c>(
     db: impl Executor<'c, Database = Any>,
     environment: &str,
+    now: i64,
 ) -> Result<Option<WarmRelease>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, warm_until, warm_extended_ms FROM deployments \
-         WHERE environment = $1 AND phase = 'warm' AND warm_until IS NOT NULL LIMIT 1",
+         WHERE environment = $1 AND phase = 'warm' AND warm_until > $2 ORDER BY id DESC LIMIT 1",
     )
     .bind(environment)
+    .bind(now)
     .fetch_optional(db)
     .await?;
     row.map(|row| {
@@ -37,20 +40,23 @@ pub async fn open<'c>(
 }
 
 /// Moves the window's end `by_ms` later (and says "closes soon" again when it comes); false
-/// when the release left its warm window meanwhile.
+/// when the release left its warm window, or it closed, meanwhile.
 pub async fn extend<'c>(
     db: impl Executor<'c, Database = Any>,
     release: WarmRelease,
     by_ms: i64,
+    now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE deployments SET warm_until = $1, warm_extended_ms = $2, \
-         warm_closing_told_at = NULL WHERE id = $3 AND phase = 'warm' AND warm_until = $4",
+         warm_closing_told_at = NULL \
+         WHERE id = $3 AND phase = 'warm' AND warm_until = $4 AND warm_until > $5",
     )
     .bind(release.warm_until + by_ms)
     .bind(release.extended_ms + by_ms)
     .bind(release.id)
     .bind(release.warm_until)
+    .bind(now)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

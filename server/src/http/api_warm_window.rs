@@ -18,7 +18,7 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendWarmRequest {
-    /// How much longer: a whole number and `m`, `h` or `d` (`30m`, `2h`), within the
+    /// How much longer: a whole number and `s`, `m`, `h` or `d` (`30m`, `2h`), within the
     /// environment's `warm_extension_limit` for the release in all.
     #[schema(example = "30m", pattern = r"^[0-9]{1,9}(s|m|h|d)$")]
     pub extend_by: String,

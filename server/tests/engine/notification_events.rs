@@ -53,12 +53,7 @@ async fn a_warm_window_is_told_closing_once_before_its_end_and_closed_at_it() {
         s.notifications.warm_window_notice = "10m".parse().expect("duration");
     })
     .await;
-    h.build("1.0.0").await;
-    let first = h.deploy("1.0.0").await;
-    assert_eq!(h.finish(first).await, Phase::Succeeded);
-    h.build("1.0.1").await;
-    let second = h.deploy("1.0.1").await;
-    assert_eq!(h.settle(second).await, Phase::Warm);
+    let second = h.warm_second_release().await;
     let warm_until = h.row(second).await.warm_until.expect("warm until");
 
     derived::warm_windows_closing(&h.core).await.expect("scan");
@@ -89,4 +84,19 @@ async fn a_warm_window_is_told_closing_once_before_its_end_and_closed_at_it() {
         1,
         "not told again"
     );
+}
+
+#[tokio::test]
+async fn a_first_release_keeps_no_old_fleet_and_is_not_told_its_warm_window_closes() {
+    let h = harness(|_| {}).await;
+    h.build("1.0.0").await;
+    let first = h.deploy("1.0.0").await;
+    if h.settle(first).await == Phase::Warm {
+        if let Some(until) = h.row(first).await.warm_until {
+            h.clock.advance_to(until - 60_000);
+        }
+    }
+    derived::warm_windows_closing(&h.core).await.expect("scan");
+    assert!(told(&h, "warm_window.closing").await.is_empty());
+    assert_eq!(h.finish(first).await, Phase::Succeeded);
 }

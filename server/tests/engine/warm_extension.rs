@@ -9,12 +9,7 @@ use greenlight::service::deployments;
 #[tokio::test]
 async fn the_engine_keeps_the_old_fleet_until_the_extended_end_and_then_retires_it() {
     let h = harness(|_| {}).await;
-    h.build("1.0.0").await;
-    let first = h.deploy("1.0.0").await;
-    assert_eq!(h.finish(first).await, Phase::Succeeded);
-    h.build("1.0.1").await;
-    let second = h.deploy("1.0.1").await;
-    assert_eq!(h.settle(second).await, Phase::Warm);
+    let second = h.warm_second_release().await;
     let first_end = h.row(second).await.warm_until.expect("warm until");
 
     deployments::extend_warm_window(
@@ -44,4 +39,26 @@ async fn the_engine_keeps_the_old_fleet_until_the_extended_end_and_then_retires_
         "retired at the new end, not before"
     );
     assert_eq!(h.alive("test").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_warm_window_past_its_end_cannot_be_extended_even_before_the_engine_retires_it() {
+    let h = harness(|_| {}).await;
+    let second = h.warm_second_release().await;
+    let end = h.row(second).await.warm_until.expect("warm until");
+    h.clock.advance_to(end + 1);
+    let late = deployments::extend_warm_window(
+        &h.core,
+        &engineer(),
+        "test",
+        &env("test"),
+        "1h".parse().expect("duration"),
+    )
+    .await;
+    assert!(
+        matches!(late, Err(app::use_cases::UseCaseError::Conflict(_))),
+        "{late:?}"
+    );
+    assert_eq!(h.row(second).await.warm_until, Some(end), "unchanged");
+    assert_eq!(h.finish(second).await, Phase::Succeeded);
 }

@@ -115,6 +115,18 @@ impl Harness {
         )
     }
 
+    /// Releases 1.0.0 into TEST, then 1.0.1 beside it, and returns 1.0.1's deployment resting
+    /// warm with 1.0.0's fleet kept.
+    pub async fn warm_second_release(&self) -> i64 {
+        self.build("1.0.0").await;
+        let first = self.deploy("1.0.0").await;
+        assert_eq!(self.finish(first).await, Phase::Succeeded);
+        self.build("1.0.1").await;
+        let second = self.deploy("1.0.1").await;
+        assert_eq!(self.settle(second).await, Phase::Warm);
+        second
+    }
+
     /// Runs until the deployment ends or rests warm.
     pub async fn settle(&self, id: i64) -> Phase {
         let engine = self.engine("settle");

@@ -24,7 +24,8 @@ pub async fn extend_warm_window(
     let (_, env) = core
         .environment(environment)
         .ok_or_else(|| not_found(environment))?;
-    let release = warm_extension::open(&core.db, environment.as_str())
+    let now = core.now();
+    let release = warm_extension::open(&core.db, environment.as_str(), now)
         .await
         .map_err(internal)?
         .ok_or_else(|| {
@@ -53,10 +54,15 @@ pub async fn extend_warm_window(
         );
         return Err(UseCaseError::Invalid(fields));
     }
-    let now = core.now();
     let until = Timestamp::from_millis(release.warm_until + by_ms);
     let mut tx = db::begin_write(&core.db).await.map_err(internal)?;
-    if !warm_extension::extend(&mut *tx, release, by_ms)
+    // A step the engine is taking with the old end in hand must not retire the fleet after
+    // this commits: the job's fence moves, that step's result is dropped, and the next one
+    // reads the new end.
+    db::jobs::interrupt(&mut tx, release.id, now)
+        .await
+        .map_err(internal)?;
+    if !warm_extension::extend(&mut *tx, release, by_ms, now)
         .await
         .map_err(internal)?
     {
