@@ -20,7 +20,7 @@ use serde::Deserialize;
 pub struct ExtendWarmRequest {
     /// How much longer: a whole number and `s`, `m`, `h` or `d` (`30m`, `2h`), within the
     /// environment's `warm_extension_limit` for the release in all.
-    #[schema(example = "30m", pattern = r"^[0-9]{1,9}(s|m|h|d)$")]
+    #[schema(example = "30m", pattern = r"^0{0,8}[1-9][0-9]{0,8}(s|m|h|d)$")]
     pub extend_by: String,
 }
 
@@ -34,8 +34,8 @@ pub struct ExtendWarmRequest {
         (status = 401, description = "No, malformed or revoked token", body = ErrorBody),
         (status = 403, description = "The role may not, or a browser sent it from another origin", body = ErrorBody),
         (status = 404, description = "No such environment", body = ErrorBody),
-        (status = 409, description = "No old fleet is kept warm in the environment now", body = ErrorBody),
-        (status = 422, description = "`extend_by` is not a duration, is zero, or passes the limit (what is left is named)", body = ErrorBody),
+        (status = 409, description = "No old fleet is kept warm in the environment now, or `extend_by` is more than the release has left of `warm_extension_limit` (named)", body = ErrorBody),
+        (status = 422, description = "`extend_by` is not a duration or is zero", body = ErrorBody),
     )
 )]
 pub async fn extend(

@@ -37,22 +37,19 @@ pub async fn extend_warm_window(
     let by_ms = by.as_millis_i64();
     let limit = env.warm_extension_limit.as_millis_i64();
     let left = (limit - release.extended_ms).max(0);
-    if by_ms <= 0 || by_ms > left {
+    if by_ms <= 0 {
         let mut fields = FieldErrors::new();
-        fields.add(
-            "extend_by",
-            if by_ms <= 0 {
-                "must be longer than zero".to_owned()
-            } else {
-                format!(
-                    "{} allows {} of extension per release; {} left",
-                    env.title,
-                    describe_seconds(env.warm_extension_limit.as_secs()),
-                    describe_seconds((left / 1000) as u64)
-                )
-            },
-        );
+        fields.add("extend_by", "must be longer than zero");
         return Err(UseCaseError::Invalid(fields));
+    }
+    // Well-formed, but more than this release has left: a conflict with its state.
+    if by_ms > left {
+        return Err(UseCaseError::Conflict(format!(
+            "{} allows {} of extension per release; {} left",
+            env.title,
+            describe_seconds(env.warm_extension_limit.as_secs()),
+            describe_seconds((left / 1000) as u64)
+        )));
     }
     let until = Timestamp::from_millis(release.warm_until + by_ms);
     let mut tx = db::begin_write(&core.db).await.map_err(internal)?;
