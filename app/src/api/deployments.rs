@@ -1,4 +1,5 @@
-//! Deploy, promote, roll back and scale from the pages, and one deployment's live page.
+//! Deploy, promote, roll back and scale from the pages, and one deployment's live page with
+//! its switch and cancel.
 
 use crate::domain::views::DeploymentDetail;
 use crate::use_cases::UseCaseError;
@@ -90,4 +91,30 @@ pub async fn scale(environment: String, desired: i64) -> Result<DeploymentDetail
         .scale(&actor, &address, &environment, desired)
         .await
         .map_err(answer)
+}
+
+/// `action`: `switch` (traffic to a held new fleet) or `cancel` (with `reason`) — one server
+/// function for the deployment page's two forms.
+#[server(prefix = "/fn")]
+pub async fn steer_deployment(
+    id: i64,
+    action: String,
+    reason: Option<String>,
+) -> Result<(), UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
+    let done = match action.as_str() {
+        "switch" => use_cases.switch_traffic(&actor, &address, id).await,
+        "cancel" => {
+            let reason = reason.unwrap_or_default();
+            use_cases
+                .cancel_deployment(&actor, &address, id, &reason)
+                .await
+        }
+        _ => {
+            let mut fields = crate::domain::FieldErrors::new();
+            fields.add("action", "must be switch or cancel");
+            Err(UseCaseError::Invalid(fields))
+        }
+    };
+    done.map(drop).map_err(answer)
 }

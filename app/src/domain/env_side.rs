@@ -151,6 +151,10 @@ mod tests {
             last_look: None,
             unwatched_ms: 0,
             config_capacity: None,
+            manual_cutover: false,
+            hold_deadline_ms: 0,
+            held_at: None,
+            new_addresses: Default::default(),
         }
     }
 

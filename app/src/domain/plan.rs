@@ -79,6 +79,19 @@ pub struct DeploymentPlan {
     pub watch_while_warm: bool,
     /// Alarms that must stay quiet.
     pub alarms: Vec<String>,
+    /// Hold once the new fleet is healthy until a person switches traffic
+    /// (`cutover = "manual"`).
+    #[serde(default)]
+    pub manual_cutover: bool,
+    /// How long a held new fleet waits for its switch before it is taken out.
+    #[serde(default)]
+    pub hold_deadline_ms: i64,
+    /// When the healthy new fleet began to wait for its switch.
+    #[serde(default)]
+    pub held_at: Option<i64>,
+    /// The new fleet's private addresses by instance, for testing it before the switch.
+    #[serde(default)]
+    pub new_addresses: std::collections::BTreeMap<String, String>,
     /// The fleet serving when the deployment was accepted (the old fleet).
     pub previous: Option<Fleet>,
     /// The new fleet's instances.
@@ -130,6 +143,11 @@ impl DeploymentPlan {
     /// When the verify window ends, watched time only.
     pub fn verify_end(&self, now: i64) -> i64 {
         self.switched_at.unwrap_or(now) + self.verify_ms + self.unwatched_ms
+    }
+
+    /// When an unswitched hold ends, watched time only.
+    pub fn hold_end(&self, now: i64) -> i64 {
+        self.held_at.unwrap_or(now) + self.hold_deadline_ms + self.unwatched_ms
     }
 
     /// The old fleet's instances (empty when the environment ran nothing).

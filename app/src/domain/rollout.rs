@@ -19,6 +19,9 @@ pub enum Phase {
     Launching,
     /// New fleet launched; waiting until every instance is healthy, up to the deadline.
     AwaitingHealth,
+    /// New fleet healthy, traffic still on the old one: held for a person to test the new
+    /// fleet and switch (`cutover = "manual"`), until the hold deadline.
+    ReadyToSwitch,
     /// Switching traffic from the old fleet to the new one.
     CuttingOver,
     /// Traffic on the new fleet; target health and alarms watched for the verify window.
@@ -52,6 +55,14 @@ pub enum Event {
     FleetLaunched,
     /// Every new instance is running and healthy.
     FleetHealthy,
+    /// Every new instance is healthy and the environment switches by hand: hold.
+    HeldForSwitch,
+    /// A person asked to switch traffic to the held new fleet.
+    SwitchRequested,
+    /// Nobody switched a held new fleet before the hold deadline.
+    HoldDeadlinePassed,
+    /// A person cancelled the deployment before traffic moved.
+    CancelRequested,
     /// The health deadline passed before the new fleet was healthy.
     HealthDeadlinePassed,
     /// Traffic now goes to the new fleet.
@@ -87,11 +98,12 @@ pub struct IllegalTransition {
 
 impl Phase {
     /// Every phase.
-    pub const ALL: [Phase; 12] = [
+    pub const ALL: [Phase; 13] = [
         Phase::Pending,
         Phase::Baking,
         Phase::Launching,
         Phase::AwaitingHealth,
+        Phase::ReadyToSwitch,
         Phase::CuttingOver,
         Phase::Verifying,
         Phase::Warm,
@@ -131,6 +143,7 @@ impl Phase {
             Phase::Baking => "baking",
             Phase::Launching => "launching",
             Phase::AwaitingHealth => "awaiting_health",
+            Phase::ReadyToSwitch => "ready_to_switch",
             Phase::CuttingOver => "cutting_over",
             Phase::Verifying => "verifying",
             Phase::Warm => "warm",
@@ -159,6 +172,7 @@ impl Phase {
             Phase::Baking => "Baking image",
             Phase::Launching => "Launching new fleet",
             Phase::AwaitingHealth => "Waiting for health",
+            Phase::ReadyToSwitch => "Ready to switch",
             Phase::CuttingOver => "Cutting over",
             Phase::Verifying => "Verifying",
             Phase::Warm => "Old fleet warm",
@@ -187,6 +201,14 @@ pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
         (P::Baking, E::ImageReady) => P::Launching,
         (P::Launching, E::FleetLaunched) => P::AwaitingHealth,
         (P::AwaitingHealth, E::FleetHealthy) => P::CuttingOver,
+        (P::AwaitingHealth, E::HeldForSwitch) => P::ReadyToSwitch,
+        (P::ReadyToSwitch, E::SwitchRequested) => P::CuttingOver,
+        // Traffic never left the old fleet: the held new fleet is simply taken out.
+        (P::ReadyToSwitch, E::HoldDeadlinePassed) => P::RollingBack,
+        (
+            P::Pending | P::Baking | P::Launching | P::AwaitingHealth | P::ReadyToSwitch,
+            E::CancelRequested,
+        ) => P::RollingBack,
         // A scale change has no cutover: the added instances join the serving fleet.
         (P::AwaitingHealth, E::Resized) => P::Succeeded,
         // Traffic never left the old fleet: rolling back only takes the new fleet out.
@@ -202,7 +224,7 @@ pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
         // Before traffic moves, a failure stops (the engine cleans up new instances); once
         // traffic may be on the new fleet, it goes back to the old one.
         (P::Pending | P::Baking | P::Launching, E::StepFailed) => P::Failed,
-        (P::AwaitingHealth, E::StepFailed) => P::RollingBack,
+        (P::AwaitingHealth | P::ReadyToSwitch, E::StepFailed) => P::RollingBack,
         (P::CuttingOver | P::Verifying | P::Warm, E::StepFailed) => P::RollingBack,
         (P::Retiring | P::RollingBack, E::StepFailed) => P::Failed,
         _ => return Err(IllegalTransition { from, event }),
@@ -216,7 +238,11 @@ mod tests {
     use Event as E;
     use Phase as P;
 
-    const EVENTS: [Event; 15] = [
+    const EVENTS: [Event; 19] = [
+        E::HeldForSwitch,
+        E::SwitchRequested,
+        E::HoldDeadlinePassed,
+        E::CancelRequested,
         E::Begin { bake: true },
         E::Begin { bake: false },
         E::ImageReady,
@@ -234,7 +260,16 @@ mod tests {
         E::StepFailed,
     ];
 
-    const LEGAL: [(Phase, Event, Phase); 24] = [
+    const LEGAL: [(Phase, Event, Phase); 33] = [
+        (P::AwaitingHealth, E::HeldForSwitch, P::ReadyToSwitch),
+        (P::ReadyToSwitch, E::SwitchRequested, P::CuttingOver),
+        (P::ReadyToSwitch, E::HoldDeadlinePassed, P::RollingBack),
+        (P::ReadyToSwitch, E::StepFailed, P::RollingBack),
+        (P::Pending, E::CancelRequested, P::RollingBack),
+        (P::Baking, E::CancelRequested, P::RollingBack),
+        (P::Launching, E::CancelRequested, P::RollingBack),
+        (P::AwaitingHealth, E::CancelRequested, P::RollingBack),
+        (P::ReadyToSwitch, E::CancelRequested, P::RollingBack),
         (P::Pending, E::Begin { bake: true }, P::Baking),
         (P::Pending, E::Begin { bake: false }, P::Launching),
         (P::Pending, E::StepFailed, P::Failed),
@@ -313,6 +348,20 @@ mod tests {
         assert_eq!(end, Ok(P::Succeeded));
         assert_eq!(P::Warm.outcome(), Outcome::Succeeded);
         assert_eq!(P::Verifying.outcome(), Outcome::InProgress);
+    }
+
+    #[test]
+    fn a_held_deployment_switches_only_when_asked_and_is_in_progress_while_held() {
+        let held = [E::Begin { bake: false }, E::FleetLaunched, E::HeldForSwitch];
+        let at = held.into_iter().try_fold(P::Pending, apply);
+        assert_eq!(at, Ok(P::ReadyToSwitch));
+        assert_eq!(P::ReadyToSwitch.outcome(), Outcome::InProgress);
+        assert!(!P::ReadyToSwitch.traffic_may_be_on_new_fleet());
+        assert_eq!(apply(P::ReadyToSwitch, E::TrafficSwitched).ok(), None);
+        assert_eq!(
+            apply(P::ReadyToSwitch, E::SwitchRequested),
+            Ok(P::CuttingOver)
+        );
     }
 
     #[test]

@@ -300,6 +300,22 @@ pub trait UseCases: Send + Sync + 'static {
         environment: &EnvironmentName,
         to: Option<&Version>,
     ) -> Result<DeploymentDetail, UseCaseError>;
+    /// Switches traffic to deployment `id`'s held, healthy new fleet (`cutover = "manual"`).
+    async fn switch_traffic(
+        &self,
+        actor: &Principal,
+        address: &str,
+        id: i64,
+    ) -> Result<DeploymentDetail, UseCaseError>;
+    /// Cancels deployment `id`: before the switch its new fleet is taken out, after the
+    /// switch traffic goes back to the old fleet.
+    async fn cancel_deployment(
+        &self,
+        actor: &Principal,
+        address: &str,
+        id: i64,
+        reason: &str,
+    ) -> Result<DeploymentDetail, UseCaseError>;
     /// Keeps `environment`'s old fleet warm `by` longer (its current release's warm window).
     async fn extend_warm_window(
         &self,

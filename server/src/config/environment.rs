@@ -100,6 +100,13 @@ pub struct EnvironmentSettings {
     /// fleet is warm, rolling back on a failure as during `verify_window`.
     #[serde(default = "watched_while_warm")]
     pub watch_while_warm: bool,
+    /// `cutover`: `automatic` (default) switches traffic once the new fleet is healthy;
+    /// `manual` holds it there until a person switches (alb-listener or elastic-ip).
+    #[serde(default)]
+    pub cutover: super::Cutover,
+    /// `hold_deadline`: a held new fleet nobody switched by then is terminated (default 24h).
+    #[serde(default = "super::cutover::default_hold_deadline")]
+    pub hold_deadline: Duration,
     /// `alarms`: CloudWatch alarm names that gate the cutover and trigger auto-rollback.
     #[serde(default)]
     pub alarms: Vec<String>,
@@ -157,6 +164,8 @@ impl EnvironmentSettings {
             warm_retention: default_warm_retention(),
             warm_extension_limit: default_warm_extension_limit(),
             watch_while_warm: watched_while_warm(),
+            cutover: super::Cutover::Automatic,
+            hold_deadline: super::cutover::default_hold_deadline(),
             alarms: Vec::new(),
             requires_signoff: false,
             four_eyes: false,
@@ -228,6 +237,12 @@ impl EnvironmentSettings {
         }
         if let Err((name, reason)) = self.strategy().check(self, on_aws) {
             return field(name, reason);
+        }
+        if let Err(reason) = super::cutover::check(self.cutover, self.strategy()) {
+            return field("cutover", reason);
+        }
+        if self.hold_deadline.as_millis_i64() <= 0 {
+            return field("hold_deadline", "must be longer than zero");
         }
         if on_aws {
             let Some(instance) = &self.instance else {
@@ -346,6 +361,26 @@ mod tests {
                 PROD.replace("bake_image = true", "bake_no_reboot = true"),
                 "bake_no_reboot",
             ),
+            (
+                PROD.replace("strategy = \"alb-listener\"", "strategy = \"target-group\"")
+                    .replace(
+                        "target_group_arns = [\"arn:blue\", \"arn:green\"]",
+                        "target_group_arns = [\"arn:blue\"]",
+                    )
+                    .replace("listener_arn = ", "# listener_arn = ")
+                    .replace(
+                        "bake_image = true",
+                        "bake_image = true\ncutover = \"manual\"",
+                    ),
+                "cutover",
+            ),
+            (
+                PROD.replace(
+                    "bake_image = true",
+                    "bake_image = true\nhold_deadline = \"0s\"",
+                ),
+                "hold_deadline",
+            ),
         ];
         for (text, key) in cases {
             let env = parse(&text).expect("parses");
@@ -355,6 +390,22 @@ mod tests {
                 "{key}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn manual_cutover_with_a_hold_deadline_parses() {
+        let text = PROD.replace(
+            "bake_image = true",
+            "bake_image = true\ncutover = \"manual\"\nhold_deadline = \"4h\"",
+        );
+        let env = parse(&text).expect("parses");
+        assert_eq!(env.cutover, super::super::Cutover::Manual);
+        assert_eq!(env.hold_deadline.as_secs(), 4 * 3600);
+        assert_eq!(env.validate("environments[2]", true, false), Ok(()));
+        assert_eq!(
+            parse(PROD).expect("parses").cutover,
+            super::super::Cutover::Automatic
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! are reached from the environment with a double underscore: `GREENLIGHT_CLOUD__PROVIDER=aws`.
 
 mod binding;
+pub mod cutover;
 pub mod defaults;
 pub mod environment;
 pub mod freeze_cron;
@@ -20,6 +21,7 @@ mod trusted_proxies;
 
 pub use app::domain::Strategy;
 use app::domain::{Duration, HttpUrl};
+pub use cutover::Cutover;
 pub use defaults::demo_environments;
 pub use environment::{ConfigValue, EnvironmentSettings, InstanceSettings};
 pub use load::ConfigError;

@@ -105,6 +105,22 @@ pub async fn renew<'c>(
     Ok(done.rows_affected() == 1)
 }
 
+/// Makes a job due now without taking it from whoever holds it: a step under way finishes
+/// and records what it did in the cloud (a launch), and the next step sees the request.
+/// `false` when the deployment has no job (it ended).
+pub async fn wake(
+    conn: &mut AnyConnection,
+    deployment_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE deployment_jobs SET run_at = $1 WHERE deployment_id = $2")
+        .bind(now)
+        .bind(deployment_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Takes a job away from whoever holds it and makes it due now: the holder's writes become
 /// stale. Used when a person asks for something the next step must see (a rollback).
 pub async fn interrupt(

@@ -16,6 +16,7 @@ pub mod installation;
 pub mod jobs;
 pub mod logins;
 pub mod notifications;
+pub mod requests;
 pub mod rollouts;
 pub mod second_factor;
 pub mod seed;

@@ -42,6 +42,10 @@ pub struct RolloutRow {
     pub warm_until: Option<i64>,
     /// Who asked to roll back.
     pub rollback_requested_by: Option<String>,
+    /// Who asked to switch traffic to a held new fleet.
+    pub switch_requested_by: Option<String>,
+    /// Who cancelled, and why.
+    pub cancel: Option<super::requests::Cancel>,
 }
 
 /// Loads a deployment's rollout state.
@@ -50,7 +54,8 @@ pub async fn load<'c>(
     id: i64,
 ) -> Result<Option<RolloutRow>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, phase, run, notes, warm_until, rollback_requested_by FROM deployments WHERE id = $1",
+        "SELECT id, phase, run, notes, warm_until, rollback_requested_by, switch_requested_by, \
+         cancel_requested_by, cancel_reason FROM deployments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -71,6 +76,16 @@ pub async fn load<'c>(
             notes: row.try_get("notes")?,
             warm_until: super::opt_i64(&row, "warm_until")?,
             rollback_requested_by: row.try_get("rollback_requested_by")?,
+            switch_requested_by: row.try_get("switch_requested_by")?,
+            cancel: match row.try_get::<Option<String>, _>("cancel_requested_by")? {
+                Some(by) => Some(super::requests::Cancel {
+                    by,
+                    reason: row
+                        .try_get::<Option<String>, _>("cancel_reason")?
+                        .unwrap_or_default(),
+                }),
+                None => None,
+            },
         })
     })
     .transpose()
@@ -356,28 +371,4 @@ pub async fn end_warm_window(
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Asks the engine to roll a verifying or warm deployment back. `false` when it has moved on
-/// (the caller then deploys the previous release instead). The deployment is in flight again,
-/// so this fails on the unique index while another mutation of the environment is.
-pub async fn request_rollback(
-    conn: &mut AnyConnection,
-    deployment_id: i64,
-    by: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    // The job row first: both this and the engine's step lock it before the deployment.
-    if !jobs::interrupt(conn, deployment_id, now).await? {
-        return Ok(false);
-    }
-    let done = sqlx::query(
-        "UPDATE deployments SET rollback_requested_by = $1, outcome = 'in_progress' \
-         WHERE id = $2 AND phase IN ('verifying', 'warm') AND rollback_requested_by IS NULL",
-    )
-    .bind(by)
-    .bind(deployment_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }

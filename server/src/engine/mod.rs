@@ -123,6 +123,8 @@ impl Engine {
             now,
             poll_ms: self.poll_ms,
             rollback_requested_by: row.rollback_requested_by.clone(),
+            switch_requested_by: row.switch_requested_by.clone(),
+            cancel: row.cancel.clone(),
             warm_until: row.warm_until,
         };
         let started = std::time::Instant::now();

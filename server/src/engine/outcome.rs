@@ -15,6 +15,10 @@ pub struct Context {
     pub poll_ms: i64,
     /// Who asked to roll back, if someone did.
     pub rollback_requested_by: Option<String>,
+    /// Who asked to switch traffic to the held new fleet, if someone did.
+    pub switch_requested_by: Option<String>,
+    /// Who cancelled and why, if someone did.
+    pub cancel: Option<crate::db::requests::Cancel>,
     /// When the warm window ends.
     pub warm_until: Option<i64>,
 }

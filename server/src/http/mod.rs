@@ -4,6 +4,7 @@
 pub mod api_audit;
 pub mod api_builds;
 pub mod api_change_control;
+pub mod api_deployment_control;
 pub mod api_deployment_detail;
 pub mod api_deployments;
 pub mod api_diff;
@@ -53,6 +54,14 @@ pub fn router(state: AppState, store: Store) -> Router {
         .route("/api/v1/deployments", get(api_deployments::list))
         .route("/api/v1/deployments/export", get(api_deployments::export))
         .route("/api/v1/deployments/{id}", get(api_deployment_detail::show))
+        .route(
+            "/api/v1/deployments/{id}/cutover",
+            post(api_deployment_control::switch),
+        )
+        .route(
+            "/api/v1/deployments/{id}/cancel",
+            post(api_deployment_control::cancel),
+        )
         .route(
             "/api/v1/environments/{environment}/deployments",
             post(api_environments::deploy),

@@ -15,7 +15,7 @@ use app::domain::views::Principal;
 use app::domain::{DeploymentKind, EnvironmentName, FieldErrors, Role};
 use app::use_cases::UseCaseError;
 
-fn reason(text: &str, field: &str) -> Result<String, UseCaseError> {
+pub(crate) fn reason(text: &str, field: &str) -> Result<String, UseCaseError> {
     parse_reason(text).map_err(|why| {
         let mut errors = FieldErrors::new();
         errors.add(field, why);

@@ -424,6 +424,23 @@ impl UseCases for Core {
     ) -> Result<DeploymentDetail, UseCaseError> {
         deployments::rollback(self, actor, address, environment, to).await
     }
+    async fn switch_traffic(
+        &self,
+        actor: &Principal,
+        address: &str,
+        id: i64,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::switch_traffic(self, actor, address, id).await
+    }
+    async fn cancel_deployment(
+        &self,
+        actor: &Principal,
+        address: &str,
+        id: i64,
+        reason: &str,
+    ) -> Result<DeploymentDetail, UseCaseError> {
+        deployments::cancel(self, actor, address, id, reason).await
+    }
     async fn extend_warm_window(
         &self,
         actor: &Principal,

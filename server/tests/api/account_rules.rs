@@ -2,21 +2,11 @@
 //! the current-password check throttled like sign-in, renaming through the page's server
 //! function, and two admins demoting each other at once.
 
-use crate::support::app::{spawn_app, TestApp};
+use crate::support::app::spawn_app;
 use app::domain::Role;
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use sqlx::Row;
-
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
-        .bind(action)
-        .fetch_one(&app.pool)
-        .await
-        .expect("audit")
-        .try_get("n")
-        .expect("n")
-}
 
 #[tokio::test]
 async fn a_legacy_common_password_signs_in_once_and_must_then_be_changed() {
@@ -34,7 +24,7 @@ async fn a_legacy_common_password_signs_in_once_and_must_then_be_changed() {
     let client = app.new_client();
     let response = app.login(&client, "old", "letmein").await;
     assert_eq!(response.headers()["location"], "/account");
-    assert_eq!(audit_count(&app, "user.password_flagged").await, 1);
+    assert_eq!(app.audited("user.password_flagged").await, 1);
     let page = client.get(app.url("/history")).send().await.expect("page");
     assert_eq!(
         page.headers()["location"],
@@ -109,7 +99,7 @@ async fn an_admin_renames_a_user_through_the_users_page_and_the_session_follows(
     assert_eq!(response.status().as_u16(), 200);
     let row: Value = response.json().await.expect("json");
     assert_eq!(row["name"], "robert");
-    assert_eq!(audit_count(&app, "user.rename").await, 1);
+    assert_eq!(app.audited("user.rename").await, 1);
     let me = <app::api::auth::CurrentUser as ServerFn>::PATH;
     let who: Value = app
         .server_fn(&bob, me, &[], None)

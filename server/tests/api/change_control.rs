@@ -9,7 +9,6 @@ use crate::support::engine_app::{deploy_to_test, engine_settings, register, wait
 use app::domain::Role;
 use greenlight::config::freeze_window::FreezeWindowSettings;
 use serde_json::{json, Value};
-use sqlx::Row;
 
 async fn delete(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
     let response = app
@@ -21,16 +20,6 @@ async fn delete(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
         .expect("delete");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn audited(app: &TestApp, action: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
-        .bind(action)
-        .fetch_one(&app.pool)
-        .await
-        .expect("audit")
-        .try_get("n")
-        .expect("n")
 }
 
 fn gate_reasons(body: &Value) -> String {
@@ -118,8 +107,8 @@ async fn a_freeze_refuses_deploys_with_its_reason_until_lifted_while_scaling_sta
         .post_json(Some(&ana), "/api/v1/environments/test/deployments", deploy)
         .await;
     assert_eq!(status, 202, "{body}");
-    assert_eq!(audited(&app, "environment.freeze").await, 1);
-    assert_eq!(audited(&app, "environment.unfreeze").await, 1);
+    assert_eq!(app.audited("environment.freeze").await, 1);
+    assert_eq!(app.audited("environment.unfreeze").await, 1);
 }
 
 #[tokio::test]
@@ -156,7 +145,7 @@ async fn an_admin_overrides_a_freeze_with_a_reason_the_deployment_and_the_audit_
     assert_eq!(body["record"]["freeze_override"], "hotfix for checkout");
     let id = body["record"]["id"].as_i64().expect("id");
     wait_for(&app, &root, id, &["warm", "succeeded"]).await;
-    assert_eq!(audited(&app, "deployment.freeze_override").await, 1);
+    assert_eq!(app.audited("deployment.freeze_override").await, 1);
     let csv = app
         .get(Some(&root), "/api/v1/deployments/export?format=csv")
         .await
@@ -260,14 +249,14 @@ async fn a_lock_lets_only_its_holder_change_the_environment_until_an_admin_break
 
     let (status, _) = delete(&app, &root, "/api/v1/environments/test/lock?break=true").await;
     assert_eq!(status, 204);
-    assert_eq!(audited(&app, "environment.lock_broken").await, 1);
+    assert_eq!(app.audited("environment.lock_broken").await, 1);
     let (status, _) = app
         .post_json(Some(&bob), "/api/v1/environments/test/lock", lock)
         .await;
     assert_eq!(status, 201, "free again");
     let (status, _) = delete(&app, &bob, "/api/v1/environments/test/lock").await;
     assert_eq!(status, 204);
-    assert_eq!(audited(&app, "environment.unlock").await, 1);
+    assert_eq!(app.audited("environment.unlock").await, 1);
 }
 
 #[tokio::test]
@@ -418,8 +407,8 @@ async fn the_pages_one_control_action_freezes_locks_and_names_an_unknown_action(
     };
     assert_eq!(call("freeze", "from the page").await.0, 200);
     assert_eq!(call("lock", "looking").await.0, 200);
-    assert_eq!(audited(&app, "environment.freeze").await, 1);
-    assert_eq!(audited(&app, "environment.lock").await, 1);
+    assert_eq!(app.audited("environment.freeze").await, 1);
+    assert_eq!(app.audited("environment.lock").await, 1);
     let (status, body) = call("explode", "").await;
     assert_eq!(status, 422, "{body}");
     assert!(body["fields"]["action"].is_string(), "{body}");

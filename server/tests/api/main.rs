@@ -11,6 +11,7 @@ mod change_control;
 mod cli_accounts;
 mod delivery_log;
 mod demo_engine;
+mod deployment_control;
 mod deployments_api;
 mod diff;
 mod email;

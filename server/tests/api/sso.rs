@@ -55,16 +55,6 @@ async fn user(app: &TestApp, name: &str) -> Option<(String, String, Option<Strin
         })
 }
 
-async fn audited(app: &TestApp, action: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
-        .bind(action)
-        .fetch_one(&app.pool)
-        .await
-        .expect("audit")
-        .try_get("n")
-        .expect("n")
-}
-
 /// Whether the client's session reaches a page (not sent to the sign-in page).
 async fn signed_in(app: &TestApp, client: &reqwest::Client) -> bool {
     let response = client.get(app.url("/history")).send().await.expect("page");
@@ -93,13 +83,13 @@ async fn the_first_sign_in_makes_the_user_with_the_role_their_groups_map_to_and_
         user(&app, "alice").await,
         Some(("engineer".into(), "person".into(), Some("alice".into())))
     );
-    assert_eq!(audited(&app, "user.add").await, 1);
+    assert_eq!(app.audited("user.add").await, 1);
 
     provider.set_accounts(json!({"alice": {"groups": ["qa"]}}));
     let second = sign_in(&app, "alice").await;
     assert!(signed_in(&app, &second.client).await);
     assert_eq!(user(&app, "alice").await.expect("alice").0, "qa");
-    assert_eq!(audited(&app, "user.role_from_groups").await, 1);
+    assert_eq!(app.audited("user.role_from_groups").await, 1);
     assert_eq!(
         app.count("users").await,
         1,
@@ -118,7 +108,7 @@ async fn the_first_sign_in_makes_the_user_with_the_role_their_groups_map_to_and_
         !signed_in(&app, &second.client).await,
         "losing every mapped group ends the sessions the user had"
     );
-    assert_eq!(audited(&app, "session.sso_no_role").await, 1);
+    assert_eq!(app.audited("session.sso_no_role").await, 1);
 }
 
 #[tokio::test]
@@ -133,7 +123,7 @@ async fn an_id_token_altered_after_signing_is_refused_and_makes_no_user() {
     );
     assert!(!signed_in(&app, &outcome.client).await);
     assert_eq!(user(&app, "mallory").await, None);
-    assert_eq!(audited(&app, "session.sso_failed").await, 1);
+    assert_eq!(app.audited("session.sso_failed").await, 1);
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ mod gates;
 mod installation;
 mod integrity;
 mod jobs;
+mod manual_cutover;
 mod notification_events;
 mod paths;
 mod rollbacks;

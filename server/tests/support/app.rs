@@ -257,6 +257,18 @@ impl TestApp {
             .try_get("n")
             .expect("n")
     }
+
+    /// How many audit rows record `action`.
+    pub async fn audited(&self, action: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&self.pool)
+            .await
+            .expect("audit")
+            .try_get("n")
+            .expect("n")
+    }
 }
 
 /// A client that keeps cookies and does not follow redirects, connecting from `local` when

@@ -18,6 +18,32 @@ pub struct StepView {
     pub message: String,
 }
 
+/// One instance of a held new fleet and where to reach it for testing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InstanceAddress {
+    /// The instance.
+    pub instance_id: String,
+    /// Its private IPv4 address.
+    pub private_ip: String,
+}
+
+/// A healthy new fleet waiting for a person to switch traffic to it (`cutover = "manual"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HoldView {
+    /// When the new fleet is taken out unless someone switches before.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = DateTime))]
+    pub until: Timestamp,
+    /// The new fleet's instances with their private addresses.
+    pub addresses: Vec<InstanceAddress>,
+    /// With `alb-listener`: the idle target group the new fleet sits in, for a test listener
+    /// rule (by host header or path) that reaches it before the switch.
+    pub test_target_group: Option<String>,
+    /// Who asked to switch, once someone did.
+    pub switch_requested_by: Option<String>,
+}
+
 /// A deployment with the engine's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -47,6 +73,12 @@ pub struct DeploymentDetail {
     pub rollback_requested_by: Option<String>,
     /// Why it rolled back or failed.
     pub reason: Option<String>,
+    /// While the new fleet waits for its switch (`ready_to_switch`).
+    #[serde(default)]
+    pub hold: Option<HoldView>,
+    /// Who cancelled it, once someone did.
+    #[serde(default)]
+    pub cancelled_by: Option<String>,
     /// The SHA-256 of what it recorded when accepted (code, config, infrastructure); none for
     /// deployments accepted before snapshots were recorded.
     #[serde(default)]

@@ -13,7 +13,7 @@ pub use accounts::{
     AccountView, CreatedToken, PasswordReset, SignInStep, TokenForm, TokenRow, TotpOffer, UserRow,
 };
 pub use compare::{CodeRange, Comparison, DeploymentChoice, RangeChange, SideLabel};
-pub use deployment::{DeploymentDetail, StepView};
+pub use deployment::{DeploymentDetail, HoldView, InstanceAddress, StepView};
 pub use environment::{EnvironmentPage, FleetView, PromotionPreview, SignoffStatus};
 pub use ledger::LedgerEntry;
 pub use live::{ChartsReport, EnvironmentStatus, FleetReport, LiveHealth, SignoffState};

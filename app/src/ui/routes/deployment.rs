@@ -1,17 +1,18 @@
 //! One deployment: every step with its time, what the current step waits for, the fleets,
-//! the warm window's countdown and the instant-rollback button. Updates from the page's live
+//! the warm window's countdown and the instant-rollback button; a held new fleet's addresses
+//! with "Switch traffic", and "Cancel" while it is in flight. Updates from the page's live
 //! stream as the deployment moves.
 
 use crate::api::auth::current_user;
-use crate::api::deployments::{get_deployment, RollBack};
+use crate::api::deployments::{get_deployment, RollBack, SteerDeployment};
 use crate::domain::rollout::Phase;
 use crate::domain::views::DeploymentDetail;
 use crate::domain::{Permission, Role};
 use crate::ui::components::clock::Countdown;
 use crate::ui::components::deploy_actions::read_rollback;
-use crate::ui::components::live::action_error;
+use crate::ui::components::live::{action_error, field_error};
 use crate::ui::components::live_stream::{live_stream, Interest};
-use crate::ui::components::post_form::PostForm;
+use crate::ui::components::post_form::{Fields, PostForm};
 use crate::ui::components::status::{ErrorBox, OutcomeBadge, When};
 use crate::ui::erased::IntoErased;
 use crate::ui::page_data::page_resource;
@@ -31,23 +32,31 @@ pub fn DeploymentPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let rollback = ServerAction::<RollBack>::new();
+    let steer = ServerAction::<SteerDeployment>::new();
     let stream = live_stream(move || Interest {
         environment: None,
         deployment: Some(id()),
     });
     let user = page_resource(|| (), |_| current_user());
     let data = page_resource(
-        move || (id(), stream.changes.get(), rollback.version().get()),
+        move || {
+            (
+                id(),
+                stream.changes.get(),
+                rollback.version().get() + steer.version().get(),
+            )
+        },
         |(id, _, _)| get_deployment(id),
     );
     view! {
         <Title text="Deployment"/>
         {action_error(rollback.value())}
+        {action_error(steer.value())}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let role = user.await.ok().flatten().map(|p| p.role);
                 match data.await {
-                    Ok(detail) => view! { <Deployment detail role rollback/> }.into_erased(),
+                    Ok(detail) => view! { <Deployment detail role rollback steer/> }.into_erased(),
                     Err(e) => view! { <ErrorBox message=e.to_string()/> }.into_erased(),
                 }
             })}
@@ -60,12 +69,21 @@ fn Deployment(
     detail: DeploymentDetail,
     role: Option<Role>,
     rollback: ServerAction<RollBack>,
+    steer: ServerAction<SteerDeployment>,
 ) -> impl IntoView {
     let record = detail.record.clone();
     let phase = detail.phase;
-    let can_roll_back = role.is_some_and(|r| r.allows(Permission::Deploy))
-        && matches!(phase, Some(Phase::Verifying | Phase::Warm))
-        && detail.rollback_requested_by.is_none();
+    let may_deploy = role.is_some_and(|r| r.allows(Permission::Deploy));
+    let steered = detail.rollback_requested_by.is_some() || detail.cancelled_by.is_some();
+    let can_roll_back =
+        may_deploy && matches!(phase, Some(Phase::Verifying | Phase::Warm)) && !steered;
+    // Warm has succeeded (rolled back instead); rolling back is already the way out.
+    let can_cancel = may_deploy
+        && !steered
+        && phase.is_some_and(|p| {
+            p.outcome() == crate::domain::Outcome::InProgress && p != Phase::RollingBack
+        });
+    let id = record.id;
     let environment = record.environment.clone();
     view! {
         <article class="deployment" data-phase=phase.map(|p| p.as_str()).unwrap_or("history")>
@@ -102,6 +120,19 @@ fn Deployment(
                     </p>
                 </div>
             })}
+            {detail.hold.clone().map(|hold| view! { <Hold hold id may_switch=may_deploy steer/> })}
+            {detail.cancelled_by.clone().map(|by| view! {
+                <p class="notice" role="status" data-testid="cancelled-by">{format!("Cancelled by {by}")}</p>
+            })}
+            {can_cancel.then(|| view! {
+                <PostForm action=steer read=read_steer class="inline">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="action" value="cancel"/>
+                    <label>"Why " <input name="reason" required maxlength="500" data-testid="cancel-reason"/></label>
+                    <button type="submit" class="danger" data-testid="cancel">"Cancel deployment"</button>
+                    {field_error(steer.value(), "reason")}
+                </PostForm>
+            })}
             {can_roll_back.then(|| view! {
                 <PostForm action=rollback read=read_rollback>
                     <input type="hidden" name="environment" value=environment.clone()/>
@@ -124,6 +155,49 @@ fn Deployment(
         </article>
     }
     .into_erased()
+}
+
+/// A held new fleet: where to test it, until when, and the switch.
+#[component]
+fn Hold(
+    hold: crate::domain::views::HoldView,
+    id: i64,
+    may_switch: bool,
+    steer: ServerAction<SteerDeployment>,
+) -> impl IntoView {
+    view! {
+        <div class="notice hold" role="status" data-testid="hold">
+            <p><strong>"Ready to switch."</strong>" Traffic stays on the old fleet until someone switches; test the new fleet first:"</p>
+            <ul data-testid="hold-addresses">
+                {hold.addresses.into_iter().map(|a| view! {
+                    <li><code>{a.private_ip}</code>" " <span class="muted">{a.instance_id}</span></li>
+                }).collect_view()}
+            </ul>
+            {hold.test_target_group.map(|group| view! {
+                <p>"Through the load balancer: add a listener rule (a test host header or path) forwarding to the idle target group "
+                    <code>{group}</code>"."</p>
+            })}
+            <p>"Unswitched, the new fleet is taken out at " <When at=hold.until/> "."</p>
+            {match hold.switch_requested_by {
+                Some(by) => view! { <p>{format!("Switch requested by {by}")}</p> }.into_erased(),
+                None => may_switch.then(|| view! {
+                    <PostForm action=steer read=read_steer>
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="action" value="switch"/>
+                        <button type="submit" data-testid="switch">"Switch traffic"</button>
+                    </PostForm>
+                }).into_erased(),
+            }}
+        </div>
+    }
+}
+
+fn read_steer(fields: &Fields) -> Option<SteerDeployment> {
+    Some(SteerDeployment {
+        id: fields.get("id")?.parse().ok()?,
+        action: fields.get("action")?,
+        reason: fields.get("reason"),
+    })
 }
 
 fn fleet(ids: &[String]) -> String {

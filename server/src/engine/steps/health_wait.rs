@@ -36,10 +36,11 @@ pub async fn await_health(
             .as_deref()
             .map(|g| format!(" in {g}"))
             .unwrap_or_default();
-        return Ok(happened(
-            Event::FleetHealthy,
-            format!("All {} new instances healthy{place}", health.total),
-        ));
+        let healthy = format!("All {} new instances healthy{place}", health.total);
+        if plan.manual_cutover {
+            return super::hold::hold(cloud, plan, cx, healthy).await;
+        }
+        return Ok(happened(Event::FleetHealthy, healthy));
     }
     if !health.dead.is_empty() {
         let reason = format!("new instance terminated: {}", health.dead.join(", "));

@@ -4,11 +4,13 @@
 //! unique name before baking, and registering, switching and terminating are idempotent.
 //!
 //! The step families live in their own files: [`launch`] (begin, launch), [`bake`],
-//! [`health_wait`] (the new fleet's health, scaling), [`verify`] (verify and warm windows),
+//! [`health_wait`] (the new fleet's health, scaling), [`hold`] (a manual cutover's hold, and
+//! cancelling before the switch), [`verify`] (verify and warm windows),
 //! [`retire`] and [`rollback`]. Traffic switching per strategy is in [`super::traffic`].
 
 mod bake;
 mod health_wait;
+mod hold;
 mod launch;
 mod retire;
 mod rollback;
@@ -27,6 +29,9 @@ pub async fn advance(
     plan: &mut DeploymentPlan,
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
+    if let Some(step) = hold::cancelled(phase, plan, cx) {
+        return Ok(step);
+    }
     match phase {
         Phase::Pending => launch::begin(cloud, plan).await,
         Phase::Baking => bake::bake(cloud, plan, cx).await,
@@ -35,6 +40,7 @@ pub async fn advance(
             health_wait::resize(cloud, plan, cx).await
         }
         Phase::AwaitingHealth => health_wait::await_health(cloud, plan, cx).await,
+        Phase::ReadyToSwitch => Ok(hold::held(plan, cx)),
         Phase::CuttingOver => verify::cut_over(cloud, plan, cx).await,
         Phase::Verifying => verify::verify(cloud, plan, cx).await,
         Phase::Warm => verify::keep_warm(cloud, plan, cx).await,

@@ -47,6 +47,15 @@ pub async fn roll_back(
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
     let traffic_moved = plan.switched_at.is_some();
+    if !traffic_moved {
+        // A launch cut short (cancelled, or a crash) may have left instances it never
+        // recorded: they go too.
+        for instance in super::hold::launched_for(cloud, plan, cx).await? {
+            if !plan.new_instances.contains(&instance.id) {
+                plan.new_instances.push(instance.id);
+            }
+        }
+    }
     if traffic_moved && !plan.old_instances().is_empty() {
         if let Some(step) = restore_old_fleet(cloud, plan, cx).await? {
             return Ok(step);

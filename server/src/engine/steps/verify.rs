@@ -27,7 +27,18 @@ pub async fn cut_over(
     })
 }
 
+/// A rollback asked by a person, or a cancel that came while traffic may have moved.
 pub fn requested_rollback(plan: &mut DeploymentPlan, cx: &Context) -> Option<StepOutcome> {
+    if let Some(cancel) = &cx.cancel {
+        plan.reason = Some(format!("cancelled by {}: {}", cancel.by, cancel.reason));
+        return Some(happened(
+            Event::RollbackRequested,
+            format!(
+                "Cancelled by {} after the switch: {}; rolling back",
+                cancel.by, cancel.reason
+            ),
+        ));
+    }
     let by = cx.rollback_requested_by.as_ref()?;
     plan.reason = Some(format!("rollback requested by {by}"));
     Some(happened(

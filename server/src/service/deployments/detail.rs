@@ -4,9 +4,10 @@
 use crate::core::Core;
 use crate::db::{self, rollouts};
 use crate::service::internal;
+use app::domain::plan::DeploymentPlan;
 use app::domain::rollout::Phase;
-use app::domain::views::DeploymentDetail;
-use app::domain::{DeploymentKind, Timestamp};
+use app::domain::views::{DeploymentDetail, HoldView, InstanceAddress};
+use app::domain::{DeploymentKind, Strategy, Timestamp};
 use app::use_cases::UseCaseError;
 
 /// A deployment with its timeline and fleets.
@@ -53,8 +54,32 @@ pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseErr
         warm_until: warm_until.map(Timestamp::from_millis),
         warm_seconds_left: warm_until.map(|until| ((until - core.now()) / 1000).max(0)),
         rollback_requested_by: row.rollback_requested_by.clone(),
-        reason: row.plan.and_then(|p| p.reason),
+        hold: plan
+            .filter(|_| row.phase == Some(Phase::ReadyToSwitch))
+            .map(|p| hold(p, row.switch_requested_by.clone(), core.now())),
+        cancelled_by: row.cancel.as_ref().map(|c| c.by.clone()),
+        reason: row.plan.as_ref().and_then(|p| p.reason.clone()),
         snapshot_hash: snapshot.map(|s| s.hash),
         changed_from: before,
     })
+}
+
+/// Where a held new fleet can be reached, and until when it waits.
+fn hold(plan: &DeploymentPlan, switch_requested_by: Option<String>, now: i64) -> HoldView {
+    HoldView {
+        until: Timestamp::from_millis(plan.hold_end(now)),
+        addresses: plan
+            .new_addresses
+            .iter()
+            .map(|(id, ip)| InstanceAddress {
+                instance_id: id.clone(),
+                private_ip: ip.clone(),
+            })
+            .collect(),
+        test_target_group: plan
+            .new_target_group
+            .clone()
+            .filter(|_| plan.binding.strategy == Strategy::AlbListener),
+        switch_requested_by,
+    }
 }

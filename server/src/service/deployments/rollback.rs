@@ -59,7 +59,7 @@ async fn instant(
     }
     let now = core.now();
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
-    let requested = rollouts::request_rollback(&mut tx, id, &actor.name, now)
+    let requested = db::requests::request_rollback(&mut tx, id, &actor.name, now)
         .await
         .map_err(|e| {
             conflict_on_unique(
