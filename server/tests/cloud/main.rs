@@ -6,6 +6,7 @@ mod moto;
 mod moto_bake;
 mod moto_engine;
 mod moto_fleet;
+mod moto_manual_cutover;
 mod moto_restart;
 mod moto_secrets;
 mod moto_warm;

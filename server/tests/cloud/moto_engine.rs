@@ -199,6 +199,18 @@ impl World {
 
     /// `version` into TEST, then promoted into STAGING and PROD; returns PROD's deployment.
     pub async fn release(&self, release: &str) -> i64 {
+        let id = self.release_into_prod(release).await;
+        let phase = self.rest(id).await;
+        assert!(
+            matches!(phase, Phase::Warm | Phase::Succeeded),
+            "prod: {phase}"
+        );
+        id
+    }
+
+    /// `version` into TEST and STAGING (resting there), and accepted into PROD; returns
+    /// PROD's deployment, not yet run.
+    pub async fn release_into_prod(&self, release: &str) -> i64 {
         let erin = person("erin", Role::Engineer);
         let id = deployments::deploy(
             &self.state,
@@ -223,13 +235,7 @@ impl World {
             Phase::Warm | Phase::Succeeded
         ));
         self.sign_off("staging").await;
-        let id = self.promote("prod").await;
-        let phase = self.rest(id).await;
-        assert!(
-            matches!(phase, Phase::Warm | Phase::Succeeded),
-            "prod: {phase}"
-        );
-        id
+        self.promote("prod").await
     }
 
     pub async fn run_of(&self, id: i64) -> DeploymentPlan {
@@ -251,7 +257,7 @@ impl World {
             .collect()
     }
 
-    async fn all_running(&self, ids: &[String]) -> bool {
+    pub async fn all_running(&self, ids: &[String]) -> bool {
         let found = self.instances(ids).await;
         found.len() == ids.len() && found.iter().all(|i| i.state == InstanceState::Running)
     }
