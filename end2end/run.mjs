@@ -5,7 +5,8 @@
 // no more cloud calls than one); QA signs off, promote to STAGING
 // through the gates, roll a second build back with one click; compare TEST with PROD and a
 // deployment with the release before it, secrets never shown; a viewer sees no actions;
-// a refused promotion lists its gates and a refused scale its reason; sign out. One
+// a refused promotion lists its gates and a refused scale its reason; PROD (switched by hand)
+// holds its new box with the address shown, is cancelled once and then switched; sign out. One
 // screenshot per page lands in $ARTIFACTS.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -420,10 +421,11 @@ await test('the environment page holds at 360 px wide', async () => {
 // page's choices) took it to 432.8 kB, change control (the freeze and lock section, the
 // override field, the records they read) to 451.6 kB — first 463.1 kB, until the freeze record
 // lost serde's tagged and flattened parts and four server functions became one. The
-// notifications admin page (its own lazy route) took it to 456.0 kB. Held at
-// 457 kB until issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
+// notifications admin page (its own lazy route) took it to 456.0 kB, manual cutover and
+// cancel (the deployment page's hold section and server function, the hold in the deployment
+// record deploy actions return) to 460.6 kB. Held at 461 kB until issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
 // goal.
-await test('the environment page first loads in at most 457 kB compressed, its wasm chunks included', async () => {
+await test('the environment page first loads in at most 461 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -438,7 +440,7 @@ await test('the environment page first loads in at most 457 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 457_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 461_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not
@@ -684,6 +686,53 @@ await test('an admin sends the release mail a test message and the delivery log 
   assert.ok(overflow <= 0, `the notifications page scrolls sideways by ${overflow}px`);
   await shot('admin-notifications-narrow');
   await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+async function promoteProdUntilHeld() {
+  await page.goto(`${base}/environments/prod`);
+  await hydrated();
+  await page.click('[data-testid=promote]');
+  await page.locator('dl.promotion').getByText(version).waitFor();
+  await page.click('[data-testid=confirm-promote]');
+  await page.waitForURL(/\/deployments\/\d+$/);
+  await page.waitForSelector('article.deployment[data-phase=ready_to_switch]', { timeout: 30000 });
+  await hydrated();
+}
+
+await test('PROD holds the healthy new box with its address until a click: cancelled once, then switched', async () => {
+  const qa = await signedIn('quinn', qaPassword);
+  await qa.goto(`${base}/environments/staging`);
+  await hydrated(qa);
+  await qa.selectOption('select[name=verdict]', 'approved');
+  await qa.fill('textarea[name=notes]', 'staging acceptance green');
+  await qa.click('text=Record sign-off');
+  await qa.getByTestId('signoff').filter({ hasText: 'approved by quinn' }).waitFor();
+  await qa.context().close();
+
+  await promoteProdUntilHeld();
+  const addresses = await page.locator('[data-testid=hold-addresses] li code').allTextContents();
+  assert.ok(addresses.length === 1 && addresses.every((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)), `the new box's address: ${addresses}`);
+  assert.match(await page.getByTestId('hold').textContent(), /Traffic stays on the old fleet until someone switches/);
+  await shot('deployment-held');
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the held deployment scrolls sideways by ${overflow}px`);
+  await shot('deployment-held-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.fill('[data-testid=cancel-reason]', 'wrong config spotted while testing');
+  await page.click('[data-testid=cancel]');
+  await page.waitForSelector('article.deployment[data-phase=rolled_back]', { timeout: 30000 });
+  await page.getByTestId('cancelled-by').getByText('Cancelled by e2e').waitFor();
+  await page.locator('li[data-step=rolling_back]').getByText('Cancelled by e2e before the switch: wrong config spotted while testing').waitFor();
+  await shot('deployment-cancelled');
+
+  await promoteProdUntilHeld();
+  await page.click('[data-testid=switch]');
+  await page.waitForSelector('article.deployment[data-phase=warm], article.deployment[data-phase=succeeded]', { timeout: 30000 });
+  await page.locator('li[data-step=cutting_over]').getByText('Switch to the new fleet requested by e2e').waitFor();
+  await page.goto(`${base}/environments/prod`);
+  assert.equal(await page.getByTestId('release').locator('a').first().textContent(), version);
 });
 
 await test('a release manager signs in through the identity provider, lands where they were going as an engineer, and signs out of both', async () => {

@@ -78,6 +78,7 @@ verify_window = "2s"
 requires_signoff = true
 four_eyes = true
 bake_image = true
+cutover = "manual"
 
 [environments.config]
 LOG_LEVEL = "warn"

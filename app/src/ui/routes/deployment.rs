@@ -110,7 +110,8 @@ fn Deployment(
                 <p class="muted">"Recorded as snapshot " <code>{hash.chars().take(12).collect::<String>()}</code>
                     " · " <a href=format!("/compare?from={}&to={}", record.id, record.environment)>"compare with the environment now"</a></p>
             })}
-            {(!detail.progress.is_empty()).then(|| view! { <p class="progress" role="status">{detail.progress.clone()}</p> })}
+            // A hold says the same in its own section.
+            {(!detail.progress.is_empty() && detail.hold.is_none()).then(|| view! { <p class="progress" role="status">{detail.progress.clone()}</p> })}
             {detail.reason.clone().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}
             {detail.warm_until.map(|until| view! {
                 <div class="notice warm" role="status">
@@ -125,10 +126,10 @@ fn Deployment(
                 <p class="notice" role="status" data-testid="cancelled-by">{format!("Cancelled by {by}")}</p>
             })}
             {can_cancel.then(|| view! {
-                <PostForm action=steer read=read_steer class="inline">
+                <PostForm action=steer read=read_steer class="inline cancel">
                     <input type="hidden" name="id" value=id/>
                     <input type="hidden" name="action" value="cancel"/>
-                    <label>"Why " <input name="reason" required maxlength="500" data-testid="cancel-reason"/></label>
+                    <label>"Reason to cancel " <input name="reason" required maxlength="500" data-testid="cancel-reason"/></label>
                     <button type="submit" class="danger" data-testid="cancel">"Cancel deployment"</button>
                     {field_error(steer.value(), "reason")}
                 </PostForm>

@@ -36,7 +36,10 @@ pub async fn await_health(
             .as_deref()
             .map(|g| format!(" in {g}"))
             .unwrap_or_default();
-        let healthy = format!("All {} new instances healthy{place}", health.total);
+        let healthy = match health.total {
+            1 => format!("The new instance is healthy{place}"),
+            n => format!("All {n} new instances healthy{place}"),
+        };
         if plan.manual_cutover {
             return super::hold::hold(cloud, plan, cx, healthy).await;
         }

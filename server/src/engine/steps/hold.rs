@@ -51,7 +51,7 @@ pub async fn hold(
         .filter_map(|i| Some((i.id, i.private_ip?)))
         .collect();
     plan.held_at = Some(cx.now);
-    let until = Timestamp::from_millis(plan.hold_end(cx.now)).to_rfc3339();
+    let until = Timestamp::from_millis(plan.hold_end(cx.now)).to_display();
     Ok(happened(
         Event::HeldForSwitch,
         format!(
