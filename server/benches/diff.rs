@@ -76,6 +76,7 @@ async fn main() {
                 })
                 .collect(),
             ci_url: None,
+            schema_version: None,
         };
         let stored = db::builds::insert(&pool, &build, &format!("h{n}"), "ci", 0)
             .await

@@ -114,6 +114,7 @@ async fn main() {
             },
             changes: vec![],
             ci_url: None,
+            schema_version: None,
         };
         db::builds::insert(&pool, &build, &version, "bench", bench.clock.now_ms())
             .await

@@ -51,20 +51,29 @@ pub async fn deploy_build(
 pub async fn promote(
     environment: String,
     override_reason: Option<String>,
+    confirm_schema_downgrade: Option<bool>,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
     let environment = environment_ref(&environment).map_err(answer)?;
     use_cases
-        .promote(&actor, &address, &environment, override_reason.as_deref())
+        .promote(
+            &actor,
+            &address,
+            &environment,
+            override_reason.as_deref(),
+            confirm_schema_downgrade.unwrap_or(false),
+        )
         .await
         .map_err(answer)
 }
 
-/// Rolls an environment back, to the release below the running one or to `to`.
+/// Rolls an environment back, to the release below the running one or to `to` (a release
+/// expecting a lower database schema with `confirm_schema_downgrade`).
 #[server(prefix = "/fn")]
 pub async fn roll_back(
     environment: String,
     to: Option<String>,
+    confirm_schema_downgrade: Option<bool>,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
     let environment = environment_ref(&environment).map_err(answer)?;
@@ -77,7 +86,13 @@ pub async fn roll_back(
         None => None,
     };
     use_cases
-        .rollback(&actor, &address, &environment, to.as_ref())
+        .rollback(
+            &actor,
+            &address,
+            &environment,
+            to.as_ref(),
+            confirm_schema_downgrade.unwrap_or(false),
+        )
         .await
         .map_err(answer)
 }

@@ -62,6 +62,10 @@ pub struct NewBuild {
     pub changes: Vec<BuildChange>,
     /// The CI run that produced it.
     pub ci_url: Option<HttpUrl>,
+    /// The database schema version it expects, when it declares one (left out of the content
+    /// hash when absent, so builds registered before this field replay as identical).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u32>,
 }
 
 /// A stored build.
@@ -83,6 +87,10 @@ pub struct Build {
     /// The CI run that produced it.
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub ci_url: Option<HttpUrl>,
+    /// The database schema version it expects, when it declares one: going back to a build
+    /// with a lower one needs a confirmation.
+    #[serde(default)]
+    pub schema_version: Option<u32>,
     /// The user (or token owner) who registered it.
     pub registered_by: String,
     /// When it was registered.

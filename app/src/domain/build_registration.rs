@@ -20,7 +20,14 @@ impl NewBuild {
         reject_unknown(
             object,
             "",
-            &["version", "revision", "artifact", "changes", "ci_url"],
+            &[
+                "version",
+                "revision",
+                "artifact",
+                "changes",
+                "ci_url",
+                "schema_version",
+            ],
             &mut errors,
         );
 
@@ -51,6 +58,24 @@ impl NewBuild {
             }
         };
 
+        let schema_version = match object.get("schema_version") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => {
+                    errors.add(
+                        "schema_version",
+                        format!("must be a whole number from 0 to {}", u32::MAX),
+                    );
+                    None
+                }
+            },
+            Some(_) => {
+                errors.add("schema_version", "must be a number");
+                None
+            }
+        };
+
         match (version, revision, artifact, changes) {
             (Some(version), Some(revision), Some(artifact), Some(changes)) if errors.is_empty() => {
                 Ok(Self {
@@ -59,6 +84,7 @@ impl NewBuild {
                     artifact,
                     changes,
                     ci_url,
+                    schema_version,
                 })
             }
             _ => Err(errors),
@@ -291,5 +317,28 @@ mod tests {
             .expect_err("array")
             .0
             .contains_key("body"));
+    }
+
+    #[test]
+    fn a_declared_schema_version_is_kept_and_a_bad_one_is_named() {
+        let mut body = valid();
+        assert_eq!(NewBuild::parse(&body).expect("valid").schema_version, None);
+        body["schema_version"] = json!(14);
+        assert_eq!(
+            NewBuild::parse(&body).expect("valid").schema_version,
+            Some(14)
+        );
+        for bad in [json!(-1), json!(1.5), json!(4_294_967_296_u64), json!("14")] {
+            body["schema_version"] = bad.clone();
+            let errors = NewBuild::parse(&body).expect_err("invalid");
+            assert!(errors.0.contains_key("schema_version"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_build_without_a_schema_version_hashes_as_before_the_field_existed() {
+        let build = NewBuild::parse(&valid()).expect("valid");
+        let text = serde_json::to_string(&build).expect("json");
+        assert!(!text.contains("schema_version"), "{text}");
     }
 }

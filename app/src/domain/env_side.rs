@@ -105,6 +105,7 @@ mod tests {
             artifact,
             changes: Vec::new(),
             ci_url: None,
+            schema_version: None,
             registered_by: "ci".into(),
             created_at: Timestamp::from_millis(0),
         }

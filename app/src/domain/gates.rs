@@ -28,6 +28,9 @@ pub enum GateKind {
     NothingInFlight,
     /// None of the environment's alarms is firing.
     AlarmsQuiet,
+    /// The build does not expect a lower database schema than the one running, or the
+    /// downgrade is confirmed.
+    SchemaVersion,
 }
 
 /// One gate's verdict.

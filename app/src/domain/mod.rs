@@ -31,6 +31,7 @@ pub mod release_line;
 pub mod revision;
 pub mod role;
 pub mod rollout;
+pub mod schema_version;
 pub mod side_spec;
 pub mod signoff;
 pub mod signoff_request;

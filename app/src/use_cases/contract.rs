@@ -259,6 +259,7 @@ pub trait UseCases: Send + Sync + 'static {
         address: &str,
         environment: &EnvironmentName,
         override_reason: Option<&str>,
+        confirm_schema_downgrade: bool,
     ) -> Result<DeploymentDetail, UseCaseError>;
     /// Freezes `environment` with a reason (deploys and promotions refused until lifted).
     async fn freeze_environment(
@@ -299,6 +300,7 @@ pub trait UseCases: Send + Sync + 'static {
         address: &str,
         environment: &EnvironmentName,
         to: Option<&Version>,
+        confirm_schema_downgrade: bool,
     ) -> Result<DeploymentDetail, UseCaseError>;
     /// Switches traffic to deployment `id`'s held, healthy new fleet (`cutover = "manual"`).
     async fn switch_traffic(

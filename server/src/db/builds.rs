@@ -6,7 +6,8 @@ use sqlx::{Any, Executor, Row};
 use std::collections::BTreeMap;
 
 const COLUMNS: &str =
-    "id, version, revision, artifact, changes, ci_url, registered_by, created_at, content_hash";
+    "id, version, revision, artifact, changes, ci_url, registered_by, created_at, content_hash, \
+     schema_version";
 
 fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
     serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
@@ -28,6 +29,10 @@ fn build(row: &AnyRow) -> Result<(Build, String), sqlx::Error> {
             .map(|url| HttpUrl::parse(&url))
             .transpose()
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
+        schema_version: super::opt_i64(row, "schema_version")?
+            .map(u32::try_from)
+            .transpose()
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
         registered_by: row.try_get("registered_by")?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
     };
@@ -47,8 +52,8 @@ pub async fn insert<'c>(
     let changes =
         serde_json::to_string(&new.changes).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let row = sqlx::query(&format!(
-        "INSERT INTO builds (version, revision, artifact, changes, ci_url, content_hash, registered_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+        "INSERT INTO builds (version, revision, artifact, changes, ci_url, content_hash, registered_by, created_at, schema_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
     ))
     .bind(new.version.as_str())
     .bind(new.revision.as_str())
@@ -58,6 +63,7 @@ pub async fn insert<'c>(
     .bind(content_hash)
     .bind(registered_by)
     .bind(at)
+    .bind(new.schema_version.map(i64::from))
     .fetch_one(db)
     .await?;
     Ok(build(&row)?.0)

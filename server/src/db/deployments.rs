@@ -94,6 +94,24 @@ pub async fn set_freeze_override<'c>(
     Ok(())
 }
 
+/// Adds `note` to deployment `id`'s notes (after a `; ` when it has some).
+pub async fn append_note<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE deployments SET notes = CASE WHEN notes = '' THEN $1 ELSE notes || '; ' || $2 END \
+         WHERE id = $3",
+    )
+    .bind(note)
+    .bind(note)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// The WHERE clause of a filter, with its arguments in placeholder order.
 fn conditions(
     filter: &HistoryFilter,

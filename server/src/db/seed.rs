@@ -61,6 +61,7 @@ fn demo_build(dice: &mut Dice, version: &str) -> Result<NewBuild, String> {
         },
         changes,
         ci_url: HttpUrl::parse(&format!("https://ci.example.com/greenlight-demo/{version}")).ok(),
+        schema_version: None,
     })
 }
 

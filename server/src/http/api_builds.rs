@@ -55,6 +55,11 @@ pub struct BuildRegistration {
         pattern = r"^https?://[^/?#\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
     )]
     ci_url: Option<String>,
+    /// The database schema version the build expects (its migrations' number), when it
+    /// declares one: a rollback or promotion to a build with a lower one needs
+    /// `confirm_schema_downgrade`.
+    #[schema(example = 14, minimum = 0, maximum = 4294967295_u64)]
+    schema_version: Option<u64>,
 }
 
 /// What a build runs from, as CI sends it.

@@ -51,6 +51,10 @@ pub struct PromoteRequest {
         example = "hotfix for the checkout outage"
     )]
     pub override_reason: Option<String>,
+    /// Promote a build that expects a lower database schema than the one the environment
+    /// runs (without it, the `schema_version` gate refuses, naming both).
+    #[serde(default)]
+    pub confirm_schema_downgrade: bool,
 }
 
 /// `POST …/scale`.
@@ -147,7 +151,7 @@ pub async fn deploy(
 /// Promote the build the previous environment runs (engineer or admin).
 #[utoipa::path(
     post, operation_id = "promote", path = "/api/v1/environments/{environment}/promote", tag = "deployments",
-    params(EnvironmentPath), request_body(content = Option<PromoteRequest>, description = "Optional: an admin's freeze override"), security(("bearer" = [])),
+    params(EnvironmentPath), request_body(content = Option<PromoteRequest>, description = "Optional: an admin's freeze override, a schema downgrade confirmed"), security(("bearer" = [])),
     responses(
         (status = 202, description = "Accepted; the engine runs it", body = DeploymentDetail),
         (status = 400, description = "The body is not JSON of this shape, or the path is not valid UTF-8", body = ErrorBody),
@@ -176,6 +180,7 @@ pub async fn promote(
             &identity.address,
             &environment_ref(&environment)?,
             request.override_reason.as_deref(),
+            request.confirm_schema_downgrade,
         )
         .await?,
     )
@@ -215,6 +220,10 @@ pub struct RollbackRequest {
     /// the running one.
     #[schema(example = "1.4.1", max_length = 64)]
     pub to: Option<String>,
+    /// Go back to a release that expects a lower database schema than the one running
+    /// (without it, `412` with the `schema_version` gate naming both).
+    #[serde(default)]
+    pub confirm_schema_downgrade: bool,
 }
 
 /// Roll back: a traffic switch while the old fleet is warm, else a deploy of the release
@@ -230,6 +239,7 @@ pub struct RollbackRequest {
         (status = 403, description = "The role may not deploy, or a browser sent it from another origin", body = ErrorBody),
         (status = 404, description = "No such environment", body = ErrorBody),
         (status = 409, description = "Another mutation in flight, or nothing to roll back to", body = ErrorBody),
+        (status = 412, description = "The release expects a lower database schema than the one running and `confirm_schema_downgrade` is not set (the `schema_version` gate names both)", body = ErrorBody),
         (status = 422, description = "`to` is not a version, never ran in this environment, or runs now", body = ErrorBody),
     )
 )]
@@ -244,6 +254,7 @@ pub async fn rollback(
     let actor = identity.require(Permission::Deploy)?.clone();
     let environment = extract::path(environment, "environment")?;
     let request: Option<RollbackRequest> = extract::optional_body(&headers, &body)?;
+    let confirm = request.as_ref().is_some_and(|r| r.confirm_schema_downgrade);
     let to = match request.and_then(|r| r.to) {
         Some(text) => Some(app::domain::Version::parse(text.trim()).map_err(|e| {
             let mut fields = app::domain::FieldErrors::new();
@@ -258,6 +269,7 @@ pub async fn rollback(
             &identity.address,
             &environment_ref(&environment)?,
             to.as_ref(),
+            confirm,
         )
         .await?,
     )

@@ -168,6 +168,15 @@ pub async fn promotion(
         alarms_firing: alarms_firing(core, target, read).await,
     };
     let mut gates: Vec<Gate> = promotion_gates(&facts);
+    if let Some(build) = &build {
+        let running = super::schema::running_build(core, target.name.as_str()).await?;
+        gates.extend(super::schema::gate(
+            &target.title,
+            running.as_ref(),
+            build,
+            false,
+        ));
+    }
     let lock = super::change_control::lock_of(&core.db, target.name.as_str(), core.now()).await?;
     gates.extend(app::domain::change_control::lock_gate(
         lock.as_ref(),

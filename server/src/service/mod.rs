@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod own_account;
 pub mod reads;
 pub mod sandbox_faults;
+pub mod schema;
 pub mod second_factor;
 pub mod secrets;
 pub mod sign_in_throttle;
@@ -376,9 +377,17 @@ impl UseCases for Core {
         address: &str,
         environment: &EnvironmentName,
         override_reason: Option<&str>,
+        confirm_schema_downgrade: bool,
     ) -> Result<DeploymentDetail, UseCaseError> {
-        deployments::promote::promote_overriding(self, actor, address, environment, override_reason)
-            .await
+        deployments::promote::promote_overriding(
+            self,
+            actor,
+            address,
+            environment,
+            override_reason,
+            confirm_schema_downgrade,
+        )
+        .await
     }
     async fn freeze_environment(
         &self,
@@ -421,8 +430,17 @@ impl UseCases for Core {
         address: &str,
         environment: &EnvironmentName,
         to: Option<&Version>,
+        confirm_schema_downgrade: bool,
     ) -> Result<DeploymentDetail, UseCaseError> {
-        deployments::rollback(self, actor, address, environment, to).await
+        deployments::rollback::rollback_confirming(
+            self,
+            actor,
+            address,
+            environment,
+            to,
+            confirm_schema_downgrade,
+        )
+        .await
     }
     async fn switch_traffic(
         &self,

@@ -3,7 +3,7 @@
 //! switch or cancel, behind another's lock, or without a reason.
 
 use crate::support::app::{spawn_app_with, TestApp};
-use crate::support::engine_app::{engine_settings, register, wait_for};
+use crate::support::engine_app::{engine_settings, register, start_in_test, wait_for};
 use app::domain::Role;
 use greenlight::config::{Cutover, Strategy};
 use serde_json::{json, Value};
@@ -21,15 +21,7 @@ async fn manual_app() -> TestApp {
 /// Deploys `version` to TEST and waits until it is held; answers its detail.
 async fn held(app: &TestApp, token: &str, version: &str) -> Value {
     register(app, token, version).await;
-    let (status, body) = app
-        .post_json(
-            Some(token),
-            "/api/v1/environments/test/deployments",
-            json!({"build": version}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    let id = body["record"]["id"].as_i64().expect("id");
+    let id = start_in_test(app, token, version).await;
     wait_for(app, token, id, &["ready_to_switch"]).await
 }
 

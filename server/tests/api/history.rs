@@ -18,6 +18,7 @@ async fn seed(app: &TestApp, rows: usize) {
             },
             changes: vec![],
             ci_url: None,
+            schema_version: None,
         };
         ids.push(
             builds::insert(&app.pool, &new, &format!("h{v}"), "ci", now())
@@ -234,6 +235,7 @@ async fn the_database_allows_one_in_flight_deployment_per_environment() {
         },
         changes: vec![],
         ci_url: None,
+        schema_version: None,
     };
     let build = builds::insert(&app.pool, &new, "h", "ci", now())
         .await

@@ -28,6 +28,7 @@ mod origins;
 mod page_actions;
 mod pages;
 mod rollback_api;
+mod schema_version;
 mod sign_in_limits;
 mod sign_in_proxies;
 mod signoffs;

@@ -21,6 +21,7 @@ mod manual_cutover;
 mod notification_events;
 mod paths;
 mod rollbacks;
+mod schema_version;
 mod signing;
 mod snapshots;
 mod supervisor;

@@ -64,6 +64,14 @@ pub async fn wait_for(app: &TestApp, token: &str, id: i64, phases: &[&str]) -> V
 /// succeeded); answers the deployment's id.
 pub async fn deploy_to_test(app: &TestApp, token: &str, version: &str) -> i64 {
     register(app, token, version).await;
+    let id = start_in_test(app, token, version).await;
+    wait_for(app, token, id, &["warm", "succeeded"]).await;
+    id
+}
+
+/// Deploys the registered `version` to TEST through the API (202 expected); answers the
+/// deployment's id at once.
+pub async fn start_in_test(app: &TestApp, token: &str, version: &str) -> i64 {
     let (status, body) = app
         .post_json(
             Some(token),
@@ -72,7 +80,5 @@ pub async fn deploy_to_test(app: &TestApp, token: &str, version: &str) -> i64 {
         )
         .await;
     assert_eq!(status, 202, "{body}");
-    let id = body["record"]["id"].as_i64().expect("id");
-    wait_for(app, token, id, &["warm", "succeeded"]).await;
-    id
+    body["record"]["id"].as_i64().expect("id")
 }

@@ -24,6 +24,7 @@ pub fn new_build_from(version: &str, ami: &str) -> NewBuild {
         },
         changes: vec![],
         ci_url: None,
+        schema_version: None,
     }
 }
 

@@ -31,6 +31,32 @@ fn override_field() -> impl IntoView {
     }
 }
 
+/// After a rollback refused for a schema downgrade: the checkbox that confirms it, with the
+/// refusal's reason naming both schema versions. Also on the deployment page.
+pub fn schema_confirmation(rollback: ServerAction<RollBack>) -> impl IntoView {
+    move || {
+        let refused = rollback.value().get().and_then(|result| result.err());
+        let reason = match refused {
+            Some(crate::use_cases::UseCaseError::GatesFailed(gates)) => gates
+                .into_iter()
+                .find(|g| g.gate == GateKind::SchemaVersion)
+                .map(|g| g.reason),
+            _ => None,
+        };
+        reason.map(schema_checkbox)
+    }
+}
+
+/// The checkbox confirming a schema downgrade, labelled with why it is one.
+fn schema_checkbox(reason: String) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" name="confirm_schema_downgrade" value="true" required data-testid="confirm-schema-downgrade"/>
+            {format!(" I confirm: {reason}")}
+        </label>
+    }
+}
+
 /// The actions; `admin` offers the freeze override while the environment is frozen.
 #[component]
 pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView {
@@ -57,13 +83,18 @@ pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView
                 </PostForm>
             })}
             {page.promotion.clone().map(|preview| {
-                // Only the freeze stands in the way: an admin may override it.
-                let only_frozen = preview
-                    .gates
-                    .iter()
-                    .filter(|g| !g.passed)
+                // Only a freeze an admin may override, or a schema downgrade a checkbox
+                // confirms, stands in the way.
+                let failing = || preview.gates.iter().filter(|g| !g.passed);
+                let only_frozen = failing()
+                    .filter(|g| g.gate != GateKind::SchemaVersion)
                     .all(|g| g.gate == GateKind::NotFrozen);
-                let allowed = preview.allowed() || (overridable && only_frozen);
+                let downgrade = failing()
+                    .find(|g| g.gate == GateKind::SchemaVersion)
+                    .map(|g| g.reason.clone());
+                let allowed = failing().all(|g| {
+                    g.gate == GateKind::SchemaVersion || (overridable && g.gate == GateKind::NotFrozen)
+                });
                 view! {
                     <details class="confirm">
                         <summary data-testid="promote">{format!("Promote from {} to {title}…", preview.from)}</summary>
@@ -71,6 +102,7 @@ pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView
                         <PostForm action=actions.promote read=read_promote>
                             <input type="hidden" name="environment" value=promote_env/>
                             {(overridable && only_frozen).then(override_field)}
+                            {downgrade.map(schema_checkbox)}
                             <button type="submit" disabled=!allowed data-testid="confirm-promote">"Confirm promotion"</button>
                         </PostForm>
                         {action_error(actions.promote.value())}
@@ -86,6 +118,7 @@ pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView
                 view! {
                     <PostForm action=actions.rollback read=read_rollback>
                         <input type="hidden" name="environment" value=rollback_env.clone()/>
+                        {schema_confirmation(actions.rollback)}
                         <button type="submit" class="danger" data-testid="env-rollback">{label}</button>
                     </PostForm>
                 }
@@ -131,7 +164,13 @@ fn read_promote(fields: &Fields) -> Option<Promote> {
         override_reason: fields
             .get("override_reason")
             .filter(|r| !r.trim().is_empty()),
+        confirm_schema_downgrade: confirmed(fields),
     })
+}
+
+/// Whether the form's schema-downgrade checkbox is ticked (absent when unticked).
+fn confirmed(fields: &Fields) -> Option<bool> {
+    fields.get("confirm_schema_downgrade").map(|v| v == "true")
 }
 
 /// Also read by the deployment page's roll-back button.
@@ -139,6 +178,7 @@ pub fn read_rollback(fields: &Fields) -> Option<RollBack> {
     Some(RollBack {
         environment: fields.get("environment")?,
         to: fields.get("to"),
+        confirm_schema_downgrade: confirmed(fields),
     })
 }
 

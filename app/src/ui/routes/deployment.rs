@@ -9,7 +9,7 @@ use crate::domain::rollout::Phase;
 use crate::domain::views::DeploymentDetail;
 use crate::domain::{Permission, Role};
 use crate::ui::components::clock::Countdown;
-use crate::ui::components::deploy_actions::read_rollback;
+use crate::ui::components::deploy_actions::{read_rollback, schema_confirmation};
 use crate::ui::components::live::{action_error, field_error};
 use crate::ui::components::live_stream::{live_stream, Interest};
 use crate::ui::components::post_form::{Fields, PostForm};
@@ -137,6 +137,7 @@ fn Deployment(
             {can_roll_back.then(|| view! {
                 <PostForm action=rollback read=read_rollback>
                     <input type="hidden" name="environment" value=environment.clone()/>
+                    {schema_confirmation(rollback)}
                     <button type="submit" class="danger" data-testid="rollback">"Roll back now"</button>
                 </PostForm>
             })}

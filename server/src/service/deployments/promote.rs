@@ -64,16 +64,18 @@ pub async fn promote(
     address: &str,
     environment: &EnvironmentName,
 ) -> Result<DeploymentDetail, UseCaseError> {
-    promote_overriding(core, actor, address, environment, None).await
+    promote_overriding(core, actor, address, environment, None, false).await
 }
 
-/// [`promote`], an admin overriding a freeze with `override_reason`.
+/// [`promote`], an admin overriding a freeze with `override_reason`, and a build expecting
+/// a lower database schema than the one running allowed with `confirm_schema_downgrade`.
 pub async fn promote_overriding(
     core: &Core,
     actor: &Principal,
     address: &str,
     environment: &EnvironmentName,
     override_reason: Option<&str>,
+    confirm_schema_downgrade: bool,
 ) -> Result<DeploymentDetail, UseCaseError> {
     let (_, env) = core
         .environment(environment)
@@ -87,6 +89,7 @@ pub async fn promote_overriding(
         .gates
         .iter()
         .filter(|g| overridden.is_none() || g.gate != GateKind::NotFrozen)
+        .filter(|g| !confirm_schema_downgrade || g.gate != GateKind::SchemaVersion)
         .cloned()
         .collect();
     refuse_failed(&gates)?;
@@ -131,6 +134,8 @@ pub async fn promote_overriding(
         });
     }
     let notes = format!("from {}", promotion.source.title);
+    let notes =
+        crate::service::schema::noted(core, env, &build, confirm_schema_downgrade, notes).await?;
     let by = Requester {
         actor,
         address,

@@ -14,34 +14,45 @@ use app::domain::gates::environment_gates;
 use app::domain::release_line::{release_line, rollback_target};
 use app::domain::rollout::Phase;
 use app::domain::views::{DeploymentDetail, Principal};
-use app::domain::{DeploymentKind, DeploymentRecord, EnvironmentName, FieldErrors, Version};
+use app::domain::{Build, DeploymentKind, DeploymentRecord, EnvironmentName, FieldErrors, Version};
 use app::use_cases::UseCaseError;
 
-/// The version the warm (or verifying) deployment `id` would switch back to.
-async fn switch_back_version(core: &Core, id: i64) -> Result<Option<String>, UseCaseError> {
-    let previous = rollouts::load(&core.db, id)
-        .await
-        .map_err(internal)?
-        .and_then(|row| row.plan)
-        .and_then(|plan| plan.previous);
-    let Some(previous) = previous else {
-        return Ok(None);
+/// Who asks for a rollback, from where, and whether a schema downgrade is confirmed.
+struct Steer<'a> {
+    actor: &'a Principal,
+    address: &'a str,
+    confirm_schema_downgrade: bool,
+}
+
+/// The phase of the warm (or verifying) deployment `id`, and the builds it runs and would
+/// switch back to.
+async fn switch_back_builds(
+    core: &Core,
+    id: i64,
+) -> Result<(Phase, Option<Build>, Option<Build>), UseCaseError> {
+    let row = rollouts::load(&core.db, id).await.map_err(internal)?;
+    let phase = row.as_ref().and_then(|r| r.phase).unwrap_or(Phase::Warm);
+    let Some(plan) = row.and_then(|r| r.plan) else {
+        return Ok((phase, None, None));
     };
-    Ok(db::builds::by_id(&core.db, previous.build_id)
-        .await
-        .map_err(internal)?
-        .map(|b| b.version.to_string()))
+    let by_id = |id| db::builds::by_id(&core.db, id);
+    let running = by_id(plan.build_id).await.map_err(internal)?;
+    let previous = match &plan.previous {
+        Some(previous) => by_id(previous.build_id).await.map_err(internal)?,
+        None => None,
+    };
+    Ok((phase, running, previous))
 }
 
 /// Asks the engine to switch back to the warm old fleet; `None` when no deployment of the
 /// environment can be switched back any more (or `to` names another release).
 async fn instant(
     core: &Core,
-    actor: &Principal,
-    address: &str,
-    environment: &EnvironmentName,
+    steer: &Steer<'_>,
+    env: &crate::config::EnvironmentSettings,
     to: Option<&Version>,
 ) -> Result<Option<DeploymentDetail>, UseCaseError> {
+    let environment = &env.name;
     let candidates = rollouts::in_phases(
         &core.db,
         environment.as_str(),
@@ -52,14 +63,24 @@ async fn instant(
     let Some(id) = candidates.first().copied() else {
         return Ok(None);
     };
+    let (phase, running, previous) = switch_back_builds(core, id).await?;
     if let Some(to) = to {
-        if switch_back_version(core, id).await?.as_deref() != Some(to.as_str()) {
+        if previous.as_ref().map(|b| b.version.as_str()) != Some(to.as_str()) {
             return Ok(None);
         }
     }
+    let downgrade = match &previous {
+        Some(previous) => crate::service::schema::check(
+            &env.title,
+            running.as_ref(),
+            previous,
+            steer.confirm_schema_downgrade,
+        )?,
+        None => None,
+    };
     let now = core.now();
     let mut tx = crate::db::begin_write(&core.db).await.map_err(internal)?;
-    let requested = db::requests::request_rollback(&mut tx, id, &actor.name, now)
+    let requested = db::requests::request_rollback(&mut tx, id, &steer.actor.name, now)
         .await
         .map_err(|e| {
             conflict_on_unique(
@@ -70,17 +91,36 @@ async fn instant(
     if !requested {
         return Ok(None);
     }
+    if let Some(note) = &downgrade {
+        db::deployments::append_note(&mut *tx, id, note)
+            .await
+            .map_err(internal)?;
+        rollouts::add_step(&mut *tx, id, now, phase, &capitalised(note))
+            .await
+            .map_err(internal)?;
+    }
     let entry = audit::Entry {
-        actor: &actor.name,
+        actor: &steer.actor.name,
         action: "deployment.rollback",
         target: environment.as_str(),
         environment: Some(environment.as_str()),
-        details: serde_json::json!({ "deployment": id, "instant": true }).to_string(),
-        address,
+        details:
+            serde_json::json!({ "deployment": id, "instant": true, "schema_downgrade": downgrade })
+                .to_string(),
+        address: steer.address,
     };
     audit::append(&mut tx, entry, now).await.map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(Some(detail(core, id).await?))
+}
+
+/// `text` with its first letter in capitals, for a timeline line.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Where a rollback of `environment` lands: `to` if given (a release that ran there, not the
@@ -123,7 +163,8 @@ pub async fn target(
 }
 
 /// Rolls `environment` back: a traffic switch while the old fleet is warm, else a new
-/// deployment of the release it lands on (see [`target`]).
+/// deployment of the release it lands on (see [`target`]). A release expecting a lower
+/// database schema is refused (see [`rollback_confirming`]).
 pub async fn rollback(
     core: &Core,
     actor: &Principal,
@@ -131,10 +172,28 @@ pub async fn rollback(
     environment: &EnvironmentName,
     to: Option<&Version>,
 ) -> Result<DeploymentDetail, UseCaseError> {
+    rollback_confirming(core, actor, address, environment, to, false).await
+}
+
+/// [`rollback`], a release expecting a lower database schema than the one running allowed
+/// with `confirm_schema_downgrade` (and so noted in its history).
+pub async fn rollback_confirming(
+    core: &Core,
+    actor: &Principal,
+    address: &str,
+    environment: &EnvironmentName,
+    to: Option<&Version>,
+    confirm_schema_downgrade: bool,
+) -> Result<DeploymentDetail, UseCaseError> {
     let (_, env) = core
         .environment(environment)
         .ok_or_else(|| not_found(environment))?;
-    if let Some(switched) = instant(core, actor, address, environment, to).await? {
+    let steer = Steer {
+        actor,
+        address,
+        confirm_schema_downgrade,
+    };
+    if let Some(switched) = instant(core, &steer, env, to).await? {
         return Ok(switched);
     }
     let (previous, current) = target(core, environment, to).await?;
@@ -156,9 +215,11 @@ pub async fn rollback(
     let fleet = db::fleets::get(&core.db, environment.as_str())
         .await
         .map_err(internal)?;
+    let notes = format!("back to {} from {current}", previous.build_version);
+    let notes =
+        crate::service::schema::noted(core, env, &build, confirm_schema_downgrade, notes).await?;
     let mut plan = plan_for(env, DeploymentKind::Rollback, &build, Some(image), fleet)?;
     plan.desired = release_capacity(core, env).await?;
-    let notes = format!("back to {} from {current}", previous.build_version);
     let by = Requester {
         actor,
         address,
