@@ -60,7 +60,16 @@ impl NewBuild {
 
         let schema_version = match object.get("schema_version") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            // JSON does not tell `14` from `14.0`: both are the integer 14.
+            Some(Value::Number(n)) => match n
+                .as_u64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f))
+                        .map(|f| f as u64)
+                })
+                .and_then(|n| u32::try_from(n).ok())
+            {
                 Some(n) => Some(n),
                 None => {
                     errors.add(
