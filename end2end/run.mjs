@@ -140,7 +140,8 @@ await test('signing in shows the overview with three environments in order', asy
   await shot('overview');
 });
 
-const version = `7.${Date.now() % 1000}.${Math.floor(Math.random() * 1000)}`;
+// The patch never starts with 0, so that appending a digit (the second build) stays a version.
+const version = `7.${Date.now() % 1000}.${1 + Math.floor(Math.random() * 999)}`;
 await test('a build registered through the API appears in Builds and has its page', async () => {
   const response = await fetch(`${base}/api/v1/builds`, {
     method: 'POST',
@@ -423,9 +424,11 @@ await test('the environment page holds at 360 px wide', async () => {
 // lost serde's tagged and flattened parts and four server functions became one. The
 // notifications admin page (its own lazy route) took it to 456.0 kB, manual cutover and
 // cancel (the deployment page's hold section and server function, the hold in the deployment
-// record deploy actions return) to 460.6 kB. Held at 461 kB until issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
+// record deploy actions return) to 460.6 kB, the schema-downgrade confirmation (a checkbox
+// shown from a refusal's gates, two more action fields) to 465.3 kB. Held at 466 kB until
+// issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
 // goal.
-await test('the environment page first loads in at most 461 kB compressed, its wasm chunks included', async () => {
+await test('the environment page first loads in at most 466 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -440,7 +443,7 @@ await test('the environment page first loads in at most 461 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 461_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 466_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not
