@@ -209,6 +209,8 @@ pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
             P::Pending | P::Baking | P::Launching | P::AwaitingHealth | P::ReadyToSwitch,
             E::CancelRequested,
         ) => P::RollingBack,
+        // Traffic may have moved already: the rollback restores the old fleet first.
+        (P::CuttingOver, E::CancelRequested) => P::RollingBack,
         // A scale change has no cutover: the added instances join the serving fleet.
         (P::AwaitingHealth, E::Resized) => P::Succeeded,
         // Traffic never left the old fleet: rolling back only takes the new fleet out.
@@ -260,7 +262,8 @@ mod tests {
         E::StepFailed,
     ];
 
-    const LEGAL: [(Phase, Event, Phase); 33] = [
+    const LEGAL: [(Phase, Event, Phase); 34] = [
+        (P::CuttingOver, E::CancelRequested, P::RollingBack),
         (P::AwaitingHealth, E::HeldForSwitch, P::ReadyToSwitch),
         (P::ReadyToSwitch, E::SwitchRequested, P::CuttingOver),
         (P::ReadyToSwitch, E::HoldDeadlinePassed, P::RollingBack),

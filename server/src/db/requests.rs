@@ -1,8 +1,9 @@
 //! What people ask of a deployment in flight: roll it back, switch traffic to its held new
-//! fleet, cancel it. Each is a column the engine reads at its next step. A rollback or switch
-//! moves the job's fence (`jobs::interrupt`) so that a step already under way with the old
-//! state in hand cannot write over it; a cancel only wakes the job (`jobs::wake`), so that a
-//! launch under way records the instances it started before the cancel takes them out.
+//! fleet, cancel it. Each is a column the engine reads at its next step, written with a moved
+//! job fence (`jobs::interrupt`) so that a step already under way with the old state in hand
+//! cannot write over it — except a cancel while baking or launching, which only wakes the job
+//! (`jobs::wake`), so that a launch under way records the instances it started before the
+//! cancel takes them out.
 
 use super::jobs;
 use sqlx::AnyConnection;
@@ -70,15 +71,23 @@ pub async fn request_switch(
 }
 
 /// Asks the engine to cancel a deployment: before the switch the new fleet is taken out,
-/// after it traffic goes back. `false` when it is past cancelling (warm, finished) or was
-/// cancelled or rolled back already.
+/// after it traffic goes back. `fence` moves the job's fence, so that a step under way cannot
+/// carry the deployment past the cancel (into a switch, or warm); without it (baking and
+/// launching, whose steps must record what they made) the job is only woken. `false` when it
+/// is past cancelling (warm, finished) or was cancelled or rolled back already.
 pub async fn request_cancel(
     conn: &mut AnyConnection,
     deployment_id: i64,
     cancel: &Cancel,
+    fence: bool,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    if !jobs::wake(conn, deployment_id, now).await? {
+    let woken = if fence {
+        jobs::interrupt(conn, deployment_id, now).await?
+    } else {
+        jobs::wake(conn, deployment_id, now).await?
+    };
+    if !woken {
         return Ok(false);
     }
     let done = sqlx::query(&format!(

@@ -21,7 +21,8 @@ async fn deploy(app: &TestApp, token: &str, version: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn a_rollback_to_a_lower_schema_is_refused_until_the_api_or_the_page_confirms_it() {
+async fn a_rollback_to_a_lower_schema_is_refused_over_the_api_and_the_page_until_the_page_confirms_it(
+) {
     let app = engine_app().await;
     let ana = app.token("ana", Role::Engineer).await;
     let (status, body) = register(&app, &ana, "1.0.0", json!(-3)).await;

@@ -156,6 +156,8 @@ async fn a_cancelled_hold_takes_the_new_fleet_out_and_a_second_cancel_is_refused
     let h = manual_test().await;
     let (_, second) = first_released_second_held(&h).await;
     let old = h.serving("test").await;
+    let blank = deployments::cancel(&h.core, &engineer(), "test", second, "  ").await;
+    assert!(matches!(blank, Err(UseCaseError::Invalid(_))), "{blank:?}");
     deployments::cancel(&h.core, &engineer(), "test", second, "wrong config")
         .await
         .expect("cancel");
@@ -201,12 +203,10 @@ async fn a_cancel_after_the_switch_rolls_back_and_a_warm_release_cannot_be_cance
         other => panic!("{other:?}"),
     }
     assert_eq!(h.finish(third).await, Phase::Succeeded);
-    let blank = deployments::cancel(&h.core, &engineer(), "test", third, "  ").await;
-    assert!(matches!(blank, Err(UseCaseError::Invalid(_))), "{blank:?}");
 }
 
 #[tokio::test]
-async fn a_cancel_during_the_launch_terminates_instances_the_launch_never_recorded() {
+async fn a_cancel_while_launching_also_terminates_tagged_instances_the_plan_never_recorded() {
     let h = harness(|_| {}).await;
     let (old, second) = second_release_in(&h, Phase::Launching).await;
     // As a launch cut short would leave it: running, tagged for the deployment, unrecorded.
@@ -247,4 +247,54 @@ async fn a_cancel_during_the_launch_terminates_instances_the_launch_never_record
         old,
         "{stray:?} terminated too; {steps:?}"
     );
+}
+
+#[tokio::test]
+async fn a_cancel_during_the_switch_puts_traffic_back_on_the_old_fleet() {
+    let h = harness(|_| {}).await;
+    let (old, second) = second_release_in(&h, Phase::CuttingOver).await;
+    deployments::cancel(&h.core, &engineer(), "test", second, "abort")
+        .await
+        .expect("cancel");
+    assert_eq!(h.finish(second).await, Phase::RolledBack);
+    assert_eq!(h.serving("test").await, old);
+    assert_eq!(h.alive("test").await, old);
+    let steps = deployments::detail(&h.core, second)
+        .await
+        .expect("detail")
+        .steps;
+    assert!(steps.iter().any(|s| s.message
+        == "Cancelled by erin during the switch: abort; traffic goes back to the old fleet"));
+}
+
+#[tokio::test]
+async fn a_scale_in_a_manual_cutover_environment_is_not_held_and_keeps_the_serving_fleet() {
+    let h = manual_test().await;
+    h.build("1.0.0").await;
+    let first = h.deploy("1.0.0").await;
+    assert_eq!(until_held(&h, first).await, Phase::ReadyToSwitch);
+    deployments::switch_traffic(&h.core, &engineer(), "test", first)
+        .await
+        .expect("switch");
+    assert_eq!(h.finish(first).await, Phase::Succeeded);
+    let serving = h.serving("test").await;
+    let scale = deployments::scale(
+        &h.core,
+        &engineer(),
+        "test",
+        &crate::support::fixtures::env("test"),
+        2,
+    )
+    .await
+    .expect("scale")
+    .record
+    .id;
+    assert_eq!(h.finish(scale).await, Phase::Succeeded, "never held");
+    let now = h.serving("test").await;
+    assert_eq!(now.len(), 2);
+    assert!(
+        serving.iter().all(|id| now.contains(id)),
+        "{serving:?} still serve: {now:?}"
+    );
+    assert_eq!(h.alive("test").await, now);
 }

@@ -40,7 +40,8 @@ pub async fn await_health(
             1 => format!("The new instance is healthy{place}"),
             n => format!("All {n} new instances healthy{place}"),
         };
-        if plan.manual_cutover {
+        // A scale's added instances join the serving fleet (see `resize`): nothing to hold.
+        if plan.manual_cutover && plan.kind != app::domain::DeploymentKind::Scale {
             return super::hold::hold(cloud, plan, cx, healthy).await;
         }
         return Ok(happened(Event::FleetHealthy, healthy));

@@ -86,8 +86,8 @@ pub fn held(plan: &mut DeploymentPlan, cx: &Context) -> StepOutcome {
 }
 
 /// A cancel asked before traffic moved, in a phase where stopping is safe: not mid-bake (the
-/// source instance may be out of its group) and not mid-switch (traffic may have moved; the
-/// next phase rolls back instead).
+/// source instance may be out of its group; it takes effect once the image is made) and not
+/// mid-switch (`cut_over` goes back as if traffic had moved).
 pub fn cancelled(phase: Phase, plan: &mut DeploymentPlan, cx: &Context) -> Option<StepOutcome> {
     let cancel = cx.cancel.as_ref()?;
     if !matches!(

@@ -14,6 +14,19 @@ pub async fn cut_over(
     plan: &mut DeploymentPlan,
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
+    if let Some(cancel) = &cx.cancel {
+        // An earlier attempt of this step may have switched before its result was dropped:
+        // go back as if traffic had moved (switching back to where traffic is is a no-op).
+        plan.switched_at.get_or_insert(cx.now);
+        plan.reason = Some(format!("cancelled by {}: {}", cancel.by, cancel.reason));
+        return Ok(happened(
+            Event::CancelRequested,
+            format!(
+                "Cancelled by {} during the switch: {}; traffic goes back to the old fleet",
+                cancel.by, cancel.reason
+            ),
+        ));
+    }
     let message = traffic::switch_to_new(cloud, plan).await?;
     plan.switched_at.get_or_insert(cx.now);
     let fleet = match plan.new_fleet(cx.deployment_id) {

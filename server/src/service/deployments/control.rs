@@ -91,7 +91,6 @@ pub async fn cancel(
     id: i64,
     reason: &str,
 ) -> Result<DeploymentDetail, UseCaseError> {
-    let reason = change_control::reason(reason, "reason")?;
     let (phase, env) = in_flight(core, id).await?;
     if phase.outcome() != Outcome::InProgress || phase == Phase::RollingBack {
         let hint = if phase == Phase::Warm {
@@ -104,6 +103,7 @@ pub async fn cancel(
             phase.label().to_lowercase()
         )));
     }
+    let reason = change_control::reason(reason, "reason")?;
     let now = core.now();
     let mut tx = db::begin_write(&core.db).await.map_err(internal)?;
     change_control::check(&mut tx, &env, DeploymentKind::Rollback, actor, None, now).await?;
@@ -111,7 +111,10 @@ pub async fn cancel(
         by: actor.name.clone(),
         reason,
     };
-    if !requests::request_cancel(&mut tx, id, &cancel, now)
+    // A bake or launch under way must record what it made; any other step must not carry
+    // the deployment past the cancel.
+    let fence = !matches!(phase, Phase::Baking | Phase::Launching);
+    if !requests::request_cancel(&mut tx, id, &cancel, fence, now)
         .await
         .map_err(internal)?
     {

@@ -58,7 +58,9 @@ pub fn plan_for(
         last_look: None,
         unwatched_ms: 0,
         config_capacity: Some(environment.desired_capacity),
-        manual_cutover: environment.cutover == crate::config::Cutover::Manual,
+        // A scale changes the serving fleet in place: there is no switch to hold for.
+        manual_cutover: environment.cutover == crate::config::Cutover::Manual
+            && kind != DeploymentKind::Scale,
         hold_deadline_ms: environment.hold_deadline.as_millis_i64(),
         held_at: None,
         new_addresses: Default::default(),
