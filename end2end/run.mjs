@@ -425,10 +425,10 @@ await test('the environment page holds at 360 px wide', async () => {
 // notifications admin page (its own lazy route) took it to 456.0 kB, manual cutover and
 // cancel (the deployment page's hold section and server function, the hold in the deployment
 // record deploy actions return) to 460.6 kB, the schema-downgrade confirmation (a checkbox
-// shown from a refusal's gates, two more action fields) to 465.3 kB. Held at 466 kB until
+// shown from a refusal's gates, two more action fields) to 465.3–465.6 kB. Held at 467 kB until
 // issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
 // goal.
-await test('the environment page first loads in at most 466 kB compressed, its wasm chunks included', async () => {
+await test('the environment page first loads in at most 467 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -443,7 +443,7 @@ await test('the environment page first loads in at most 466 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 466_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 467_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not
