@@ -1,6 +1,7 @@
 //! The HTTP surface: REST API v1, health probes, static site files, the Leptos pages and
 //! server functions, and the middleware stack around them.
 
+pub mod answer_deadline;
 pub mod api_audit;
 pub mod api_builds;
 pub mod api_change_control;
@@ -141,6 +142,7 @@ pub fn router(state: AppState, store: Store) -> Router {
         move || provide_context(use_cases.clone()),
         move || app::ui::shell(assets.clone()),
     )
+    .route_layer(axum::middleware::from_fn(answer_deadline::within_deadline))
     .route_layer(axum::middleware::from_fn(crate::telemetry::http::record))
     .fallback(crate::site::serve)
     .layer(axum::middleware::from_fn(middleware::require_sign_in))
