@@ -30,6 +30,8 @@ pub struct Core {
     pub channels: Arc<crate::notify::channels::Channels>,
     /// The OpenID provider for single sign-on, when `[auth.oidc]` is configured.
     pub oidc: Option<Arc<crate::auth::oidc::OidcProvider>>,
+    /// The deployment hooks, their URLs and keys read.
+    pub hooks: Arc<crate::hooks::Hooks>,
 }
 
 impl Core {
@@ -50,6 +52,7 @@ impl Core {
             secrets: Arc::default(),
             channels: Arc::default(),
             oidc: None,
+            hooks: Arc::new(crate::hooks::Hooks::none()),
         }
     }
 

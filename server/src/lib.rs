@@ -11,6 +11,7 @@ pub mod core;
 pub mod db;
 pub mod engine;
 pub mod fleet_health;
+pub mod hooks;
 pub mod http;
 pub mod live;
 pub mod notify;

@@ -133,7 +133,7 @@ pub async fn core(
         tracing::info!(region = ?settings.cloud.region, %installation, "AWS clients configured");
         let cloud = scoped(Arc::new(clients));
         return Ok((
-            single_sign_on(Core::new(pool, settings, cloud, clock))?,
+            with_secrets(Core::new(pool, settings, cloud, clock), &installation)?,
             None,
         ));
     }
@@ -159,14 +159,24 @@ pub async fn core(
     adopt_known_fleets(&sandbox, &settings, &pool, &installation).await?;
     let cloud = scoped(sandbox.clone());
     Ok((
-        single_sign_on(Core::new(pool, settings, cloud, clock))?,
+        with_secrets(Core::new(pool, settings, cloud, clock), &installation)?,
         Some(sandbox),
     ))
 }
 
-/// The core with its OpenID provider when `[auth.oidc]` is set: a client secret that cannot
-/// be read stops start-up, naming the variable or file.
-fn single_sign_on(mut core: Core) -> anyhow::Result<Core> {
+/// The core with its notification channels, its OpenID provider when `[auth.oidc]` is set,
+/// and its hooks, their secrets read: one that cannot be read stops start-up, naming the
+/// variable or file. Command hooks keep their output and exit status under the temporary
+/// directory, per installation (several may share a host), so that a restart finds the
+/// result of one that outlived it.
+fn with_secrets(mut core: Core, installation: &str) -> anyhow::Result<Core> {
+    let hook_dir = std::env::temp_dir()
+        .join("greenlight-hooks")
+        .join(installation);
+    core.hooks = Arc::new(
+        crate::hooks::Hooks::from_environments(&core.settings.environments, hook_dir)
+            .map_err(anyhow::Error::msg)?,
+    );
     // Channel URLs and keys too: one that cannot be read stops start-up, naming it.
     core.channels = Arc::new(
         crate::notify::channels::Channels::from_settings(&core.settings.notifications)
@@ -319,6 +329,10 @@ pub async fn start_with_site(
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr().map_err(|e| anyhow::anyhow!("{e}"))?;
+    core.hooks.set_base_url(&match &core.settings.public_url {
+        Some(url) => url.to_string(),
+        None => format!("http://{address}"),
+    });
     let workers = core.settings.engine_workers;
     if workers > 0 {
         // Jobs an earlier run of this server held when it died are taken back now, not
@@ -329,7 +343,8 @@ pub async fn start_with_site(
             core.cloud.clone(),
             core.clock.clone(),
             &incarnation,
-        );
+        )
+        .with_hooks(core.hooks.clone());
         engine.poll_ms = core.settings.engine_poll.as_millis_i64();
         supervisor::supervise(engine, workers);
         tracing::info!(workers, "deployment engine running");

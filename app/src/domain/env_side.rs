@@ -153,6 +153,7 @@ mod tests {
             unwatched_ms: 0,
             config_capacity: None,
             manual_cutover: false,
+            hooks: Vec::new(),
             hold_deadline_ms: 0,
             held_at: None,
             new_addresses: Default::default(),

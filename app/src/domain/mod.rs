@@ -20,6 +20,7 @@ pub mod fleet_health;
 pub mod fleet_table;
 pub mod gates;
 pub mod history;
+pub mod hooks;
 pub mod http_url;
 pub mod live_event;
 pub mod markup;

@@ -92,6 +92,9 @@ pub struct DeploymentPlan {
     /// The new fleet's private addresses by instance, for testing it before the switch.
     #[serde(default)]
     pub new_addresses: std::collections::BTreeMap<String, String>,
+    /// The hooks to run, in order, with when each runs (none for a rollback or a scale).
+    #[serde(default)]
+    pub hooks: Vec<super::hooks::HookSpec>,
     /// The fleet serving when the deployment was accepted (the old fleet).
     pub previous: Option<Fleet>,
     /// The new fleet's instances.

@@ -82,6 +82,9 @@ pub enum Event {
     RollbackDone,
     /// A scale change reached its desired count (added instances healthy, removed ones gone).
     Resized,
+    /// A hook failed, timed out or could not be run: before the switch the new fleet is
+    /// taken out, after it the deployment rolls back.
+    HookFailed,
     /// A step failed for good (retries exhausted, or an error retrying cannot fix).
     StepFailed,
 }
@@ -222,6 +225,9 @@ pub fn apply(from: Phase, event: Event) -> Result<Phase, IllegalTransition> {
         (P::Verifying | P::Warm, E::RollbackRequested) => P::RollingBack,
         (P::Warm, E::WarmWindowEnded) => P::Retiring,
         (P::Retiring, E::OldFleetRetired) => P::Succeeded,
+        // Before the switch the old fleet never stopped serving; during the switch or after
+        // it, the rollback puts traffic back first.
+        (P::AwaitingHealth | P::CuttingOver | P::Verifying, E::HookFailed) => P::RollingBack,
         (P::RollingBack, E::RollbackDone) => P::RolledBack,
         // Before traffic moves, a failure stops (the engine cleans up new instances); once
         // traffic may be on the new fleet, it goes back to the old one.
@@ -240,7 +246,8 @@ mod tests {
     use Event as E;
     use Phase as P;
 
-    const EVENTS: [Event; 19] = [
+    const EVENTS: [Event; 20] = [
+        E::HookFailed,
         E::HeldForSwitch,
         E::SwitchRequested,
         E::HoldDeadlinePassed,
@@ -262,7 +269,10 @@ mod tests {
         E::StepFailed,
     ];
 
-    const LEGAL: [(Phase, Event, Phase); 34] = [
+    const LEGAL: [(Phase, Event, Phase); 37] = [
+        (P::AwaitingHealth, E::HookFailed, P::RollingBack),
+        (P::CuttingOver, E::HookFailed, P::RollingBack),
+        (P::Verifying, E::HookFailed, P::RollingBack),
         (P::CuttingOver, E::CancelRequested, P::RollingBack),
         (P::AwaitingHealth, E::HeldForSwitch, P::ReadyToSwitch),
         (P::ReadyToSwitch, E::SwitchRequested, P::CuttingOver),

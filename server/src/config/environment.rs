@@ -107,6 +107,10 @@ pub struct EnvironmentSettings {
     /// `hold_deadline`: a held new fleet nobody switched by then is terminated (default 24h).
     #[serde(default = "super::cutover::default_hold_deadline")]
     pub hold_deadline: Duration,
+    /// `[[environments.hooks]]`: acceptance tests and one-way steps run against the new
+    /// fleet (see [`super::hooks`]).
+    #[serde(default)]
+    pub hooks: Vec<super::hooks::HookSettings>,
     /// `alarms`: CloudWatch alarm names that gate the cutover and trigger auto-rollback.
     #[serde(default)]
     pub alarms: Vec<String>,
@@ -166,6 +170,7 @@ impl EnvironmentSettings {
             watch_while_warm: watched_while_warm(),
             cutover: super::Cutover::Automatic,
             hold_deadline: super::cutover::default_hold_deadline(),
+            hooks: Vec::new(),
             alarms: Vec::new(),
             requires_signoff: false,
             four_eyes: false,
@@ -244,6 +249,7 @@ impl EnvironmentSettings {
         if self.hold_deadline.as_millis_i64() <= 0 {
             return field("hold_deadline", "must be longer than zero");
         }
+        super::hooks::validate_all(&self.hooks, key)?;
         if on_aws {
             let Some(instance) = &self.instance else {
                 return field("instance", "required when cloud.provider is \"aws\"");

@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod environment;
 pub mod freeze_cron;
 pub mod freeze_window;
+pub mod hooks;
 mod load;
 pub mod notifications;
 pub mod oidc;

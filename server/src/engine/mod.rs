@@ -36,6 +36,7 @@ pub struct Engine {
     cloud: Arc<dyn Cloud>,
     clock: Arc<dyn Clock>,
     worker: String,
+    hooks: crate::hooks::Runner,
     /// How long a lease lasts (a step must finish within it).
     pub lease_ms: i64,
     /// How soon a waiting step looks again.
@@ -66,6 +67,7 @@ impl Engine {
     /// A worker named `worker` (unique per process and task).
     pub fn new(db: AnyPool, cloud: Arc<dyn Cloud>, clock: Arc<dyn Clock>, worker: &str) -> Self {
         Self {
+            hooks: crate::hooks::Runner::new(Arc::new(crate::hooks::Hooks::none()), db.clone()),
             db,
             cloud,
             clock,
@@ -73,6 +75,12 @@ impl Engine {
             lease_ms: LEASE_MS,
             poll_ms: 2_000,
         }
+    }
+
+    /// This engine running the configured `hooks`.
+    pub fn with_hooks(mut self, hooks: Arc<crate::hooks::Hooks>) -> Self {
+        self.hooks = crate::hooks::Runner::new(hooks, self.db.clone());
+        self
     }
 
     /// Runs the most overdue step, if any.
@@ -128,7 +136,7 @@ impl Engine {
             warm_until: row.warm_until,
         };
         let started = std::time::Instant::now();
-        let advanced = steps::advance(self.cloud.as_ref(), phase, &mut run, &cx).await;
+        let advanced = steps::advance(self.cloud.as_ref(), &self.hooks, phase, &mut run, &cx).await;
         metrics::histogram!(crate::telemetry::ENGINE_STEP, "phase" => phase.as_str())
             .record(started.elapsed().as_secs_f64());
         let step = match advanced {

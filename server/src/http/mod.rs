@@ -10,6 +10,7 @@ pub mod api_deployment_detail;
 pub mod api_deployments;
 pub mod api_diff;
 pub mod api_environments;
+pub mod api_hook_runs;
 pub mod api_live;
 pub mod api_notifications;
 pub mod api_sandbox;
@@ -120,6 +121,7 @@ pub fn router(state: AppState, store: Store) -> Router {
             post(api_sandbox::set_instance_health),
         )
         .route("/api/v1/sandbox/faults", put(api_sandbox::set_error_rates))
+        .route("/api/v1/hook-runs/{id}/result", post(api_hook_runs::report))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/auth/oidc/login", get(single_sign_on::login))
         .route("/auth/oidc/callback", get(single_sign_on::callback))

@@ -14,6 +14,7 @@ mod fleet_health;
 mod fleet_replicas;
 mod fleet_views;
 mod gates;
+mod hooks;
 mod installation;
 mod integrity;
 mod jobs;

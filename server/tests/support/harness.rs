@@ -80,7 +80,8 @@ impl Harness {
     }
 
     pub fn engine_on(&self, cloud: Arc<dyn Cloud>, worker: &str) -> Engine {
-        let mut engine = Engine::new(self.pool.clone(), cloud, self.clock.clone(), worker);
+        let mut engine = Engine::new(self.pool.clone(), cloud, self.clock.clone(), worker)
+            .with_hooks(self.core.hooks.clone());
         engine.poll_ms = 1_000;
         engine
     }

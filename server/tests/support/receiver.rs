@@ -60,6 +60,11 @@ impl Receiver {
         self.inbox.received.lock().expect("inbox").clone()
     }
 
+    /// Answers `500` to the next `n` requests.
+    pub fn refuse_next(&self, n: usize) {
+        self.inbox.failures_left.store(n, Ordering::SeqCst);
+    }
+
     /// How many requests were answered `500`.
     pub fn refused(&self) -> usize {
         self.inbox.refused.load(Ordering::SeqCst)

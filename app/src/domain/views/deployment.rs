@@ -87,4 +87,7 @@ pub struct DeploymentDetail {
     /// this deployment change?" compares the two.
     #[serde(default)]
     pub changed_from: Option<i64>,
+    /// The runs of its hooks (acceptance tests, migrations), in the order they started.
+    #[serde(default)]
+    pub hooks: Vec<crate::domain::hooks::HookRunView>,
 }

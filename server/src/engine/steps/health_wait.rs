@@ -6,8 +6,10 @@ use super::super::health;
 use super::super::outcome::{happened, seconds, Context, FleetChange, StepOutcome};
 use super::retire::terminate;
 use crate::cloud::{Cloud, CloudError};
+use crate::hooks::{Gate, Runner};
+use app::domain::hooks::HookStage;
 use app::domain::plan::DeploymentPlan;
-use app::domain::rollout::Event;
+use app::domain::rollout::{Event, Phase};
 
 /// Registers running new instances and reports their health.
 async fn registered_health(
@@ -22,11 +24,62 @@ async fn registered_health(
     Ok(health)
 }
 
+/// Waits for the new fleet's health, then runs the acceptance hooks that come before the
+/// switch, then holds (manual cutover) or moves on to the switch.
 pub async fn await_health(
     cloud: &dyn Cloud,
+    hooks: &Runner,
     plan: &mut DeploymentPlan,
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
+    let mut healthy = match judge_health(cloud, plan, cx).await? {
+        Judged::Healthy(healthy) => healthy,
+        Judged::Not(step) => return Ok(step),
+    };
+    match super::hooks::gate(
+        cloud,
+        hooks,
+        HookStage::BeforeSwitch,
+        plan,
+        cx,
+        Phase::AwaitingHealth,
+    )
+    .await?
+    {
+        Gate::Passed(lines) => {
+            for line in lines {
+                healthy = format!("{healthy}; {line}");
+            }
+        }
+        Gate::Waiting { at, progress } => {
+            plan.progress = progress;
+            return Ok(StepOutcome::Wait { at });
+        }
+        Gate::Failed(reason) => {
+            let reason = format!("{reason}; the new fleet is taken out, the old one kept serving");
+            plan.reason = Some(reason.clone());
+            return Ok(happened(Event::HookFailed, reason));
+        }
+    }
+    if plan.manual_cutover {
+        return super::hold::hold(cloud, plan, cx, healthy).await;
+    }
+    Ok(happened(Event::FleetHealthy, healthy))
+}
+
+/// What the new fleet's health says.
+enum Judged {
+    /// Every new instance healthy: the line saying so.
+    Healthy(String),
+    /// Not (yet): wait, or fail.
+    Not(StepOutcome),
+}
+
+async fn judge_health(
+    cloud: &dyn Cloud,
+    plan: &mut DeploymentPlan,
+    cx: &Context,
+) -> Result<Judged, CloudError> {
     plan.observe(cx.now, cx.poll_ms);
     let deadline = plan.health_deadline(cx.now);
     let health = registered_health(cloud, plan).await?;
@@ -36,20 +89,15 @@ pub async fn await_health(
             .as_deref()
             .map(|g| format!(" in {g}"))
             .unwrap_or_default();
-        let healthy = match health.total {
+        return Ok(Judged::Healthy(match health.total {
             1 => format!("The new instance is healthy{place}"),
             n => format!("All {n} new instances healthy{place}"),
-        };
-        // A scale's added instances join the serving fleet (see `resize`): nothing to hold.
-        if plan.manual_cutover && plan.kind != app::domain::DeploymentKind::Scale {
-            return super::hold::hold(cloud, plan, cx, healthy).await;
-        }
-        return Ok(happened(Event::FleetHealthy, healthy));
+        }));
     }
     if !health.dead.is_empty() {
         let reason = format!("new instance terminated: {}", health.dead.join(", "));
         plan.reason = Some(reason.clone());
-        return Ok(happened(Event::StepFailed, reason));
+        return Ok(Judged::Not(happened(Event::StepFailed, reason)));
     }
     if cx.now >= deadline {
         let reason = format!(
@@ -58,16 +106,16 @@ pub async fn await_health(
             health.describe()
         );
         plan.reason = Some(reason.clone());
-        return Ok(happened(Event::HealthDeadlinePassed, reason));
+        return Ok(Judged::Not(happened(Event::HealthDeadlinePassed, reason)));
     }
     plan.progress = format!(
         "{}; deadline in {}",
         health.describe(),
         seconds(deadline - cx.now)
     );
-    Ok(StepOutcome::Wait {
+    Ok(Judged::Not(StepOutcome::Wait {
         at: (cx.now + cx.poll_ms).min(deadline),
-    })
+    }))
 }
 
 pub async fn resize(
@@ -97,14 +145,12 @@ pub async fn resize(
         terminate(cloud, &plan.remove).await?;
         fleet.instance_ids.retain(|id| !plan.remove.contains(id));
     } else {
-        match await_health(cloud, plan, cx).await? {
-            StepOutcome::Happened {
-                event: Event::FleetHealthy,
-                ..
-            } => fleet
+        // A scale's added instances join the serving fleet: no hooks, nothing to hold.
+        match judge_health(cloud, plan, cx).await? {
+            Judged::Healthy(_) => fleet
                 .instance_ids
                 .extend(plan.new_instances.iter().cloned()),
-            other => return Ok(other),
+            Judged::Not(step) => return Ok(step),
         }
     }
     Ok(StepOutcome::Happened {

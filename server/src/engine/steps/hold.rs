@@ -36,6 +36,21 @@ pub async fn launched_for(
         .collect())
 }
 
+/// Notes the new instances' private addresses, for people and hooks to reach them by.
+pub async fn record_addresses(
+    cloud: &dyn Cloud,
+    plan: &mut DeploymentPlan,
+    cx: &Context,
+) -> Result<(), CloudError> {
+    plan.new_addresses = launched_for(cloud, plan, cx)
+        .await?
+        .into_iter()
+        .filter(|i| plan.new_instances.contains(&i.id))
+        .filter_map(|i| Some((i.id, i.private_ip?)))
+        .collect();
+    Ok(())
+}
+
 /// The new fleet is healthy: note where to reach it and wait for a person (`healthy` says
 /// what the health check found, for the timeline).
 pub async fn hold(
@@ -44,12 +59,7 @@ pub async fn hold(
     cx: &Context,
     healthy: String,
 ) -> Result<StepOutcome, CloudError> {
-    plan.new_addresses = launched_for(cloud, plan, cx)
-        .await?
-        .into_iter()
-        .filter(|i| plan.new_instances.contains(&i.id))
-        .filter_map(|i| Some((i.id, i.private_ip?)))
-        .collect();
+    record_addresses(cloud, plan, cx).await?;
     plan.held_at = Some(cx.now);
     let until = Timestamp::from_millis(plan.hold_end(cx.now)).to_display();
     Ok(happened(

@@ -4,13 +4,14 @@
 //! unique name before baking, and registering, switching and terminating are idempotent.
 //!
 //! The step families live in their own files: [`launch`] (begin, launch), [`bake`],
-//! [`health_wait`] (the new fleet's health, scaling), [`hold`] (a manual cutover's hold, and
+//! [`health_wait`] (the new fleet's health, scaling), [`hooks`], [`hold`] (a manual cutover's hold, and
 //! cancelling before the switch), [`verify`] (verify and warm windows),
 //! [`retire`] and [`rollback`]. Traffic switching per strategy is in [`super::traffic`].
 
 mod bake;
 mod health_wait;
 mod hold;
+mod hooks;
 mod launch;
 mod retire;
 mod rollback;
@@ -25,6 +26,7 @@ use app::domain::DeploymentKind;
 /// Runs the step of `phase`, updating `plan`'s progress.
 pub async fn advance(
     cloud: &dyn Cloud,
+    hooks: &crate::hooks::Runner,
     phase: Phase,
     plan: &mut DeploymentPlan,
     cx: &Context,
@@ -39,10 +41,10 @@ pub async fn advance(
         Phase::AwaitingHealth if plan.kind == DeploymentKind::Scale => {
             health_wait::resize(cloud, plan, cx).await
         }
-        Phase::AwaitingHealth => health_wait::await_health(cloud, plan, cx).await,
+        Phase::AwaitingHealth => health_wait::await_health(cloud, hooks, plan, cx).await,
         Phase::ReadyToSwitch => Ok(hold::held(plan, cx)),
-        Phase::CuttingOver => verify::cut_over(cloud, plan, cx).await,
-        Phase::Verifying => verify::verify(cloud, plan, cx).await,
+        Phase::CuttingOver => verify::cut_over(cloud, hooks, plan, cx).await,
+        Phase::Verifying => verify::verify(cloud, hooks, plan, cx).await,
         Phase::Warm => verify::keep_warm(cloud, plan, cx).await,
         Phase::Retiring => retire::retire(cloud, plan).await,
         Phase::RollingBack => rollback::roll_back(cloud, plan, cx).await,

@@ -6,11 +6,15 @@ use super::super::health;
 use super::super::outcome::{happened, seconds, Context, FleetChange, StepOutcome};
 use super::super::traffic;
 use crate::cloud::{AlarmState, Cloud, CloudError};
+use crate::hooks::{Gate, Runner};
+use app::domain::hooks::HookStage;
 use app::domain::plan::DeploymentPlan;
-use app::domain::rollout::Event;
+use app::domain::rollout::{Event, Phase};
 
+/// Runs the pre-cutover hooks (once), then switches traffic to the new fleet.
 pub async fn cut_over(
     cloud: &dyn Cloud,
+    hooks: &Runner,
     plan: &mut DeploymentPlan,
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
@@ -27,7 +31,37 @@ pub async fn cut_over(
             ),
         ));
     }
-    let message = traffic::switch_to_new(cloud, plan).await?;
+    let mut before = String::new();
+    if plan.switched_at.is_none() {
+        match super::hooks::gate(
+            cloud,
+            hooks,
+            HookStage::PreCutover,
+            plan,
+            cx,
+            Phase::CuttingOver,
+        )
+        .await?
+        {
+            Gate::Passed(lines) => {
+                for line in lines {
+                    before.push_str(&line);
+                    before.push_str("; ");
+                }
+            }
+            Gate::Waiting { at, progress } => {
+                plan.progress = progress;
+                return Ok(StepOutcome::Wait { at });
+            }
+            Gate::Failed(reason) => {
+                // Traffic never moved (`switched_at` stays unset): the new fleet goes.
+                let reason = format!("{reason}; nothing was switched");
+                plan.reason = Some(reason.clone());
+                return Ok(happened(Event::HookFailed, reason));
+            }
+        }
+    }
+    let message = format!("{before}{}", traffic::switch_to_new(cloud, plan).await?);
     plan.switched_at.get_or_insert(cx.now);
     let fleet = match plan.new_fleet(cx.deployment_id) {
         Some(fleet) => FleetChange::Set(fleet),
@@ -108,8 +142,11 @@ async fn watch(
     Ok(Watched::Failed(happened(Event::VerifyFailed, reason)))
 }
 
+/// Watches the new fleet for the verify window while the acceptance hooks that come after
+/// the switch run; it passes when both have.
 pub async fn verify(
     cloud: &dyn Cloud,
+    hooks: &Runner,
     plan: &mut DeploymentPlan,
     cx: &Context,
 ) -> Result<StepOutcome, CloudError> {
@@ -120,18 +157,39 @@ pub async fn verify(
     if let Watched::Failed(step) = watched {
         return Ok(step);
     }
+    let accepted = super::hooks::gate(
+        cloud,
+        hooks,
+        HookStage::AfterSwitch,
+        plan,
+        cx,
+        Phase::Verifying,
+    )
+    .await?;
+    if let Gate::Failed(reason) = &accepted {
+        let reason = format!("{reason}; rolling back");
+        plan.reason = Some(reason.clone());
+        return Ok(happened(Event::HookFailed, reason));
+    }
     plan.observe(cx.now, cx.poll_ms);
     let end = plan.verify_end(cx.now);
-    if cx.now >= end && matches!(watched, Watched::Healthy) {
-        return Ok(happened(
-            Event::VerifyPassed,
-            format!("Healthy with alarms quiet for {}", seconds(plan.verify_ms)),
-        ));
+    let mut next = (cx.now + cx.poll_ms).min(end.max(cx.now + 1));
+    plan.progress = format!("Verifying: {} left", seconds((end - cx.now).max(0)));
+    match accepted {
+        Gate::Passed(lines) if cx.now >= end && matches!(watched, Watched::Healthy) => {
+            let mut message = format!("Healthy with alarms quiet for {}", seconds(plan.verify_ms));
+            for line in lines {
+                message = format!("{message}; {line}");
+            }
+            return Ok(happened(Event::VerifyPassed, message));
+        }
+        Gate::Waiting { at, progress } => {
+            plan.progress = format!("{}; {progress}", plan.progress);
+            next = next.min(at).max(cx.now + 1);
+        }
+        _ => {}
     }
-    plan.progress = format!("Verifying: {} left", seconds(end - cx.now));
-    Ok(StepOutcome::Wait {
-        at: (cx.now + cx.poll_ms).min(end.max(cx.now + 1)),
-    })
+    Ok(StepOutcome::Wait { at: next })
 }
 
 /// The old fleet kept for instant rollback until the warm window ends; with

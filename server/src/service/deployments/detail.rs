@@ -1,5 +1,5 @@
 //! One deployment as its page and `GET /api/v1/deployments/{id}` show it: the history row,
-//! the phase, the timeline, the fleets and the warm window.
+//! the phase, the timeline, the fleets, the warm window and the hooks' runs.
 
 use crate::core::Core;
 use crate::db::{self, rollouts};
@@ -23,6 +23,9 @@ pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseErr
         .map_err(internal)?
         .ok_or_else(|| UseCaseError::NotFound(format!("deployment {id}")))?;
     let steps = rollouts::steps(&mut *tx, id).await.map_err(internal)?;
+    let hooks = db::hook_runs::for_deployment(&mut *tx, id)
+        .await
+        .map_err(internal)?;
     let snapshot = db::snapshots::get(&mut *tx, id).await.map_err(internal)?;
     let before = match (&snapshot, record.kind) {
         (Some(_), kind) if kind != DeploymentKind::Scale => {
@@ -61,6 +64,7 @@ pub async fn detail(core: &Core, id: i64) -> Result<DeploymentDetail, UseCaseErr
         reason: row.plan.as_ref().and_then(|p| p.reason.clone()),
         snapshot_hash: snapshot.map(|s| s.hash),
         changed_from: before,
+        hooks,
     })
 }
 

@@ -64,6 +64,14 @@ pub fn plan_for(
         hold_deadline_ms: environment.hold_deadline.as_millis_i64(),
         held_at: None,
         new_addresses: Default::default(),
+        // A rollback goes back to what ran before and a scale keeps it: neither tests a new
+        // release nor may run a migration again.
+        hooks: match kind {
+            DeploymentKind::Deploy | DeploymentKind::Promote => {
+                environment.hooks.iter().map(|h| h.spec()).collect()
+            }
+            DeploymentKind::Rollback | DeploymentKind::Scale => Vec::new(),
+        },
     })
 }
 
