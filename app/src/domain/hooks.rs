@@ -63,6 +63,15 @@ impl HookStage {
         }
     }
 
+    /// How the deployment page says when it ran.
+    pub fn label(self) -> &'static str {
+        match self {
+            HookStage::BeforeSwitch => "before the switch",
+            HookStage::PreCutover => "just before traffic moved",
+            HookStage::AfterSwitch => "after the switch",
+        }
+    }
+
     /// Parses the stored name.
     pub fn parse(input: &str) -> Result<Self, String> {
         [

@@ -204,6 +204,20 @@ pub async fn finish<'c>(
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether `token_sha256` is run `id`'s unspent token.
+pub async fn token_matches<'c>(
+    db: impl Executor<'c, Database = Any>,
+    id: i64,
+    token_sha256: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT id FROM hook_runs WHERE id = $1 AND token_sha256 = $2")
+        .bind(id)
+        .bind(token_sha256)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Records what a receiver reported, if `token_sha256` is the run's unspent token: `false`
 /// when it is not (wrong, spent, or the run already ended).
 pub async fn report<'c>(

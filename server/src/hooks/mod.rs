@@ -8,7 +8,7 @@ mod call;
 mod command;
 mod report;
 
-pub use report::{report, Reported};
+pub use report::{refusal, report, Reported};
 
 use crate::config::hooks::HookSettings;
 use crate::db::hook_runs::{self, Ending, HookRun, NewRun};

@@ -18,6 +18,23 @@ pub enum Reported {
     Ended,
 }
 
+/// Whether `token` may report for run `run_id` now: `None` when it may, else why not. Asked
+/// before the report itself is read, so that a caller without the token learns nothing more.
+pub async fn refusal(
+    db: &AnyPool,
+    run_id: i64,
+    token: &str,
+) -> Result<Option<Reported>, sqlx::Error> {
+    let Some(run) = hook_runs::by_id(db, run_id).await? else {
+        return Ok(Some(Reported::NotFound));
+    };
+    if run.view.status.is_final() {
+        return Ok(Some(Reported::Ended));
+    }
+    let digest = crate::auth::token::digest(token);
+    Ok((!hook_runs::token_matches(db, run_id, &digest).await?).then_some(Reported::WrongToken))
+}
+
 /// Records `report` for run `run_id` if `token` is its unspent token.
 pub async fn report(
     db: &AnyPool,

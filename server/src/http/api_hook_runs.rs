@@ -22,7 +22,7 @@ pub const TOKEN_HEADER: &str = "x-greenlight-hook-token";
 #[serde(deny_unknown_fields)]
 pub struct HookResultRequest {
     /// `passed` or `failed`.
-    #[schema(example = "passed")]
+    #[schema(example = "passed", pattern = "^(passed|failed)$")]
     pub status: String,
     /// A short line for the timeline (at most 500 characters).
     #[serde(default)]
@@ -30,7 +30,7 @@ pub struct HookResultRequest {
     pub summary: Option<String>,
     /// Where the full report is (an `http`/`https` URL).
     #[serde(default)]
-    #[schema(example = "https://ci.example.com/runs/42")]
+    #[schema(example = "https://ci.example.com/runs/42", pattern = "^https?://")]
     pub link: Option<String>,
 }
 
@@ -53,8 +53,7 @@ pub struct HookRunPath {
 /// Report a hook run's result (the receiver of an HTTP hook, with the run's one-time token).
 #[utoipa::path(
     post, operation_id = "report_hook_result", path = "/api/v1/hook-runs/{id}/result", tag = "deployments",
-    params(HookRunPath, ("X-Greenlight-Hook-Token" = String, Header, description = "The run's one-time token, from the call's `callback.token`")),
-    request_body = HookResultRequest,
+    params(HookRunPath), request_body = HookResultRequest, security(("hook_token" = [])),
     responses(
         (status = 200, description = "Recorded; the deployment moves on", body = HookResultAnswer),
         (status = 400, description = "The body is not JSON of this shape, or the path is not a number", body = ErrorBody),
@@ -82,6 +81,13 @@ pub async fn report(
             ApiError::Unauthenticated("send the run's token in X-Greenlight-Hook-Token".into())
         })?
         .to_owned();
+    // The token first: a caller without it learns nothing of the rules for the body.
+    let refused = crate::hooks::refusal(&core.db, id, &token)
+        .await
+        .map_err(ApiError::internal)?;
+    if let Some(refused) = refused {
+        return Err(refusal(id, refused));
+    }
     let request = extract::body(request)?;
     let report = HookReport::parse(
         &request.status,
@@ -98,12 +104,17 @@ pub async fn report(
         .map_err(ApiError::internal)?;
     match reported {
         Reported::Recorded(status) => Ok(Json(HookResultAnswer { run_id: id, status })),
-        Reported::NotFound => Err(ApiError::NotFound(format!("no hook run {id}"))),
-        Reported::WrongToken => Err(ApiError::Unauthenticated(
-            "the token is not this run's".into(),
-        )),
-        Reported::Ended => Err(ApiError::Conflict(
-            "this run has its result already; its token is spent".into(),
-        )),
+        refused => Err(refusal(id, refused)),
+    }
+}
+
+/// The answer to a report that was not recorded.
+fn refusal(id: i64, refused: Reported) -> ApiError {
+    match refused {
+        Reported::NotFound => ApiError::NotFound(format!("no hook run {id}")),
+        Reported::Ended | Reported::Recorded(_) => {
+            ApiError::Conflict("this run has its result already; its token is spent".into())
+        }
+        Reported::WrongToken => ApiError::Unauthenticated("the token is not this run's".into()),
     }
 }

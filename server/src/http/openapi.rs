@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of API v1, generated from the handlers' annotations.
 
 use axum::Json;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 /// API v1.
@@ -141,6 +141,14 @@ impl Modify for BearerAuth {
                     .bearer_format("glt_…")
                     .build(),
             ),
+        );
+        // A hook's receiver proves itself with the run's one-time token, not a user's.
+        components.add_security_scheme(
+            "hook_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Greenlight-Hook-Token",
+                "The run's one-time token, from the hook call's `callback.token`",
+            ))),
         );
         // Any operation answers 403 to a token without the scope it needs (the operations'
         // own 403s name the role; this one is added where an operation has none).

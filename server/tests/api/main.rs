@@ -19,6 +19,7 @@ mod fleet_health;
 mod four_eyes;
 mod headers;
 mod history;
+mod hook_results;
 mod live_api;
 mod metrics;
 mod notifications;

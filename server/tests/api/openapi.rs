@@ -117,17 +117,28 @@ async fn history_filters_and_paging_are_optional_query_parameters() {
 }
 
 #[tokio::test]
-async fn every_operation_needs_the_bearer_token_and_answers_errors_with_the_error_body() {
+async fn every_operation_needs_a_bearer_token_or_a_hook_runs_token_and_answers_errors_with_the_error_body(
+) {
     let app = spawn_app().await;
     let doc = document(&app).await;
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["hook_token"]["name"],
+        "X-Greenlight-Hook-Token"
+    );
     for (path, method, operation) in operations(&doc) {
+        // A hook's receiver reports with its run's one-time token instead.
+        let scheme = if path == "/api/v1/hook-runs/{id}/result" {
+            "hook_token"
+        } else {
+            "bearer"
+        };
         assert_eq!(
             operation["security"],
-            serde_json::json!([{"bearer": []}]),
+            serde_json::json!([{ scheme: [] }]),
             "{method} {path}"
         );
         let responses = operation["responses"].as_object().expect("responses");

@@ -141,6 +141,7 @@ fn Deployment(
                     <button type="submit" class="danger" data-testid="rollback">"Roll back now"</button>
                 </PostForm>
             })}
+            {(!detail.hooks.is_empty()).then(|| view! { <HookRuns runs=detail.hooks.clone()/> })}
             <h2>"Steps"</h2>
             <ol class="steps">
                 {detail.steps.iter().map(|step| view! {
@@ -191,6 +192,34 @@ fn Hold(
                 }).into_erased(),
             }}
         </div>
+    }
+}
+
+/// What each hook run reported: its result, how long it took, its summary and report link,
+/// and a command's output.
+#[component]
+fn HookRuns(runs: Vec<crate::domain::hooks::HookRunView>) -> impl IntoView {
+    view! {
+        <h2>"Hooks"</h2>
+        <ul class="hook-runs" data-testid="hooks">
+            {runs.into_iter().map(|run| {
+                let status = run.status.as_str();
+                let name = run.name.clone();
+                view! {
+                    <li data-hook=name data-status=status>
+                        <strong>{run.name}</strong>
+                        <span class="muted">{format!(" {}, {} ", run.kind.as_str().replace('_', "-"), run.stage.label())}</span>
+                        <span class=format!("badge hook-{status}")>{status.replace('_', " ")}</span>
+                        {run.seconds.map(|s| format!(" in {}", crate::domain::duration::describe_seconds(s.unsigned_abs())))}
+                        {run.summary.map(|s| view! { <span>{format!(" — {s}")}</span> })}
+                        {run.link.map(|href| view! { " " <a href=href rel="noopener noreferrer">"report"</a> })}
+                        {run.output.filter(|o| !o.is_empty()).map(|o| view! {
+                            <details><summary>"Output"</summary><pre>{o}</pre></details>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 
