@@ -370,6 +370,8 @@ pub async fn start_with_site(
         core.channels.clone(),
         std::time::Duration::from_millis(core.settings.engine_poll.as_millis().clamp(20, 1000)),
     );
+    // Releases whose acceptance hooks passed are signed off where that counts.
+    crate::service::acceptance_signoff::spawn(core.clone(), std::time::Duration::from_secs(1));
     // Deployments and sign-offs reach open pages within a second, from whichever replica.
     crate::live::watch::spawn(
         core.db.clone(),

@@ -107,6 +107,11 @@ pub struct EnvironmentSettings {
     /// `hold_deadline`: a held new fleet nobody switched by then is terminated (default 24h).
     #[serde(default = "super::cutover::default_hold_deadline")]
     pub hold_deadline: Duration,
+    /// `acceptance_counts_as_signoff`: a release whose acceptance hooks all passed here is
+    /// signed off by Greenlight (as "acceptance hooks"), which satisfies the next
+    /// environment's sign-off gate; QA may still sign off beside it.
+    #[serde(default)]
+    pub acceptance_counts_as_signoff: bool,
     /// `[[environments.hooks]]`: acceptance tests and one-way steps run against the new
     /// fleet (see [`super::hooks`]).
     #[serde(default)]
@@ -170,6 +175,7 @@ impl EnvironmentSettings {
             watch_while_warm: watched_while_warm(),
             cutover: super::Cutover::Automatic,
             hold_deadline: super::cutover::default_hold_deadline(),
+            acceptance_counts_as_signoff: false,
             hooks: Vec::new(),
             alarms: Vec::new(),
             requires_signoff: false,
@@ -250,6 +256,17 @@ impl EnvironmentSettings {
             return field("hold_deadline", "must be longer than zero");
         }
         super::hooks::validate_all(&self.hooks, key)?;
+        if self.acceptance_counts_as_signoff
+            && !self
+                .hooks
+                .iter()
+                .any(|h| h.kind == app::domain::hooks::HookKind::Acceptance)
+        {
+            return field(
+                "acceptance_counts_as_signoff",
+                "needs an acceptance hook in [[environments.hooks]] whose passing stands for the sign-off",
+            );
+        }
         if on_aws {
             let Some(instance) = &self.instance else {
                 return field("instance", "required when cloud.provider is \"aws\"");
@@ -386,6 +403,13 @@ mod tests {
                     "bake_image = true\nhold_deadline = \"0s\"",
                 ),
                 "hold_deadline",
+            ),
+            (
+                PROD.replace(
+                    "bake_image = true",
+                    "bake_image = true\nacceptance_counts_as_signoff = true",
+                ),
+                "acceptance_counts_as_signoff",
             ),
         ];
         for (text, key) in cases {

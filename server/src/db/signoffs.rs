@@ -24,6 +24,9 @@ pub struct NewSignOff<'a> {
     pub signed_by_id: Option<i64>,
     /// When (epoch ms).
     pub signed_at: i64,
+    /// For a sign-off Greenlight records because a release's acceptance hooks passed: that
+    /// deployment.
+    pub automated_by: Option<i64>,
 }
 
 /// The SHA-256 of what a basis recorded of its environment (the same hash a deployment
@@ -40,8 +43,8 @@ pub async fn insert<'c>(
 ) -> Result<SignOff, sqlx::Error> {
     let basis = serde_json::to_string(new.basis).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let id: i64 = sqlx::query(
-        "INSERT INTO signoffs (build_id, environment, verdict, notes, basis, signed_by, signed_by_id, signed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO signoffs (build_id, environment, verdict, notes, basis, signed_by, signed_by_id, signed_at, automated_by_deployment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(new.build_id)
     .bind(new.environment)
@@ -51,6 +54,7 @@ pub async fn insert<'c>(
     .bind(new.signed_by)
     .bind(new.signed_by_id)
     .bind(new.signed_at)
+    .bind(new.automated_by)
     .fetch_one(db)
     .await?
     .try_get("id")?;
@@ -65,6 +69,18 @@ pub async fn insert<'c>(
         image_id: new.basis.image_id.clone(),
         fingerprint: fingerprint(new.basis),
     })
+}
+
+/// Whether Greenlight recorded a sign-off for deployment `deployment_id`'s acceptance hooks.
+pub async fn automated_for<'c>(
+    db: impl Executor<'c, Database = Any>,
+    deployment_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT id FROM signoffs WHERE automated_by_deployment = $1")
+        .bind(deployment_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
 }
 
 /// Every sign-off of a build, all environments, newest first, with its basis and the

@@ -3,6 +3,7 @@
 //! transaction. They run on the [`Core`] (database, settings, cloud, clock), never on the web
 //! state.
 
+pub mod acceptance_signoff;
 pub mod accounts;
 pub mod audit;
 pub mod builds;

@@ -117,6 +117,7 @@ pub async fn record(
         // The demo signs as a made-up QA with id 0, which is no user.
         signed_by_id: Some(actor.id).filter(|id| *id > 0),
         signed_at: now,
+        automated_by: None,
     };
     let signoff = db::signoffs::insert(&mut *tx, &new)
         .await

@@ -2,6 +2,7 @@
 //! path of a rollout, faults and crashes, the job queue, gates seen from the use-cases, and
 //! the supervisor. Each test's harness checks at the end that no job was left unfinished.
 
+mod acceptance_signoff;
 mod alarm_reads;
 mod bake;
 mod capacity;
