@@ -518,8 +518,20 @@ await test('a second build on TEST is rolled back with one click while the old f
   const second = `${version}1`;
   await registerBuild(second);
   await deployToTest(second, 'warm');
-  await page.getByText('left for instant rollback').waitFor();
+  const deployment = page.url();
+  // TEST keeps its old fleet warm for 10 minutes: the countdown warns from the start.
+  await page.getByTestId('countdown').filter({ hasText: /left — closes soon/ }).waitFor();
   await shot('deployment-warm');
+  await page.goto(`${base}/environments/test`);
+  await hydrated();
+  assert.match(await page.getByTestId('scale-ends-warm').textContent(), /Scaling now ends the warm window: the old fleet \(i-/);
+  await page.selectOption('[data-testid=extend-by]', '30m');
+  await page.click('[data-testid=extend-warm]');
+  await page.locator('.warm [data-testid=countdown]').filter({ hasText: /^(3\d|40)m \d+s left$/ }).waitFor();
+  await shot('environment-warm-extended');
+  await page.goto(deployment);
+  await hydrated();
+  await page.locator('li[data-step=warm]').getByText('Warm window extended by 30m by e2e').waitFor();
   await page.click('[data-testid=rollback]');
   await page.waitForSelector('article.deployment[data-phase=rolled_back]', { timeout: 30000 });
   await page.locator('li[data-step=rolling_back]').getByText('Rollback requested by e2e').waitFor();

@@ -108,6 +108,25 @@ pub async fn scale(environment: String, desired: i64) -> Result<DeploymentDetail
         .map_err(answer)
 }
 
+/// Keeps the environment's old fleet warm `extend_by` longer (`30m`, `2h`).
+#[server(prefix = "/fn")]
+pub async fn extend_warm(
+    environment: String,
+    extend_by: String,
+) -> Result<DeploymentDetail, UseCaseError> {
+    let (use_cases, actor, address) = authorised(Permission::Deploy).await?;
+    let environment = environment_ref(&environment).map_err(answer)?;
+    let by = crate::domain::Duration::parse(&extend_by).map_err(|reason| {
+        let mut fields = crate::domain::FieldErrors::new();
+        fields.add("extend_by", reason);
+        answer(UseCaseError::Invalid(fields))
+    })?;
+    use_cases
+        .extend_warm_window(&actor, &address, &environment, by)
+        .await
+        .map_err(answer)
+}
+
 /// `action`: `switch` (traffic to a held new fleet) or `cancel` (with `reason`) — one server
 /// function for the deployment page's two forms.
 #[server(prefix = "/fn")]

@@ -98,3 +98,42 @@ async fn nothing_warm_is_a_conflict_and_viewers_may_not_extend() {
         .await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn the_environment_page_offers_extending_while_warm_says_what_scaling_does_and_its_form_extends(
+) {
+    let app = engine_app().await;
+    let password = app.user("ana", Role::Engineer).await;
+    let token = app.token("tom", Role::Engineer).await;
+    deploy_to_test(&app, &token, "1.0.0").await;
+    let second = deploy_to_test(&app, &token, "1.0.1").await;
+    let browser = app.signed_in("ana", &password).await;
+    let html = browser
+        .get(app.url("/environments/test"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("data-testid=\"extend-warm\""),
+        "the extend form"
+    );
+    assert!(
+        html.contains("Scaling now ends the warm window: the old fleet (i-"),
+        "the scale form says what it does to the warm fleet"
+    );
+    let before = warm_until(&app, second).await;
+    let path = <app::api::deployments::ExtendWarm as leptos::server_fn::ServerFn>::PATH;
+    let form = [("environment", "test"), ("extend_by", "soon")];
+    let response = app.server_fn(&browser, path, &form, None).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert!(body["fields"]["extend_by"].is_string(), "{body}");
+    assert_eq!(warm_until(&app, second).await, before, "nothing changed");
+    let form = [("environment", "test"), ("extend_by", "1h")];
+    let response = app.server_fn(&browser, path, &form, None).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(warm_until(&app, second).await, before + 3_600_000);
+}

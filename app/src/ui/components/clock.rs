@@ -40,15 +40,21 @@ pub fn ago(at: Timestamp, now: i64) -> String {
     describe_seconds(((now - at.millis()).max(0) / 1000) as u64)
 }
 
-/// The time left until `until` ("41m 12s left"), counting down in the browser.
+/// From how many seconds before its end a countdown warns that it closes soon.
+pub const CLOSING_SOON_SECS: u64 = 600;
+
+/// The time left until `until` ("41m 12s left"), counting down in the browser, warning in its
+/// last ten minutes.
 #[component]
 pub fn Countdown(until: Timestamp) -> impl IntoView {
     let now = display_clock();
+    let left = move || ((until.millis() - now.get()).max(0) / 1000) as u64;
     view! {
-        <span class="countdown" data-testid="countdown">
-            {move || {
-                let left = ((until.millis() - now.get()).max(0) / 1000) as u64;
-                if left == 0 { "closing".to_owned() } else { format!("{} left", describe_seconds(left)) }
+        <span class="countdown" class:closing-soon=move || left() <= CLOSING_SOON_SECS data-testid="countdown">
+            {move || match left() {
+                0 => "closing".to_owned(),
+                left if left <= CLOSING_SOON_SECS => format!("{} left — closes soon", describe_seconds(left)),
+                left => format!("{} left", describe_seconds(left)),
             }}
         </span>
     }

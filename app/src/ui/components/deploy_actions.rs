@@ -5,7 +5,7 @@
 use super::live::{action_error, field_error};
 use super::post_form::{Fields, PostForm};
 use super::promotion_summary::PromotionSummary;
-use crate::api::deployments::{DeployBuild, Promote, RollBack, Scale};
+use crate::api::deployments::{DeployBuild, ExtendWarm, Promote, RollBack, Scale};
 use crate::api::environments::RecordSignoff;
 use crate::domain::gates::GateKind;
 use crate::domain::views::EnvironmentPage as Page;
@@ -20,6 +20,7 @@ pub struct Actions {
     pub promote: ServerAction<Promote>,
     pub rollback: ServerAction<RollBack>,
     pub scale: ServerAction<Scale>,
+    pub extend: ServerAction<ExtendWarm>,
 }
 
 /// An admin's field to deploy or promote through a freeze.
@@ -64,8 +65,18 @@ pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView
     let env = page.environment.name.clone();
     let title = page.environment.title.clone();
     let rollback_to_env = env.clone();
-    let (deploy_env, promote_env, rollback_env, scale_env) =
-        (env.clone(), env.clone(), env.clone(), env);
+    let (deploy_env, promote_env, rollback_env, scale_env, extend_env) =
+        (env.clone(), env.clone(), env.clone(), env.clone(), env);
+    // Scaling replaces the serving fleet's set: a switch back could no longer restore it.
+    let scale_ends_warm = page.warm.as_ref().and_then(|w| {
+        w.warm_until.map(|_| {
+            format!(
+                "Scaling now ends the warm window: the old fleet ({}) is terminated, and a rollback afterwards deploys {} again instead of switching back.",
+                w.old_fleet.join(", "),
+                page.rollback_to.clone().unwrap_or_else(|| "the release before".into())
+            )
+        })
+    });
     let deploy_title = title.clone();
     view! {
         <section aria-labelledby="actions-title" class="actions">
@@ -123,6 +134,20 @@ pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView
                     </PostForm>
                 }
             })}
+            {page.warm.as_ref().and_then(|w| w.warm_until).map(|_| view! {
+                <PostForm action=actions.extend read=read_extend class="inline">
+                    <input type="hidden" name="environment" value=extend_env/>
+                    <label>"Keep the old fleet warm another "
+                        <select name="extend_by" data-testid="extend-by">
+                            <option value="30m">"30 minutes"</option>
+                            <option value="1h">"hour"</option>
+                            <option value="4h">"4 hours"</option>
+                        </select>
+                    </label>
+                    <button type="submit" data-testid="extend-warm">"Extend"</button>
+                    {field_error(actions.extend.value(), "extend_by")}
+                </PostForm>
+            })}
             {(page.current.is_some() && !page.earlier_releases.is_empty()).then(|| view! {
                 <PostForm action=actions.rollback read=read_rollback class="inline">
                     <input type="hidden" name="environment" value=rollback_to_env/>
@@ -141,6 +166,7 @@ pub fn DeployActions(page: Page, actions: Actions, admin: bool) -> impl IntoView
                     <label>"Instances " <input type="number" name="desired" min="1" max=page.strategy.max_instances() value=page.fleet.as_ref().map(|f| f.instance_ids.len()).unwrap_or(1)/></label>
                     <button type="submit">"Scale"</button>
                     {field_error(actions.scale.value(), "desired")}
+                    {scale_ends_warm.clone().map(|text| view! { <p class="muted" data-testid="scale-ends-warm">{text}</p> })}
                 </PostForm>
             })}
         </section>
@@ -179,6 +205,13 @@ pub fn read_rollback(fields: &Fields) -> Option<RollBack> {
         environment: fields.get("environment")?,
         to: fields.get("to"),
         confirm_schema_downgrade: confirmed(fields),
+    })
+}
+
+fn read_extend(fields: &Fields) -> Option<ExtendWarm> {
+    Some(ExtendWarm {
+        environment: fields.get("environment")?,
+        extend_by: fields.get("extend_by")?,
     })
 }
 

@@ -38,6 +38,7 @@ pub fn EnvironmentPage() -> impl IntoView {
         promote: ServerAction::new(),
         rollback: ServerAction::new(),
         scale: ServerAction::new(),
+        extend: ServerAction::new(),
     };
     for started in [
         actions.deploy.value(),
@@ -69,9 +70,10 @@ pub fn EnvironmentPage() -> impl IntoView {
                 stream.changes.get(),
                 actions.sign.version().get(),
                 control.version().get(),
+                actions.extend.version().get(),
             )
         },
-        |(name, _, _, _)| get_environment(name),
+        |(name, _, _, _, _)| get_environment(name),
     );
     let fleet = page_resource(
         move || (name(), show(), page_number(), stream.fleet_changes.get()),
@@ -88,6 +90,7 @@ pub fn EnvironmentPage() -> impl IntoView {
         {action_error(actions.deploy.value())}
         {action_error_besides(actions.rollback.value(), &["to"])}
         {action_error_besides(actions.scale.value(), &["desired"])}
+        {action_error_besides(actions.extend.value(), &["extend_by"])}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let viewer = user.await.ok().flatten().map(|p| (p.role, p.id));
