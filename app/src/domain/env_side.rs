@@ -154,6 +154,7 @@ mod tests {
             config_capacity: None,
             manual_cutover: false,
             hooks: Vec::new(),
+            hook_notes: Vec::new(),
             hold_deadline_ms: 0,
             held_at: None,
             new_addresses: Default::default(),

@@ -95,6 +95,9 @@ pub struct DeploymentPlan {
     /// The hooks to run, in order, with when each runs (none for a rollback or a scale).
     #[serde(default)]
     pub hooks: Vec<super::hooks::HookSpec>,
+    /// What the hooks that passed reported, for the history's notes when it ends.
+    #[serde(default)]
+    pub hook_notes: Vec<String>,
     /// The fleet serving when the deployment was accepted (the old fleet).
     pub previous: Option<Fleet>,
     /// The new fleet's instances.

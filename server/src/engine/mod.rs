@@ -29,6 +29,17 @@ pub const MAX_STEP_FAILURES: u32 = 10;
 /// while a slow step runs.
 pub const LEASE_MS: i64 = 9_000;
 
+/// Adds `line` to a history row's notes unless they say it already.
+fn append_note(notes: &mut String, line: &str) {
+    if notes.contains(line) {
+        return;
+    }
+    if !notes.is_empty() {
+        notes.push_str("; ");
+    }
+    notes.push_str(line);
+}
+
 /// An engine worker.
 #[derive(Clone)]
 pub struct Engine {
@@ -221,16 +232,15 @@ impl Engine {
             run.progress.clear();
         }
         let mut notes = row.notes.clone();
-        if next.is_terminal() {
-            if let Some(reason) = &run.reason {
-                if !notes.contains(reason.as_str()) {
-                    notes = if notes.is_empty() {
-                        reason.clone()
-                    } else {
-                        format!("{notes}; {reason}")
-                    };
-                }
+        // What the hooks reported stays with the release in the history (from when it counts
+        // as succeeded, warm), and why it ended.
+        if next.is_terminal() || next == Phase::Warm {
+            for line in &run.hook_notes {
+                append_note(&mut notes, line);
             }
+        }
+        if let (true, Some(reason)) = (next.is_terminal(), &run.reason) {
+            append_note(&mut notes, reason);
         }
         let warm_until =
             (next == Phase::Warm && phase != Phase::Warm).then(|| cx.now + run.warm_ms);

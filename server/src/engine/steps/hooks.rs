@@ -31,8 +31,16 @@ pub async fn gate(
         poll_ms: cx.poll_ms,
         phase,
     };
-    hooks
+    let gate = hooks
         .gate(stage, &look)
         .await
-        .map_err(|e| CloudError::Unavailable(format!("hook runs could not be read: {e}")))
+        .map_err(|e| CloudError::Unavailable(format!("hook runs could not be read: {e}")))?;
+    if let Gate::Passed(lines) = &gate {
+        for line in lines {
+            if !plan.hook_notes.contains(line) {
+                plan.hook_notes.push(line.clone());
+            }
+        }
+    }
+    Ok(gate)
 }

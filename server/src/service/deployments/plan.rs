@@ -72,6 +72,7 @@ pub fn plan_for(
             }
             DeploymentKind::Rollback | DeploymentKind::Scale => Vec::new(),
         },
+        hook_notes: Vec::new(),
     })
 }
 
