@@ -75,6 +75,18 @@ cspViolations(page, 'main page');
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 const hydrated = (p = page) => p.waitForSelector('html[data-hydrated=true]');
 
+// Waits for `p` to reach a URL matching `url`; when it does not, the failure says where the
+// page is and what it shows instead (an error box, a form), not only that time ran out.
+async function arrivesAt(p, url) {
+  try {
+    await p.waitForURL(url);
+  } catch (error) {
+    const shown = (await p.textContent('main').catch(() => null)) ?? (await p.textContent('body'));
+    await p.screenshot({ path: join(artifacts, 'did-not-arrive.png'), fullPage: true });
+    throw new Error(`still at ${p.url()} showing: ${shown.replace(/\s+/g, ' ').slice(0, 600)}`, { cause: error });
+  }
+}
+
 // A page of its own (own cookies) signed in as `name`.
 async function signedIn(name, secret) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -256,7 +268,7 @@ await test('an admin adds a person and resets their password; they must choose a
   await newbie.fill('input[name=name]', 'newbie');
   await newbie.fill('input[name=password]', 'violet-harbour-ledger');
   await newbie.click('button[type=submit]');
-  await newbie.waitForURL(/step=code/);
+  await arrivesAt(newbie, /step=code/);
   await newbie.fill('input[name=code]', totp(secret, 1));
   await newbie.click('text=Verify');
   await newbie.waitForURL(`${base}/`);
@@ -425,10 +437,13 @@ await test('the environment page holds at 360 px wide', async () => {
 // notifications admin page (its own lazy route) took it to 456.0 kB, manual cutover and
 // cancel (the deployment page's hold section and server function, the hold in the deployment
 // record deploy actions return) to 460.6 kB, the schema-downgrade confirmation (a checkbox
-// shown from a refusal's gates, two more action fields) to 465.3–465.6 kB. Held at 467 kB until
+// shown from a refusal's gates, two more action fields) to 465.3–465.6 kB, hooks (the runs in
+// the deployment record and the deployment page's list) and the warm window's Extend control
+// (its server function, the countdown's warning, the scale form's note) to 471.8 kB. Held at
+// 473 kB until
 // issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
 // goal.
-await test('the environment page first loads in at most 467 kB compressed, its wasm chunks included', async () => {
+await test('the environment page first loads in at most 473 kB compressed, its wasm chunks included', async () => {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
@@ -443,7 +458,7 @@ await test('the environment page first loads in at most 467 kB compressed, its w
   console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
   assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
   assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 467_000, `the environment page first loads ${total} bytes`);
+  assert.ok(total <= 473_000, `the environment page first loads ${total} bytes`);
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not
