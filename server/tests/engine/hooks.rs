@@ -521,3 +521,41 @@ async fn after_a_restart_a_called_hook_is_awaited_not_called_again_and_an_interr
     let reason = h.plan(id).await.reason.expect("reason");
     assert!(reason.starts_with("Pre-cutover hook migrate: interrupted while being called; a one-way hook is never called twice"), "{reason}");
 }
+
+#[tokio::test]
+async fn a_one_way_hook_called_before_a_restart_is_awaited_after_it_and_called_once() {
+    let dir = scratch();
+    let receiver = Receiver::start(0, 0).await;
+    let h = with_hooks(vec![http_hook(
+        &dir,
+        "migrate",
+        HookKind::PreCutover,
+        &receiver.url,
+    )])
+    .await;
+    h.build("1.0.0").await;
+    let id = h.deploy("1.0.0").await;
+    let before = h.engine("before-restart");
+    drive(&h, &before, id, |_| !receiver.received().is_empty()).await;
+    drop(before);
+    let after = h.engine("after-restart");
+    for _ in 0..5 {
+        after.tick().await.expect("tick");
+        h.clock.advance_to(h.clock_now() + 1_000);
+    }
+    assert_eq!(
+        h.phase(id).await,
+        Phase::CuttingOver,
+        "waits for the migration"
+    );
+    answer(&h, &call_of(&receiver, 0), "passed", "schema 4").await;
+    assert_eq!(
+        drive(&h, &after, id, |p| p.is_terminal()).await,
+        Phase::Succeeded
+    );
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "the migration was called once"
+    );
+}
