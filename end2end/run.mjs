@@ -265,8 +265,12 @@ await test('an admin adds a person and resets their password; they must choose a
   await newbie.click('text=Sign out');
   await newbie.waitForURL(/\/login/);
   await hydrated(newbie);
+  // The sign-in form appears once the page has read the sign-in choices; typing while it
+  // still settles lost the fields (seen 3 times in 8 runs: the form sat there empty).
+  await newbie.waitForLoadState('networkidle');
   await newbie.fill('input[name=name]', 'newbie');
   await newbie.fill('input[name=password]', 'violet-harbour-ledger');
+  assert.equal(await newbie.inputValue('input[name=name]'), 'newbie', 'the name is still typed in');
   await newbie.click('button[type=submit]');
   await arrivesAt(newbie, /step=code/);
   await newbie.fill('input[name=code]', totp(secret, 1));
