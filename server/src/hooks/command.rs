@@ -51,6 +51,9 @@ pub fn environment(
 /// Starts `argv` detached, keeping its output and exit status in `dir`.
 pub fn spawn(dir: &Path, argv: &[String], env: &[(String, String)]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    // A run started again (after a restart cut its first call short) is judged by this
+    // attempt's ending, never an earlier one's.
+    let _ = std::fs::remove_file(dir.join("status"));
     let mut command = tokio::process::Command::new("sh");
     command
         .arg("-c")
