@@ -173,7 +173,13 @@ pub async fn verify(
     }
     plan.observe(cx.now, cx.poll_ms);
     let end = plan.verify_end(cx.now);
-    let mut next = (cx.now + cx.poll_ms).min(end.max(cx.now + 1));
+    // Past the window, only hooks still running (or targets not yet seen) hold it: look
+    // again after a poll, never at once.
+    let mut next = if cx.now >= end {
+        cx.now + cx.poll_ms
+    } else {
+        (cx.now + cx.poll_ms).min(end)
+    };
     plan.progress = format!("Verifying: {} left", seconds((end - cx.now).max(0)));
     match accepted {
         Gate::Passed(lines) if cx.now >= end && matches!(watched, Watched::Healthy) => {
@@ -185,7 +191,7 @@ pub async fn verify(
         }
         Gate::Waiting { at, progress } => {
             plan.progress = format!("{}; {progress}", plan.progress);
-            next = next.min(at).max(cx.now + 1);
+            next = next.min(at.max(cx.now + 1));
         }
         _ => {}
     }
