@@ -10,6 +10,7 @@ pub mod config;
 pub mod core;
 pub mod db;
 pub mod engine;
+pub mod error_chain;
 pub mod fleet_health;
 pub mod hooks;
 pub mod http;

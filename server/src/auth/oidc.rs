@@ -5,6 +5,7 @@
 //! keys, issuer, audience, expiry and nonce. No JWT is checked by hand here.
 
 use crate::config::oidc::OidcSettings;
+use crate::error_chain::error_chain;
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -287,17 +288,6 @@ fn groups(claim: Option<&serde_json::Value>) -> Vec<String> {
         Some(serde_json::Value::String(one)) => vec![one.clone()],
         _ => Vec::new(),
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

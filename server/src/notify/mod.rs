@@ -9,6 +9,7 @@ pub mod email;
 
 use crate::core::Core;
 use crate::db::notifications::{self as outbox, Attempt, Due};
+use crate::error_chain::error_chain;
 use app::domain::notification::EventKind;
 use channels::{Channels, Target, WebHook};
 use std::sync::Arc;
@@ -146,11 +147,11 @@ async fn post(
     for (name, value) in outgoing.headers {
         request = request.header(name, value);
     }
-    // The URL is a secret (a Slack webhook's is its key): errors are told without it.
-    let response = request
-        .send()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
+    // The URL is a secret (a Slack webhook's is its key): errors are told with their causes
+    // but without it, even should a cause repeat it.
+    let response = request.send().await.map_err(|e| {
+        error_chain(&e.without_url()).replace(outgoing.url.as_str(), "the channel's URL")
+    })?;
     if response.status().is_success() {
         Ok(())
     } else {

@@ -1,7 +1,8 @@
 //! Notifications through real HTTP to a receiver on loopback: a freeze and a deployment reach
 //! the channels the rules pick, the generic webhook signed (the receiver checks the HMAC), a
 //! Slack-compatible message with a link; a receiver failing three times gets the message once
-//! the retries succeed; an event written before a restart is delivered after it.
+//! the retries succeed; an event written before a restart is delivered after it; an unreachable
+//! channel's failure names its cause, never its URL.
 
 use crate::support::app::{spawn_app_with, TestApp};
 use crate::support::engine_app::{deploy_to_test, engine_settings};
@@ -182,6 +183,41 @@ async fn a_receiver_that_fails_three_times_gets_the_message_once_the_retries_suc
         )
     };
     assert_eq!((status.as_str(), attempts), ("sent", 4));
+}
+
+#[tokio::test]
+async fn an_unreachable_channel_records_why_it_failed_without_its_url() {
+    let port = crate::support::oidc::free_port();
+    let url = format!("http://127.0.0.1:{port}/services/T000/SECRET-PATH-KEY");
+    let app = app_with(&url, "http://127.0.0.1:9/none", None).await;
+    let ana = app.token("ana", Role::Engineer).await;
+    let (status, _) = app
+        .post_json(
+            Some(&ana),
+            "/api/v1/environments/test/freeze",
+            json!({"reason": "nobody listens"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut error = None;
+    for _ in 0..100 {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT last_error FROM notification_deliveries")
+            .fetch_optional(&app.pool)
+            .await
+            .expect("delivery");
+        error = row.and_then(|r| r.try_get::<Option<String>, _>("last_error").expect("error"));
+        if error.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let error = error.expect("the failed attempt is recorded");
+    assert!(
+        error.to_lowercase().contains("refused"),
+        "the cause is told: {error}"
+    );
+    assert!(!error.contains("SECRET-PATH-KEY"), "never the URL: {error}");
 }
 
 #[tokio::test]
