@@ -55,6 +55,9 @@ pub enum Command {
         #[arg(long, default_value_t = 500)]
         builds: usize,
     },
+    /// Print how the database runs each history filter (for the million-row benchmark).
+    #[command(hide = true)]
+    HistoryPlans,
 }
 
 /// `greenlight audit …`.
@@ -153,6 +156,27 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
                 .collect();
             db::seed::history(&pool, &names, count, builds, clock.now_ms()).await?;
             println!("wrote {count} deployment records over {builds} builds");
+        }
+        Command::HistoryPlans => {
+            let backend = db::Backend::of(&settings.database_url);
+            for plan in db::history_plans::plans(&pool, backend).await? {
+                let name = if plan.filter.is_empty() {
+                    "(no filter)"
+                } else {
+                    plan.filter
+                };
+                println!("{name}");
+                for (what, lines) in [
+                    ("page", &plan.page),
+                    ("next page", &plan.next_page),
+                    ("count", &plan.count),
+                ] {
+                    println!("  {what}:");
+                    for line in lines {
+                        println!("    {line}");
+                    }
+                }
+            }
         }
     }
     Ok(())

@@ -153,9 +153,14 @@ fn conditions(
         args.add(to.millis()).map_err(encode)?;
     }
     if let Some(cursor) = cursor {
-        // Each placeholder is used once, in order, so SQLite and PostgreSQL bind alike.
-        let (a, b, c) = (next(), next(), next());
-        sql += &format!(" AND (d.started_at < ${a} OR (d.started_at = ${b} AND d.id < ${c}))");
+        // Each placeholder is used once, in order, so SQLite and PostgreSQL bind alike. The
+        // first bound alone is what lets either database seek into the index at the cursor;
+        // without it, a page deep in a long history reads every newer entry first.
+        let (a, b, c, d) = (next(), next(), next(), next());
+        sql += &format!(
+            " AND d.started_at <= ${a} AND (d.started_at < ${b} OR (d.started_at = ${c} AND d.id < ${d}))"
+        );
+        args.add(cursor.started_at).map_err(encode)?;
         args.add(cursor.started_at).map_err(encode)?;
         args.add(cursor.started_at).map_err(encode)?;
         args.add(cursor.id).map_err(encode)?;
@@ -170,13 +175,23 @@ pub async fn page<'c>(
     cursor: Option<HistoryCursor>,
     limit: i64,
 ) -> Result<Vec<DeploymentRecord>, sqlx::Error> {
+    let (sql, args) = page_query(filter, cursor, limit)?;
+    let rows = sqlx::query_with(&sql, args).fetch_all(db).await?;
+    rows.iter().map(record).collect()
+}
+
+/// The SQL of [`page`] with its arguments (also read by [`super::history_plans`]).
+pub(super) fn page_query(
+    filter: &HistoryFilter,
+    cursor: Option<HistoryCursor>,
+    limit: i64,
+) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
     let (conditions, mut args) = conditions(filter, cursor)?;
     let placeholder = args.len() + 1;
     args.add(limit).map_err(sqlx::Error::Encode)?;
     let sql =
         format!("{SELECT}{conditions} ORDER BY d.started_at DESC, d.id DESC LIMIT ${placeholder}");
-    let rows = sqlx::query_with(&sql, args).fetch_all(db).await?;
-    rows.iter().map(record).collect()
+    Ok((sql, args))
 }
 
 /// Counting stops here: beyond it pages say "10,000+", so that a broad filter over a long
@@ -188,14 +203,22 @@ pub async fn count_capped<'c>(
     db: impl Executor<'c, Database = Any>,
     filter: &HistoryFilter,
 ) -> Result<i64, sqlx::Error> {
-    let (conditions, mut args) = conditions(filter, None)?;
-    let placeholder = args.len() + 1;
-    args.add(COUNT_CAP + 1).map_err(sqlx::Error::Encode)?;
-    let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM deployments d{conditions} LIMIT ${placeholder}) AS capped");
+    let (sql, args) = count_query(filter)?;
     sqlx::query_with(&sql, args)
         .fetch_one(db)
         .await?
         .try_get("n")
+}
+
+/// The SQL of [`count_capped`] with its arguments.
+pub(super) fn count_query(
+    filter: &HistoryFilter,
+) -> Result<(String, AnyArguments<'static>), sqlx::Error> {
+    let (conditions, mut args) = conditions(filter, None)?;
+    let placeholder = args.len() + 1;
+    args.add(COUNT_CAP + 1).map_err(sqlx::Error::Encode)?;
+    let sql = format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM deployments d{conditions} LIMIT ${placeholder}) AS capped");
+    Ok((sql, args))
 }
 
 /// The release an environment runs: its newest successful deploy, promote or rollback.

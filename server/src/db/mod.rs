@@ -12,6 +12,7 @@ pub mod delivery_log;
 pub mod deployments;
 pub mod fleet_snapshots;
 pub mod fleets;
+pub mod history_plans;
 pub mod hook_runs;
 pub mod installation;
 pub mod jobs;
