@@ -19,12 +19,18 @@ tools:
 test:
 	scripts/test.sh
 
-## bench: page timings over 100,000 deployments and the first-load weights, the engine's
-## figures (promotion overhead, instant rollback, cloud calls per promotion), live fleet health
-## (a 10,000-instance snapshot, calls per refresh), the live stream with 1,000 clients and
-## the diff of two environments (500 config keys, 1,000 builds between)
+## bench: over 1,000,000 deployments on SQLite, then on a throwaway PostgreSQL: page timings
+## and first-load weights, every history filter with its plan, pages under 50 concurrent
+## clients beside a static file of their size, and memory; then the engine's figures
+## (promotion overhead, instant rollback, cloud calls per promotion), live fleet health (a
+## 10,000-instance snapshot, calls per refresh), the live stream with 1,000 clients, and the
+## diff of two environments (500 config keys, 1,000 builds between)
 bench: build
-	scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight
+	scripts/tools.sh --with-bench
+	PATH="$(TOOLS_PATH):$$PATH" BENCH_ROWS=1000000 scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight
+	pg="$$(mktemp -d)/pg"; url="$$(scripts/pg.sh start "$$pg" | tail -1)"; \
+	  PATH="$(TOOLS_PATH):$$PATH" BENCH_ROWS=1000000 BENCH_DATABASE_URL="$$url" scripts/bench.sh $(CARGO_TARGET_DIR)/release/greenlight; \
+	  status=$$?; scripts/pg.sh stop "$$pg"; exit $$status
 	cargo bench -p server --bench engine
 	cargo bench -p server --bench fleet
 	cargo bench -p server --bench diff

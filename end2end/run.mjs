@@ -444,25 +444,68 @@ await test('the environment page holds at 360 px wide', async () => {
 // shown from a refusal's gates, two more action fields) to 465.3–465.6 kB, hooks (the runs in
 // the deployment record and the deployment page's list) and the warm window's Extend control
 // (its server function, the countdown's warning, the scale form's note) to 471.8 kB. Held at
-// 473 kB until
-// issue 14 (at most 150 kB a page) restructures the split: a debt carried, not a
-// goal.
-await test('the environment page first loads in at most 473 kB compressed, its wasm chunks included', async () => {
+// Held there until issue 14 (at most 150 kB a page) restructures the split: a debt carried,
+// not a goal. Every page now has a budget of its own: what it weighs today (plus the few
+// hundred bytes its own HTML varies by per run), so no page grows unnoticed; the goal,
+// 150 kB, is printed beside each.
+const FIRST_LOAD_GOAL = 150_000;
+const FIRST_LOAD_BUDGET = {
+  '/': 0, '/builds': 0, '/builds/{build}': 0, '/history': 0, '/compare': 0,
+  '/environments/prod': 473_000, '/deployments/{id}': 0, '/account': 0, '/admin/users': 0,
+  '/admin/tokens': 0, '/admin/audit': 0, '/admin/notifications': 0, '/login': 0,
+};
+
+// What a new visitor's browser fetches for `path` until the page is hydrated, compressed as
+// served, in a fresh context (signed in with this session's cookies unless `anonymous`).
+async function firstLoad(path, { anonymous = false } = {}) {
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await fresh.addCookies(await context.cookies());
+  if (!anonymous) await fresh.addCookies(await context.cookies());
   const p = await fresh.newPage();
-  await p.goto(`${base}/environments/prod`);
+  await p.goto(`${base}${path}`);
   await hydrated(p);
   const loaded = await p.evaluate(() => [
     ...performance.getEntriesByType('navigation'),
     ...performance.getEntriesByType('resource').filter((r) => new URL(r.name).pathname.startsWith('/pkg/')),
   ].map((r) => ({ name: new URL(r.name).pathname, bytes: r.encodedBodySize })));
   await fresh.close();
-  const total = loaded.reduce((sum, r) => sum + r.bytes, 0);
-  console.log(`     environment page first load: ${(total / 1000).toFixed(1)} kB in ${loaded.length} files`);
-  assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), 'the wasm was fetched and counted');
-  assert.ok(loaded.some((r) => r.name.startsWith('/pkg/split_')), 'the page chunk was fetched and counted');
-  assert.ok(total <= 473_000, `the environment page first loads ${total} bytes`);
+  return { loaded, total: loaded.reduce((sum, r) => sum + r.bytes, 0) };
+}
+
+await test('every page first loads within its budget, its wasm chunks included', async () => {
+  const latest = await (await page.request.get(`${base}/api/v1/deployments?limit=1`)).json();
+  const { id, build_version: build } = latest.items[0];
+  const over = [];
+  for (const [pattern, budget] of Object.entries(FIRST_LOAD_BUDGET)) {
+    const path = pattern.replace('{id}', id).replace('{build}', build);
+    const { loaded, total } = await firstLoad(path, { anonymous: path === '/login' });
+    console.log(`     ${pattern.padEnd(22)} ${(total / 1000).toFixed(1).padStart(6)} kB in ${String(loaded.length).padStart(3)} files (budget ${(budget / 1000).toFixed(1)}, goal ${FIRST_LOAD_GOAL / 1000})`);
+    assert.ok(loaded.some((r) => r.name.endsWith('.wasm') && r.bytes > 0), `${path}: the wasm was fetched and counted`);
+    if (total > budget) over.push(`${pattern} ${total} bytes > ${budget}`);
+  }
+  assert.deepEqual(over, [], 'pages over their first-load budget');
+});
+
+// Time to hydrated as someone on a slow mobile connection sees it: Chromium's network
+// throttled through the DevTools protocol to 1.6 Mbit/s down, 750 kbit/s up, 150 ms round
+// trips, an empty cache. Reported, not asserted (a timing on a busy machine is no test); the
+// goal is 2 s.
+await test('time to hydrated on a slow mobile connection is measured for the overview and the environment page', async () => {
+  for (const path of ['/', '/environments/prod']) {
+    const fresh = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    await fresh.addCookies(await context.cookies());
+    const p = await fresh.newPage();
+    const cdp = await fresh.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8,
+    });
+    await p.goto(`${base}${path}`, { timeout: 60_000 });
+    await p.waitForSelector('html[data-hydrated=true]', { timeout: 60_000 });
+    const [ms, firstByte] = await p.evaluate(() => [performance.now(), performance.getEntriesByType('navigation')[0].responseStart]);
+    console.log(`     ${path}: hydrated after ${(ms / 1000).toFixed(2)} s at 1.6 Mbit/s, 150 ms RTT (goal 2 s)`);
+    assert.ok(firstByte >= 150, `the throttling applied: the page's first byte came after ${firstByte} ms`);
+    await fresh.close();
+  }
 });
 
 // A page names its own wasm chunks in its head, so they load beside the main module and not

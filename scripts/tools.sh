@@ -55,6 +55,13 @@ if [[ " $* " == *" --with-browser "* && ! -d "$here/testing/oidc/node_modules/oi
   (cd "$here/testing/oidc" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 
+# oha, the HTTP load generator of the benchmarks (`scripts/tools.sh --with-bench`, as `make
+# bench` runs it); the tests do not need it.
+if [[ " $* " == *" --with-bench "* ]] && ! oha --version 2>/dev/null | grep -q '1.16.0'; then
+  log "installing oha 1.16.0 (the benchmarks' load generator, a few minutes, once)"
+  cargo install oha --version 1.16.0 --locked --root "$tools" >&2
+fi
+
 # Chromium only for the browser tests (`scripts/tools.sh --with-browser`, as the tests run it).
 if [[ " $* " == *" --with-browser "* && ! -x /usr/bin/chromium ]]; then
   log "installing chromium from Debian"

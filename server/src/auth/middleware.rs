@@ -23,6 +23,9 @@ pub const SEEN_AT: &str = "seen_at";
 /// (disabled, password changed or reset, "end other sessions"), the session has ended.
 pub const GENERATION: &str = "generation";
 
+/// How often a token's last use is written down (its "last used" is this precise).
+pub const TOKEN_USE_RECORDED_EVERY_MS: i64 = 60_000;
+
 /// Attaches an [`Identity`], with the client's address as [`client_address::resolve`] finds
 /// it (behind `trusted_proxies`, from `X-Forwarded-For`). A bearer token that is malformed, unknown or revoked is
 /// refused with 401 at once rather than treated as anonymous.
@@ -32,6 +35,11 @@ pub async fn identify(
     mut request: Request,
     next: Next,
 ) -> Response {
+    // Site files are the same for everyone: asking who wants one would cost a session or
+    // token lookup per stylesheet, script and wasm chunk.
+    if is_site_file(request.uri().path()) {
+        return next.run(request).await;
+    }
     let address = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -59,8 +67,16 @@ pub async fn identify(
             let digest = crate::auth::token::digest(secret);
             match db::tokens::bearer(&core.db, &digest, core.now()).await {
                 Ok(Some(bearer)) => {
-                    if let Err(e) = db::tokens::touch(&core.db, bearer.token_id, core.now()).await {
-                        tracing::warn!(error = %e, "could not record token use");
+                    let now = core.now();
+                    // Recorded once a minute at most: a write on every request would queue a
+                    // busy client's reads behind SQLite's one writer.
+                    let stale = bearer
+                        .last_used_at
+                        .is_none_or(|at| now - at >= TOKEN_USE_RECORDED_EVERY_MS);
+                    if stale {
+                        if let Err(e) = db::tokens::touch(&core.db, bearer.token_id, now).await {
+                            tracing::warn!(error = %e, "could not record token use");
+                        }
                     }
                     Identity {
                         principal: Some(bearer.owner),
@@ -189,6 +205,11 @@ async fn session_principal(
 }
 
 /// Paths anyone may fetch without signing in.
+/// The site's static files (content-hashed under `/pkg/`, the icon).
+fn is_site_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico"
+}
+
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"

@@ -6,7 +6,7 @@ use app::domain::{DeploymentKind, DeploymentRecord, HistoryFilter, Outcome, Time
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, Arguments, Executor, Row};
 
-const SELECT: &str = "SELECT d.id, d.environment, b.version, b.revision, d.kind, d.outcome, d.started_by, \
+pub(super) const SELECT: &str = "SELECT d.id, d.environment, b.version, b.revision, d.kind, d.outcome, d.started_by, \
      d.started_at, d.finished_at, d.notes, d.demo, d.signoff_id, s.signed_by AS approved_by, \
      s.signed_at AS approved_at, s.notes AS approval_notes, d.freeze_override \
      FROM deployments d JOIN builds b ON b.id = d.build_id LEFT JOIN signoffs s ON s.id = d.signoff_id";
@@ -57,7 +57,7 @@ pub async fn insert<'c>(
     .try_get("id")
 }
 
-fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
+pub(super) fn record(row: &AnyRow) -> Result<DeploymentRecord, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let outcome: String = row.try_get("outcome")?;
     Ok(DeploymentRecord {

@@ -18,6 +18,7 @@ pub mod installation;
 pub mod jobs;
 pub mod logins;
 pub mod notifications;
+pub mod releases;
 pub mod requests;
 pub mod rollouts;
 pub mod second_factor;

@@ -50,6 +50,8 @@ pub struct Bearer {
     pub owner: Principal,
     /// What the token may be used for.
     pub scopes: Scopes,
+    /// When its use was last recorded (epoch ms).
+    pub last_used_at: Option<i64>,
 }
 
 fn scopes(row: &AnyRow) -> Result<Scopes, sqlx::Error> {
@@ -65,7 +67,7 @@ pub async fn bearer<'c>(
     now: i64,
 ) -> Result<Option<Bearer>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT t.id AS token_id, t.scopes, u.id, u.name, u.role FROM api_tokens t \
+        "SELECT t.id AS token_id, t.scopes, t.last_used_at, u.id, u.name, u.role FROM api_tokens t \
          JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL \
          AND (t.expires_at IS NULL OR t.expires_at > $2)",
@@ -84,6 +86,7 @@ pub async fn bearer<'c>(
             role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
         },
         scopes: scopes(&row)?,
+        last_used_at: super::opt_i64(&row, "last_used_at")?,
     }))
 }
 

@@ -71,21 +71,8 @@ pub async fn page(
         Err(UseCaseError::Conflict(_)) => None,
         Err(other) => return Err(other),
     };
-    let mut earlier_releases: Vec<String> = Vec::new();
-    for release in db::deployments::releases(&core.db, name)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .rev()
-    {
-        let running = current.as_ref().map(|c| c.build_version.as_str());
-        if Some(release.build_version.as_str()) != running
-            && !earlier_releases.contains(&release.build_version)
-        {
-            earlier_releases.push(release.build_version);
-        }
-    }
-    earlier_releases.truncate(20);
+    let running = current.as_ref().map(|c| c.build_version.as_str());
+    let earlier_releases = super::releases::earlier(core, name, running).await?;
     let config_drift = super::env_side::config_drift(core, env, current.as_ref()).await?;
     let now = core.now();
     let freeze = super::change_control::freeze_of(&core.db, env, now).await?;

@@ -19,6 +19,7 @@ pub mod live;
 pub mod notifications;
 pub mod own_account;
 pub mod reads;
+pub mod releases;
 pub mod sandbox_faults;
 pub mod schema;
 pub mod second_factor;

@@ -362,3 +362,79 @@ async fn on_sqlite_every_history_filter_reads_an_index_in_order_never_the_table_
         }
     }
 }
+
+/// A long history is read from its newest releases back, only as far as needed: here the
+/// newest 256 do not hold the release a rollback landed on, so the reading goes further back,
+/// and the page still offers the right rollback and every earlier release.
+#[tokio::test]
+async fn a_rollback_below_the_newest_releases_still_finds_its_target_and_the_older_releases() {
+    let app = spawn_app().await;
+    let token = app.token("eve", Role::Engineer).await;
+    let mut ids = std::collections::HashMap::new();
+    for version in ["3.0.0", "3.1.0", "3.2.0", "3.3.0"] {
+        let new = NewBuild {
+            version: app::domain::Version::parse(version).expect("version"),
+            revision: app::domain::Revision::parse("abcdef1").expect("rev"),
+            artifact: Artifact::Image {
+                ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
+            },
+            changes: vec![],
+            ci_url: None,
+            schema_version: None,
+        };
+        let build = builds::insert(&app.pool, &new, version, "ci", now())
+            .await
+            .expect("build");
+        ids.insert(version, build.id);
+    }
+    // 3.0.0, then 3.1.0, then 300 releases of 3.2.0 and 3.3.0 in turn, then a rollback to 3.1.0.
+    let mut line = vec![
+        ("3.0.0", DeploymentKind::Deploy),
+        ("3.1.0", DeploymentKind::Deploy),
+    ];
+    for i in 0..300 {
+        line.push((
+            if i % 2 == 0 { "3.2.0" } else { "3.3.0" },
+            DeploymentKind::Deploy,
+        ));
+    }
+    line.push(("3.1.0", DeploymentKind::Rollback));
+    let base = 1_700_000_000_000_i64;
+    for (i, (version, kind)) in line.iter().enumerate() {
+        let new = deployments::NewDeployment {
+            environment: "prod",
+            build_id: ids[version],
+            kind: *kind,
+            outcome: Outcome::Succeeded,
+            started_by: "eve",
+            started_at: base + i as i64 * 60_000,
+            finished_at: Some(base + i as i64 * 60_000 + 1),
+            notes: "",
+            demo: false,
+        };
+        deployments::insert(&app.pool, &new)
+            .await
+            .expect("deployment");
+    }
+    let page = app
+        .get(Some(&token), "/environments/prod")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Roll back to 3.0.0"),
+        "the release below 3.1.0 in the line"
+    );
+    let offered: Vec<&str> = page
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|o| o.split('"').next())
+        .filter(|v| v.starts_with("3."))
+        .collect();
+    assert_eq!(
+        offered,
+        ["3.3.0", "3.2.0", "3.0.0"],
+        "earlier releases, newest first"
+    );
+}

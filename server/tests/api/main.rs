@@ -28,6 +28,7 @@ mod openapi;
 mod origins;
 mod page_actions;
 mod pages;
+mod request_cost;
 mod rollback_api;
 mod schema_version;
 mod sign_in_limits;

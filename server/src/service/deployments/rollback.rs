@@ -11,7 +11,7 @@ use crate::core::Core;
 use crate::db::{self, audit, rollouts};
 use crate::service::{conflict_on_unique, gates, internal, signoffs};
 use app::domain::gates::environment_gates;
-use app::domain::release_line::{release_line, rollback_target};
+use app::domain::release_line::rollback_target;
 use app::domain::rollout::Phase;
 use app::domain::views::{DeploymentDetail, Principal};
 use app::domain::{Build, DeploymentKind, DeploymentRecord, EnvironmentName, FieldErrors, Version};
@@ -130,11 +130,8 @@ pub async fn target(
     environment: &EnvironmentName,
     to: Option<&Version>,
 ) -> Result<(DeploymentRecord, String), UseCaseError> {
-    let releases = db::deployments::releases(&core.db, environment.as_str())
-        .await
-        .map_err(internal)?;
-    let line = release_line(releases.iter().map(|r| (r.build_version.as_str(), r.kind)));
-    let current = line.last().cloned().ok_or_else(|| {
+    let top = crate::service::releases::line_top(core, environment.as_str(), 2).await?;
+    let current = top.last().cloned().ok_or_else(|| {
         UseCaseError::Conflict(format!("{environment} runs nothing to roll back"))
     })?;
     let wanted = match to {
@@ -144,16 +141,15 @@ pub async fn target(
             return Err(UseCaseError::Invalid(errors));
         }
         Some(to) => to.to_string(),
-        None => rollback_target(&line).map(str::to_owned).ok_or_else(|| {
+        None => rollback_target(&top).map(str::to_owned).ok_or_else(|| {
             UseCaseError::Conflict(format!(
                 "{environment} has no earlier release than {current}"
             ))
         })?,
     };
-    let record = releases
-        .into_iter()
-        .rev()
-        .find(|r| r.build_version == wanted && r.kind != DeploymentKind::Scale)
+    let record = db::releases::latest_of(&core.db, environment.as_str(), &wanted)
+        .await
+        .map_err(internal)?
         .ok_or_else(|| {
             let mut errors = FieldErrors::new();
             errors.add("to", format!("{wanted} never ran in {environment}"));
