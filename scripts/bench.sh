@@ -25,7 +25,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 python3 "$here/scripts/bench.py" "http://127.0.0.1:$port" "$token" "${2:-200}"
-python3 "$here/scripts/bench_history.py" "http://127.0.0.1:$port" "$token" "$rows" "${2:-200}"
+"$bin" history-plans | grep -v "^ " | python3 "$here/scripts/bench_history.py" "http://127.0.0.1:$port" "$token" "$rows" "${2:-200}"
 echo
 echo "how the database runs each filter:"
 "$bin" history-plans | sed 's/^/  /'

@@ -2,7 +2,7 @@
 """The history over a long table, one client, keep-alive: every filter's page (HTML, as people
 see it) and API answer, a page deep in the history by its cursor, and the export's first bytes.
 
-usage: bench_history.py BASE_URL TOKEN ROWS [REQUESTS]
+usage: greenlight history-plans | grep -v '^ ' | bench_history.py BASE_URL TOKEN ROWS [REQUESTS]
 """
 import http.client
 import statistics
@@ -16,19 +16,9 @@ url = urlparse(base)
 headers = {"Authorization": f"Bearer {token}"}
 conn = http.client.HTTPConnection(url.hostname, url.port)
 
-# The filters `greenlight history-plans` explains (server/src/db/history_plans.rs).
-FILTERS = [
-    "",
-    "environment=prod",
-    "outcome=failed",
-    "user=dana",
-    "build=9.2.50",
-    "from=2025-06-01&to=2025-06-30",
-    "environment=prod&outcome=succeeded",
-    "environment=prod&outcome=failed",
-    "user=dana&from=2025-01-01&to=2025-12-31",
-    "environment=prod&user=dana&outcome=rolled_back",
-]
+# The filters `greenlight history-plans` explains, one per line ("(no filter)" for none).
+FILTERS = [f.strip() for f in sys.stdin.read().splitlines() if f.strip()]
+FILTERS = ["" if f == "(no filter)" else f for f in FILTERS]
 
 
 def percentiles(samples):

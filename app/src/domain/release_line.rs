@@ -10,28 +10,7 @@ use super::DeploymentKind;
 pub fn release_line<'a>(
     history: impl IntoIterator<Item = (&'a str, DeploymentKind)>,
 ) -> Vec<String> {
-    let mut line: Vec<String> = Vec::new();
-    for (version, kind) in history {
-        match kind {
-            DeploymentKind::Scale => {}
-            DeploymentKind::Rollback => {
-                let below_top = line.len().saturating_sub(1);
-                match line[..below_top].iter().rposition(|v| v == version) {
-                    Some(at) => line.truncate(at + 1),
-                    None => {
-                        line.pop();
-                        line.push(version.to_owned());
-                    }
-                }
-            }
-            DeploymentKind::Deploy | DeploymentKind::Promote => {
-                if line.last().map(String::as_str) != Some(version) {
-                    line.push(version.to_owned());
-                }
-            }
-        }
-    }
-    line
+    release_line_top(history, true, usize::MAX).unwrap_or_default()
 }
 
 /// Where "roll back" lands: the release below the one running.

@@ -7,25 +7,27 @@ use greenlight::db::{builds, deployments};
 use serde_json::Value;
 use std::collections::HashSet;
 
+async fn insert_build(app: &TestApp, version: &str) -> i64 {
+    let new = NewBuild {
+        version: app::domain::Version::parse(version).expect("version"),
+        revision: app::domain::Revision::parse("abcdef1").expect("rev"),
+        artifact: Artifact::Image {
+            ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
+        },
+        changes: vec![],
+        ci_url: None,
+        schema_version: None,
+    };
+    builds::insert(&app.pool, &new, &format!("h{version}"), "ci", now())
+        .await
+        .expect("build")
+        .id
+}
+
 async fn seed(app: &TestApp, rows: usize) {
     let mut ids = Vec::new();
     for v in 0..3 {
-        let new = NewBuild {
-            version: app::domain::Version::parse(&format!("1.0.{v}")).expect("version"),
-            revision: app::domain::Revision::parse("abcdef1").expect("rev"),
-            artifact: Artifact::Image {
-                ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
-            },
-            changes: vec![],
-            ci_url: None,
-            schema_version: None,
-        };
-        ids.push(
-            builds::insert(&app.pool, &new, &format!("h{v}"), "ci", now())
-                .await
-                .expect("build")
-                .id,
-        );
+        ids.push(insert_build(app, &format!("1.0.{v}")).await);
     }
     let base = 1_700_000_000_000_i64;
     for row in 0..rows {
@@ -372,20 +374,7 @@ async fn a_rollback_below_the_newest_releases_still_finds_its_target_and_the_old
     let token = app.token("eve", Role::Engineer).await;
     let mut ids = std::collections::HashMap::new();
     for version in ["3.0.0", "3.1.0", "3.2.0", "3.3.0"] {
-        let new = NewBuild {
-            version: app::domain::Version::parse(version).expect("version"),
-            revision: app::domain::Revision::parse("abcdef1").expect("rev"),
-            artifact: Artifact::Image {
-                ami_id: app::domain::AmiId::parse("ami-12345678").expect("ami"),
-            },
-            changes: vec![],
-            ci_url: None,
-            schema_version: None,
-        };
-        let build = builds::insert(&app.pool, &new, version, "ci", now())
-            .await
-            .expect("build");
-        ids.insert(version, build.id);
+        ids.insert(version, insert_build(&app, version).await);
     }
     // 3.0.0, then 3.1.0, then 300 releases of 3.2.0 and 3.3.0 in turn, then a rollback to 3.1.0.
     let mut line = vec![
