@@ -31,6 +31,25 @@ pub async fn newest<'c>(
         .collect()
 }
 
+/// Versions that ran in the environment, newest build first, at most `limit`: a probe of the
+/// build's index per build, however many times each ran.
+pub async fn versions_that_ran<'c>(
+    db: impl Executor<'c, Database = Any>,
+    environment: &str,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT b.version FROM builds b WHERE EXISTS (SELECT 1 FROM deployments d \
+         WHERE d.build_id = b.id AND d.environment = $1 AND d.outcome = 'succeeded') \
+         ORDER BY b.id DESC LIMIT $2",
+    )
+    .bind(environment)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|row| row.try_get("version")).collect()
+}
+
 /// The latest release of `version` in the environment, scaling aside (what a rollback to it
 /// deploys again).
 pub async fn latest_of<'c>(

@@ -1,6 +1,6 @@
-//! An environment's release line and earlier releases, read from the newest release back only
-//! as far as the answer needs (a few hundred rows, however long the history), growing the
-//! window when a rollback reaches below it.
+//! An environment's release line, read from the newest release back only as far as the answer
+//! needs (a few hundred rows, however long the history), growing the window when a rollback
+//! reaches below it; and the earlier releases a rollback may choose.
 
 use crate::core::Core;
 use crate::db;
@@ -56,24 +56,18 @@ pub async fn line_top(
     .await
 }
 
-/// The versions that ran in the environment before, newest first, without `running`, at most
-/// [`EARLIER_RELEASES`].
+/// The versions that ran in the environment before, newest build first, without `running`,
+/// at most [`EARLIER_RELEASES`].
 pub async fn earlier(
     core: &Core,
     environment: &str,
     running: Option<&str>,
 ) -> Result<Vec<String>, UseCaseError> {
-    read_back(core, environment, |rows, whole| {
-        let mut earlier: Vec<String> = Vec::new();
-        for (version, _) in rows.iter().rev() {
-            if Some(version.as_str()) != running && !earlier.contains(version) {
-                earlier.push(version.clone());
-                if earlier.len() == EARLIER_RELEASES {
-                    return Some(earlier);
-                }
-            }
-        }
-        whole.then_some(earlier)
-    })
-    .await
+    let mut versions =
+        db::releases::versions_that_ran(&core.db, environment, EARLIER_RELEASES as i64 + 1)
+            .await
+            .map_err(internal)?;
+    versions.retain(|v| Some(v.as_str()) != running);
+    versions.truncate(EARLIER_RELEASES);
+    Ok(versions)
 }
