@@ -78,11 +78,19 @@ pub fn normalise_url(url: &str) -> String {
 /// Opens a pool on `url`.
 pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
+    let sqlite = Backend::of(url) == Backend::Sqlite;
     AnyPoolOptions::new()
-        .max_connections(if Backend::of(url) == Backend::Sqlite {
-            8
-        } else {
-            16
+        .max_connections(if sqlite { 8 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                // Write-ahead logging: pages read while the engine or a poller writes, instead
+                // of waiting for the write's lock (a page's token lookup waited 0.8 s behind a
+                // background write in rollback-journal mode). Kept by the file once set.
+                if sqlite {
+                    sqlx::Executor::execute(&mut *conn, "PRAGMA journal_mode = WAL").await?;
+                }
+                Ok(())
+            })
         })
         .connect(&normalise_url(url))
         .await

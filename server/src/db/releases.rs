@@ -12,8 +12,9 @@ pub async fn newest<'c>(
     limit: i64,
 ) -> Result<Vec<(String, DeploymentKind)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT b.version, d.kind FROM deployments d JOIN builds b ON b.id = d.build_id \
-         WHERE d.environment = $1 AND d.outcome = 'succeeded' \
+        // `CROSS JOIN`: the environment's index drives, newest first (see warm_notices).
+        "SELECT b.version, d.kind FROM deployments d CROSS JOIN builds b \
+         WHERE b.id = d.build_id AND d.environment = $1 AND d.outcome = 'succeeded' \
          ORDER BY d.started_at DESC, d.id DESC LIMIT $2",
     )
     .bind(environment)

@@ -65,3 +65,22 @@ async fn a_tokens_use_is_written_down_at_most_once_a_minute() {
         "a use a minute later is written down: {later} vs {first}"
     );
 }
+
+/// Pages read while the engine and the pollers write: on SQLite that takes write-ahead logging,
+/// which the server sets on its database file (a file keeps its journal mode).
+#[tokio::test]
+async fn a_sqlite_database_is_kept_in_write_ahead_log_mode() {
+    let app = spawn_app().await;
+    let Some(path) = app.database_url.strip_prefix("sqlite://") else {
+        return; // PostgreSQL: readers never wait for writers there.
+    };
+    use sqlx::Connection;
+    let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+        .await
+        .expect("open the file");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut raw)
+        .await
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+}
