@@ -349,8 +349,11 @@ pub async fn in_phases<'c>(
         .map(|p| format!("'{}'", p.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
+    // `+id`: ordering by the bare id lets a planner walk the whole table newest first looking
+    // for the few live deployments (SQLite did, over a million rows); the phase index finds
+    // them and the handful is sorted.
     let rows = sqlx::query(&format!(
-        "SELECT id FROM deployments WHERE environment = $1 AND phase IN ({list}) ORDER BY id DESC"
+        "SELECT id FROM deployments WHERE environment = $1 AND phase IN ({list}) ORDER BY +id DESC"
     ))
     .bind(environment)
     .fetch_all(db)

@@ -21,9 +21,11 @@ pub async fn open<'c>(
     environment: &str,
     now: i64,
 ) -> Result<Option<WarmRelease>, sqlx::Error> {
+    // `+id`: the warm releases' index finds the few, never a walk of the table newest first
+    // (see `rollouts::in_phases`).
     let row = sqlx::query(
         "SELECT id, warm_until, warm_extended_ms FROM deployments \
-         WHERE environment = $1 AND phase = 'warm' AND warm_until > $2 ORDER BY id DESC LIMIT 1",
+         WHERE environment = $1 AND phase = 'warm' AND warm_until > $2 ORDER BY +id DESC LIMIT 1",
     )
     .bind(environment)
     .bind(now)
