@@ -10,7 +10,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${1:?path to the greenlight binary}"
 rows="${BENCH_ROWS:-100000}"
-pkg="${BENCH_SITE_PKG:-$here/target/site/pkg}"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export GREENLIGHT_DATABASE_URL="${BENCH_DATABASE_URL:-sqlite://$work/bench.db}" GREENLIGHT_LISTEN="127.0.0.1:$port" GREENLIGHT_DEMO=false
@@ -30,7 +29,7 @@ echo
 echo "how the database runs each filter:"
 "$bin" history-plans | sed 's/^/  /'
 if command -v oha >/dev/null; then
-  python3 "$here/scripts/bench_load.py" "http://127.0.0.1:$port" "$token" "$server" "$pkg" 50 "${BENCH_LOAD_SECONDS:-10}"
+  python3 "$here/scripts/bench_load.py" "http://127.0.0.1:$port" "$token" "$server" 50 "${BENCH_LOAD_SECONDS:-10}"
 else
   echo "(no oha on PATH: scripts/tools.sh --with-bench installs it; the load figures are skipped)"
 fi
